@@ -18,8 +18,10 @@ import io.fleetscaler.plugin.api.ProviderInfo;
 import io.fleetscaler.plugin.api.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 public abstract class InstanceGroupConformanceKit {
 
+  private final List<InstanceGroup> made = new ArrayList<>();
   private final List<Opened> opened = new ArrayList<>();
 
   // ---- Hooks a plugin's test provides. ----
@@ -151,6 +154,13 @@ public abstract class InstanceGroupConformanceKit {
   }
 
   /**
+   * Frees what the test harness holds for {@code group} (a channel, a plugin process) once the kit
+   * is done with it: after its instances were handed to decrease and it was shut down, or after its
+   * init failed. Called once for every group {@link #newGroup()} returned. Does nothing by default.
+   */
+  protected void release(InstanceGroup group) {}
+
+  /**
    * What the cloud holds after {@code shutDown} was shut down, as the cloud itself sees it, or
    * empty when the test cannot look. The default initialises a fresh group with the valid
    * configuration and asks it, which suits a plugin whose instances live in a real cloud; a plugin
@@ -181,7 +191,7 @@ public abstract class InstanceGroupConformanceKit {
                 DynamicTest.dynamicTest(
                     "rejects " + config,
                     () -> {
-                      InstanceGroup group = newGroup();
+                      InstanceGroup group = make();
                       assertThatThrownBy(() -> init(group, config))
                           .isInstanceOf(ProviderException.InvalidConfig.class)
                           .hasMessageNotContaining("tck-password");
@@ -399,7 +409,9 @@ public abstract class InstanceGroupConformanceKit {
   @AfterEach
   void deleteWhatTheKitCreatedAndShutDown() {
     List<RuntimeException> problems = new ArrayList<>();
+    Set<InstanceGroup> initialised = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Opened g : opened) {
+      initialised.add(g.group);
       if (g.shutDown) {
         continue;
       }
@@ -416,7 +428,22 @@ public abstract class InstanceGroupConformanceKit {
         problems.add(e);
       }
     }
+    for (InstanceGroup group : made) {
+      if (!initialised.contains(group)) {
+        try {
+          group.shutdown();
+        } catch (RuntimeException e) {
+          // Its init failed; a plugin may refuse anything after that, shutdown included.
+        }
+      }
+      try {
+        release(group);
+      } catch (RuntimeException e) {
+        problems.add(e);
+      }
+    }
     opened.clear();
+    made.clear();
     if (!problems.isEmpty()) {
       RuntimeException first = problems.get(0);
       problems.subList(1, problems.size()).forEach(first::addSuppressed);
@@ -439,8 +466,14 @@ public abstract class InstanceGroupConformanceKit {
     }
   }
 
-  private Opened open() {
+  private InstanceGroup make() {
     InstanceGroup group = newGroup();
+    made.add(group);
+    return group;
+  }
+
+  private Opened open() {
+    InstanceGroup group = make();
     ProviderInfo info = init(group, validConfig());
     Opened g = new Opened(group, info);
     opened.add(g);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,13 +29,25 @@ class ConformanceKitSelfTest {
   /** The fault the next kit run uses; the launcher runs the kit on this thread. */
   private static volatile ListGroup.Fault fault = ListGroup.Fault.NONE;
 
+  /** Every group the kit asked for, and every group it released, in the last run. */
+  private static final List<InstanceGroup> MADE = new CopyOnWriteArrayList<>();
+
+  private static final List<InstanceGroup> RELEASED = new CopyOnWriteArrayList<>();
+
   /** The kit against {@link ListGroup}; static and nested so surefire does not run it directly. */
   static class KitAgainstListGroup extends InstanceGroupConformanceKit {
     private final Map<String, InstanceState> cloud = ListGroup.newCloud();
 
     @Override
     protected InstanceGroup newGroup() {
-      return new ListGroup(fault, cloud);
+      InstanceGroup group = new ListGroup(fault, cloud);
+      MADE.add(group);
+      return group;
+    }
+
+    @Override
+    protected void release(InstanceGroup group) {
+      RELEASED.add(group);
     }
 
     @Override
@@ -60,6 +73,8 @@ class ConformanceKitSelfTest {
 
   private static TestExecutionSummary runKit(ListGroup.Fault f) {
     fault = f;
+    MADE.clear();
+    RELEASED.clear();
     try {
       Launcher launcher = LauncherFactory.create();
       SummaryGeneratingListener listener = new SummaryGeneratingListener();
@@ -86,6 +101,13 @@ class ConformanceKitSelfTest {
     assertThat(failed(summary)).isEmpty();
     assertThat(summary.getTestsSucceededCount()).isGreaterThanOrEqualTo(15);
     assertThat(summary.getTestsAbortedCount()).isZero();
+  }
+
+  @Test
+  void everyGroupTheKitMadeIsReleasedOnce() {
+    runKit(ListGroup.Fault.NONE);
+    assertThat(MADE).hasSizeGreaterThan(15);
+    assertThat(RELEASED).containsExactlyInAnyOrderElementsOf(MADE);
   }
 
   @ParameterizedTest

@@ -36,8 +36,9 @@ import org.jspecify.annotations.Nullable;
  * seed, calls and clock readings therefore give the same ids, states and errors, however often
  * {@link #update}, {@link #connectInfo} or {@link #heartbeat} are called in between.
  *
- * <p><b>Lifecycle of an instance.</b> {@link #increase} creates it as {@code creating}; after the
- * create latency it is {@code running}, or {@code timeout} if its boot failed (it then stays until
+ * <p><b>Lifecycle of an instance.</b> Ids are {@code sim-000001}, {@code sim-000002} and so on in
+ * request order, never reused. {@link #increase} creates it as {@code creating}; after the create
+ * latency it is {@code running}, or {@code timeout} if its boot failed (it then stays until
  * deleted, like a VM in an error state). {@link #decrease} makes it {@code deleting}; after the
  * delete latency the next {@link #update} reports it {@code deleted} once and then never again. A
  * lost instance ({@link #loseInstance}, or the random loss rate) vanishes: updates stop listing it
@@ -68,6 +69,9 @@ import org.jspecify.annotations.Nullable;
  * IllegalStateException} before {@link #init} and after {@link #shutdown}.
  */
 public final class SimulatedInstanceGroup implements InstanceGroup {
+  // One class on purpose, though above 400 lines (a third of it contract Javadoc): every method is
+  // a short step of one lock-guarded state machine, and splitting it would spread the invariants
+  // that the lock protects (size, capacity, draw order) over several classes.
 
   /** The version this provider reports. */
   public static final String VERSION = "0.1.0";

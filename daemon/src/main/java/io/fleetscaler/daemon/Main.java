@@ -1,0 +1,54 @@
+package io.fleetscaler.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fleetscaler} command line. Exit status: 0 on success, 2 on a usage error. */
+@Command(
+    name = "fleetscaler",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Autoscales fleets of CI runner VMs.",
+    subcommands = {RunCommand.class})
+public final class Main {
+
+  private Main() {}
+
+  /** One line per log record: time, level, logger, message. */
+  static final String LOG_FORMAT = "%1$tF %1$tT.%1$tL %4$s %3$s - %5$s%6$s%n";
+
+  public static void main(String[] args) {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+    }
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * JVM flags for the Java processes the daemon starts (built-in plugins): Netty's native transport
+   * and Protobuf use restricted JDK APIs, which newer JDKs warn about on every start.
+   */
+  static List<String> childJvmFlags() {
+    List<String> flags = new ArrayList<>();
+    flags.add("--enable-native-access=ALL-UNNAMED");
+    if (Runtime.version().feature() >= 24) {
+      flags.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    flags.add("-Djava.util.logging.SimpleFormatter.format=" + LOG_FORMAT);
+    return flags;
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"fleetscaler " + (version == null ? "development build" : version)};
+    }
+  }
+}

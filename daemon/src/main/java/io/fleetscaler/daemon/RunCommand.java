@@ -1,0 +1,279 @@
+package io.fleetscaler.daemon;
+
+import io.fleetscaler.daemon.fleet.FleetMonitor;
+import io.fleetscaler.daemon.http.HttpEndpoints;
+import io.fleetscaler.plugin.api.ProviderException;
+import io.fleetscaler.plugin.api.ProviderInfo;
+import io.fleetscaler.plugin.api.Settings;
+import io.fleetscaler.plugin.sdk.PluginClient;
+import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
+import io.fleetscaler.plugin.sdk.PluginProcess;
+import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
+import io.fleetscaler.plugin.simulated.SimulatedPluginMain;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.File;
+import java.io.PrintWriter;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleetscaler run}: starts one plugin (by default the built-in simulated cloud, as a
+ * supervised subprocess), observes its fleet, serves the HTTP endpoints, and on SIGTERM or Ctrl-C
+ * stops polling, asks the plugin to shut down and kills its process tree.
+ *
+ * <p>Scaling decisions (the planner and the slot API for runner managers) are not wired in yet;
+ * today the daemon supervises its plugin and reports the fleet the plugin sees.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the daemon until SIGTERM or Ctrl-C.")
+final class RunCommand implements Callable<Integer> {
+  private static final System.Logger LOG = System.getLogger(RunCommand.class.getName());
+
+  /** The built-in simulated cloud's configuration when none is given: small and quick. */
+  static final String DEFAULT_SIMULATED_CONFIG =
+      "{\"name\":\"default\",\"max_size\":10,\"create_latency\":\"20s\",\"delete_latency\":\"5s\"}";
+
+  @Spec
+  @SuppressWarnings("NullAway.Init") // injected by picocli before call()
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--http-listen",
+      defaultValue = "127.0.0.1:9402",
+      description = "Address of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  String httpListen = "127.0.0.1:9402";
+
+  @Option(
+      names = "--plugin",
+      defaultValue = "simulated",
+      description =
+          "'simulated' (built in), a path to a plugin executable, or a name looked up on PATH as"
+              + " fleetscaler-plugin-<name> or fleeting-plugin-<name> (default: ${DEFAULT-VALUE}).")
+  String plugin = "simulated";
+
+  @Option(
+      names = "--plugin-config",
+      description =
+          "The plugin's configuration as a JSON object (default for 'simulated': a"
+              + " 10-instance group with 20s boots).")
+  @Nullable String pluginConfig;
+
+  @Option(
+      names = "--update-interval",
+      defaultValue = "10s",
+      description = "How often to ask the plugin for its instances (default: ${DEFAULT-VALUE}).")
+  String updateInterval = "10s";
+
+  @Option(
+      names = "--in-process",
+      description = "Run the built-in plugin inside the daemon's JVM instead of a subprocess.")
+  boolean inProcess;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws InterruptedException {
+    InetSocketAddress httpAddress = hostPort(httpListen);
+    Duration interval = duration("--update-interval", updateInterval);
+    String config = pluginConfig != null ? pluginConfig : defaultConfig();
+    PrintWriter out = spec.commandLine().getOut();
+
+    PluginClient client = openPlugin();
+    ProviderInfo info;
+    try {
+      info = client.init(Settings.defaults(), config);
+    } catch (ProviderException e) {
+      client.close();
+      spec.commandLine().getErr().println("fleetscaler: plugin " + plugin + ": " + e.getMessage());
+      return 1;
+    }
+    LOG.log(Level.INFO, "plugin {0} {1} manages group {2}", plugin, info.version(), info.id());
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    Gauge.builder("fleetscaler.plugin.restarts", client, PluginClient::restarts)
+        .description("Times the plugin process was restarted after a crash")
+        .tag("plugin", client.name())
+        .register(registry);
+    Gauge.builder("fleeting.provisioner.max.instances", info, ProviderInfo::maxSize)
+        .description("The most instances the plugin's group can hold")
+        .register(registry);
+
+    FleetMonitor monitor = new FleetMonitor(client, registry, Clock.systemUTC(), interval);
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("fleet-monitor").unstarted(r));
+    // The future is not needed: poll() never throws, and shutdownNow() cancels the schedule.
+    var unused =
+        scheduler.scheduleWithFixedDelay(
+            monitor::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+
+    HttpEndpoints endpoints;
+    try {
+      endpoints = HttpEndpoints.start(httpAddress, registry::scrape, monitor::readiness);
+    } catch (IllegalStateException e) {
+      scheduler.shutdownNow();
+      client.close();
+      spec.commandLine().getErr().println("fleetscaler: " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("fleetscaler-shutdown")
+                .unstarted(() -> stop(scheduler, endpoints, client, out)));
+    InetSocketAddress bound = endpoints.address();
+    out.printf(
+        "fleetscaler: plugin %s (group %s); metrics at http://%s:%d/metrics; Ctrl-C stops%n",
+        plugin, info.id(), bound.getHostString(), bound.getPort());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private void stop(
+      ScheduledExecutorService scheduler,
+      HttpEndpoints endpoints,
+      PluginClient client,
+      PrintWriter out) {
+    // Printed, not logged: java.util.logging closes its handlers in its own shutdown hook.
+    out.println("fleetscaler: stopping (no more polls; then the plugin is shut down)");
+    out.flush();
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    endpoints.close();
+    try {
+      client.shutdown();
+    } catch (ProviderException e) {
+      out.println("fleetscaler: plugin shutdown failed: " + e.getMessage());
+    }
+    client.close();
+    out.println("fleetscaler: stopped");
+    out.flush();
+    stopped.countDown();
+  }
+
+  private String defaultConfig() {
+    return plugin.equals("simulated") ? DEFAULT_SIMULATED_CONFIG : "{}";
+  }
+
+  private PluginClient openPlugin() {
+    if (plugin.equals("simulated")) {
+      if (inProcess) {
+        return PluginClient.inProcess(SimulatedInstanceGroup.withSystemClock(), "simulated");
+      }
+      String java =
+          ProcessHandle.current()
+              .info()
+              .command()
+              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      List<String> command = new ArrayList<>();
+      command.add(java);
+      command.addAll(Main.childJvmFlags());
+      command.addAll(
+          List.of(
+              "-cp", System.getProperty("java.class.path"), SimulatedPluginMain.class.getName()));
+      return PluginProcess.launch(PluginLaunchSpec.of(SimulatedPluginMain.PLUGIN_NAME, command));
+    }
+    if (inProcess) {
+      throw new ParameterException(
+          spec.commandLine(), "--in-process works only with the built-in 'simulated' plugin");
+    }
+    Path executable = resolveExecutable(plugin);
+    return PluginProcess.launch(
+        PluginLaunchSpec.of(executable.getFileName().toString(), List.of(executable.toString())));
+  }
+
+  private Path resolveExecutable(String name) {
+    if (name.contains(File.separator)) {
+      Path path = Path.of(name);
+      if (Files.isExecutable(path)) {
+        return path;
+      }
+      throw new ParameterException(spec.commandLine(), "--plugin: not an executable: " + name);
+    }
+    String pathVariable = System.getenv("PATH");
+    for (String dir :
+        Pattern.compile(Pattern.quote(File.pathSeparator))
+            .splitAsStream(pathVariable == null ? "" : pathVariable)
+            .toList()) {
+      for (String candidate : List.of("fleetscaler-plugin-" + name, "fleeting-plugin-" + name)) {
+        Path path = Path.of(dir.isEmpty() ? "." : dir, candidate);
+        if (Files.isExecutable(path)) {
+          return path;
+        }
+      }
+    }
+    throw new ParameterException(
+        spec.commandLine(),
+        "--plugin: no fleetscaler-plugin-" + name + " or fleeting-plugin-" + name + " on PATH");
+  }
+
+  private InetSocketAddress hostPort(String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--http-listen: expected host:port, got '" + value + "'");
+    }
+    String host = value.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 0 || port > 65_535) {
+        throw new NumberFormatException("out of range");
+      }
+      return new InetSocketAddress(host, port);
+    } catch (NumberFormatException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--http-listen: bad port in '" + value + "'", e);
+    }
+  }
+
+  private Duration duration(String option, String value) {
+    try {
+      Duration d = GoDuration.parse(value);
+      if (d.isZero()) {
+        throw new IllegalArgumentException("must be positive");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage(), e);
+    }
+  }
+}

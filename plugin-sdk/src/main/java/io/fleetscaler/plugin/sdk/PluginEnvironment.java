@@ -13,9 +13,19 @@ import org.jspecify.annotations.Nullable;
  * @param maxPort highest such port
  * @param clientCertPem the host's certificate for AutoMTLS, or null when the host asks for none
  * @param socketDir where to create the Unix socket
+ * @param tcpOnly listen on TCP even where Unix sockets work ({@value #NETWORK_KEY}{@code =tcp}),
+ *     for hosts that cannot reach the plugin's file system
  */
 record PluginEnvironment(
-    int protocolVersion, int minPort, int maxPort, @Nullable String clientCertPem, Path socketDir) {
+    int protocolVersion,
+    int minPort,
+    int maxPort,
+    @Nullable String clientCertPem,
+    Path socketDir,
+    boolean tcpOnly) {
+
+  /** Our own variable choosing the network: {@code unix} (the default) or {@code tcp}. */
+  static final String NETWORK_KEY = "FLEETSCALER_PLUGIN_NETWORK";
 
   /** The only app protocol version this SDK speaks. */
   static final int PROTOCOL_VERSION = 1;
@@ -32,6 +42,8 @@ record PluginEnvironment(
         + (clientCertPem != null)
         + ", socketDir="
         + socketDir
+        + ", tcpOnly="
+        + tcpOnly
         + "]";
   }
 
@@ -69,6 +81,11 @@ record PluginEnvironment(
                 + PROTOCOL_VERSION);
       }
     }
+    String network = env.getOrDefault(NETWORK_KEY, "unix").strip();
+    if (!network.equals("unix") && !network.equals("tcp")) {
+      throw new IllegalArgumentException(
+          NETWORK_KEY + " must be unix or tcp, was '" + network + "'");
+    }
     String cert = env.get("PLUGIN_CLIENT_CERT");
     String dir = env.get("PLUGIN_UNIX_SOCKET_DIR");
     return new PluginEnvironment(
@@ -76,7 +93,8 @@ record PluginEnvironment(
         minPort,
         maxPort,
         cert == null || cert.isBlank() ? null : cert,
-        dir == null || dir.isBlank() ? defaultSocketDir : Path.of(dir));
+        dir == null || dir.isBlank() ? defaultSocketDir : Path.of(dir),
+        network.equals("tcp"));
   }
 
   private static int port(Map<String, String> env, String key, int fallback) {

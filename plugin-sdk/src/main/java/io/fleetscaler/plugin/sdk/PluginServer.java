@@ -31,12 +31,12 @@ import org.jspecify.annotations.Nullable;
  * <p>The launch protocol is hashicorp go-plugin's, so our host and any go-plugin host can run the
  * plugin: it refuses to start without {@value #MAGIC_COOKIE_KEY} in its environment; honours {@code
  * PLUGIN_MIN_PORT}, {@code PLUGIN_MAX_PORT}, {@code PLUGIN_PROTOCOL_VERSIONS} and {@code
- * PLUGIN_UNIX_SOCKET_DIR}; listens on a Unix domain socket (TCP on 127.0.0.1 where the epoll
- * transport is unavailable); prints one handshake line {@code 1|1|unix|<path>|grpc[|<cert>]} on
- * stdout; and, when the host sends {@code PLUGIN_CLIENT_CERT}, serves only mutually authenticated
- * TLS, trusting exactly that certificate and presenting its own in handshake field 6. After the
- * handshake, {@code System.out} is streamed to the host through {@code plugin.GRPCStdio}, and logs
- * are JSON lines on stderr.
+ * PLUGIN_UNIX_SOCKET_DIR}; listens on a Unix domain socket (TCP on 127.0.0.1 in the port range
+ * where the epoll transport is unavailable, or when {@code FLEETSCALER_PLUGIN_NETWORK=tcp}); prints
+ * one handshake line {@code 1|1|unix|<path>|grpc[|<cert>]} on stdout; and, when the host sends
+ * {@code PLUGIN_CLIENT_CERT}, serves only mutually authenticated TLS, trusting exactly that
+ * certificate and presenting its own in handshake field 6. After the handshake, {@code System.out}
+ * is streamed to the host through {@code plugin.GRPCStdio}, and logs are JSON lines on stderr.
  *
  * <p>The plugin exits when the host calls {@code plugin.GRPCController/Shutdown}, and also on its
  * own when its parent process goes away, so that no orphan keeps scaling a group.
@@ -225,7 +225,7 @@ public final class PluginServer {
 
   private static Listening listen(PluginEnvironment env, UnaryOperator<NettyServerBuilder> setup)
       throws IOException {
-    if (Transports.unixSocketsAvailable()) {
+    if (!env.tcpOnly() && Transports.unixSocketsAvailable()) {
       Path socket =
           env.socketDir()
               .resolve("plugin" + HexFormat.of().toHexDigits(new SecureRandom().nextLong()));

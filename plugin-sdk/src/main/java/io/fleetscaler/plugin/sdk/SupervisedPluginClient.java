@@ -94,12 +94,12 @@ final class SupervisedPluginClient implements PluginClient {
   }
 
   private void scheduleRestart() {
-    long delay = backoff(failedAttempts).toMillis();
+    long delay = backoff(spec, failedAttempts).toMillis();
     pendingRestart = supervisor.schedule(this::restart, delay, TimeUnit.MILLISECONDS);
   }
 
   /** The wait before restart attempt {@code failed + 1}: doubled per failure, capped. */
-  Duration backoff(int failed) {
+  static Duration backoff(PluginLaunchSpec spec, int failed) {
     Duration wait = spec.restartBackoff();
     for (int i = 0; i < failed && wait.compareTo(spec.maxRestartBackoff()) < 0; i++) {
       wait = wait.multipliedBy(2);

@@ -51,6 +51,72 @@ class PluginProcessTest {
   }
 
   @Test
+  void fallsBackToTcpInThePortRangeAndRelaysStdout() {
+    var spec =
+        testPluginSpec()
+            .withEnvironment(
+                Map.of(
+                    "FLEETSCALER_PLUGIN_NETWORK", "tcp",
+                    "PLUGIN_MIN_PORT", "23000",
+                    "PLUGIN_MAX_PORT", "23999"));
+    try (var logs = new CapturedLogs("plugin.test-plugin");
+        PluginClient client = PluginProcess.launch(spec)) {
+      client.init(InProcessPluginClientTest.SETTINGS, "{}");
+      client.heartbeat("print:hello from stdout");
+      await(
+          "the plugin's stdout is relayed",
+          BOUND,
+          () -> logs.messages().contains("stdout: hello from stdout"));
+      assertThat(logs.messages())
+          .anyMatch(m -> m.matches(".*serving on tcp 127\\.0\\.0\\.1:23\\d{3} .*"));
+    }
+  }
+
+  @Test
+  void failedRestartsBackOffUntilThePluginStartsAgain() throws IOException {
+    Path broken = dir.resolve("broken");
+    String quoted = String.join(" ", testPluginCommand().stream().map(a -> "'" + a + "'").toList());
+    List<String> command =
+        script(
+            dir,
+            "flaky",
+            "if [ -f '"
+                + broken
+                + "' ]; then echo 'cloud credentials expired' >&2; exit 7; fi\n"
+                + "exec "
+                + quoted);
+    var spec =
+        PluginLaunchSpec.of("flaky", command)
+            .withRestartBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+    try (PluginClient client = PluginProcess.launch(spec)) {
+      client.init(InProcessPluginClientTest.SETTINGS, "{}");
+      Files.createFile(broken);
+      ProcessHandle first = client.process().orElseThrow();
+      first.destroyForcibly();
+      first.onExit().join();
+      await(
+          "a restart attempt has failed",
+          BOUND,
+          () -> failure(client).contains("restart attempt 2 failed"));
+      assertThat(failure(client))
+          .contains("exited with status 7 before printing its handshake")
+          .contains("cloud credentials expired");
+      Files.delete(broken);
+      await("the plugin is back", BOUND, () -> client.restarts() == 1);
+      assertThat(client.update()).isEmpty();
+    }
+  }
+
+  private static String failure(PluginClient client) {
+    try {
+      client.update();
+      return "";
+    } catch (ProviderException.Unavailable e) {
+      return String.valueOf(e.getMessage());
+    }
+  }
+
+  @Test
   void aPluginRunWithoutItsCookieExitsWithOneAndSaysWhy() throws Exception {
     var builder = new ProcessBuilder(testPluginCommand());
     builder.environment().remove(PluginServer.MAGIC_COOKIE_KEY);
@@ -146,7 +212,9 @@ class PluginProcessTest {
               "genuine",
               Duration.ofSeconds(10));
       genuine.checkHealth(Duration.ofSeconds(20));
+      genuine.requestShutdown(Duration.ofSeconds(20));
       genuine.close();
+      assertThat(process.waitFor()).as("exit status after Shutdown").isZero();
     } finally {
       ProcessTree.kill(process, List.of());
     }

@@ -77,9 +77,19 @@ import org.junit.jupiter.api.TestFactory;
  * concurrently with the rest; shutdown leaves instances in place; suspend and resume work or are
  * unsupported as the declared capability says.
  *
- * <p><b>Cleanup.</b> Every group the kit creates is initialised by it, and after each test every
- * instance the kit requested is handed to {@link InstanceGroup#decrease} and every group still open
- * is shut down, so that a run against a real cloud leaves nothing behind.
+ * <p><b>Cleanup.</b> After each test every instance the kit requested is handed to {@link
+ * InstanceGroup#decrease} and every group still open is shut down, so that a run against a real
+ * cloud leaves nothing behind; groups whose init was rejected are shut down too. Then {@link
+ * #release} is called once for every group {@link #newGroup()} returned, to close whatever the
+ * subclass opened for it.
+ *
+ * <p><b>Groups behind a wire or in a plugin process.</b> The same hooks serve: {@link #newGroup()}
+ * returns the host-side client (over an in-process channel, or of a freshly launched process),
+ * {@link #release} closes that channel or stops that process, and {@link #letTimePass} sleeps when
+ * the plugin runs on the system clock (configure zero latencies and a short {@link #pollStep()}).
+ * Because a launched process holds its own in-memory cloud, such a subclass overrides {@link
+ * #instancesAfterShutdown} to return empty, or to inspect the provider it wraps, rather than look
+ * through a fresh group.
  */
 public abstract class InstanceGroupConformanceKit {
   // Above 400 lines on purpose: one readable test per clause of the contract, kept together so a
@@ -176,6 +186,9 @@ public abstract class InstanceGroupConformanceKit {
 
   // ---- The contract. ----
 
+  /**
+   * Init accepts the valid configuration and names the group, with room for at least one instance.
+   */
   @Test
   void initAcceptsTheValidConfigAndDescribesTheGroup() {
     Opened g = open();
@@ -183,6 +196,10 @@ public abstract class InstanceGroupConformanceKit {
     assertThat(g.info.maxSize()).as("max size").isGreaterThanOrEqualTo(1);
   }
 
+  /**
+   * Init rejects each invalid configuration as InvalidConfig (never retried), without echoing
+   * secrets.
+   */
   @TestFactory
   Stream<DynamicTest> initRejectsEachInvalidConfig() {
     List<String> invalid = invalidConfigs();
@@ -200,6 +217,10 @@ public abstract class InstanceGroupConformanceKit {
                     }));
   }
 
+  /**
+   * Increase is asynchronous: the requested instances appear in update as creating, then running,
+   * and no more than requested ever appear.
+   */
   @Test
   void increaseShowsExactlyThatManyNewInstancesCreatingThenRunning() throws InterruptedException {
     Opened g = open();
@@ -207,6 +228,9 @@ public abstract class InstanceGroupConformanceKit {
     assertThat(created).hasSize(2);
   }
 
+  /**
+   * Update reports every owned instance exactly once, and a healthy running instance stays running.
+   */
   @Test
   void updateListsEveryInstanceOnceAndKeepsRunningOnesRunning() throws InterruptedException {
     Opened g = open();
@@ -220,6 +244,10 @@ public abstract class InstanceGroupConformanceKit {
     }
   }
 
+  /**
+   * Asked for more than fits, increase requests at most what fits and says so; when full it grants
+   * nothing (returning 0 or throwing Capacity).
+   */
   @Test
   void increaseAtTheSizeLimitReturnsAtMostWhatFits() throws InterruptedException {
     Opened g = open();
@@ -252,6 +280,10 @@ public abstract class InstanceGroupConformanceKit {
     }
   }
 
+  /**
+   * Decrease accepts exactly the named instances, which then leave the listing, and never takes
+   * another instance instead.
+   */
   @Test
   void decreaseRemovesExactlyTheNamedInstances() throws InterruptedException {
     Opened g = open();
@@ -280,6 +312,10 @@ public abstract class InstanceGroupConformanceKit {
     assertThat(states(update(g.group))).containsEntry(survivor, InstanceState.RUNNING);
   }
 
+  /**
+   * Decrease of an instance already being deleted, or already gone, is accepted again and changes
+   * nothing else.
+   */
   @Test
   void decreaseIsIdempotent() throws InterruptedException {
     Opened g = open();
@@ -296,12 +332,14 @@ public abstract class InstanceGroupConformanceKit {
     assertThat(states(update(g.group))).containsEntry(other, InstanceState.RUNNING);
   }
 
+  /** Decrease of an empty list accepts nothing and fails nothing. */
   @Test
   void decreaseOfNoIdsAcceptsNone() {
     Opened g = open();
     assertThat(g.group.decrease(List.of())).isEmpty();
   }
 
+  /** Connect info of an id the group does not own is NotFound, so the scaler stops dialing it. */
   @Test
   void connectInfoOfAnUnknownIdIsNotFound() {
     Opened g = open();
@@ -309,6 +347,10 @@ public abstract class InstanceGroupConformanceKit {
         .isInstanceOf(ProviderException.NotFound.class);
   }
 
+  /**
+   * Connect info of a running instance names it, gives an address to dial, and hands static
+   * credentials back unchanged.
+   */
   @Test
   void connectInfoOfARunningInstanceNamesItAndAnAddress() throws InterruptedException {
     Opened g = open();
@@ -324,6 +366,7 @@ public abstract class InstanceGroupConformanceKit {
     }
   }
 
+  /** Heartbeat of a healthy running instance passes. */
   @Test
   void heartbeatOfARunningInstancePasses() throws InterruptedException {
     Opened g = open();
@@ -331,6 +374,7 @@ public abstract class InstanceGroupConformanceKit {
     assertThatCode(() -> g.group.heartbeat(id)).doesNotThrowAnyException();
   }
 
+  /** Heartbeat of an id the group does not own is NotFound. */
   @Test
   void heartbeatOfAnUnknownIdIsNotFound() {
     Opened g = open();
@@ -338,6 +382,10 @@ public abstract class InstanceGroupConformanceKit {
         .isInstanceOf(ProviderException.NotFound.class);
   }
 
+  /**
+   * Connect info and heartbeat may run on several threads while update runs: the host calls them
+   * concurrently.
+   */
   @Test
   void connectInfoAndHeartbeatAreSafeAlongsideUpdates() throws Exception {
     Opened g = open();
@@ -367,6 +415,10 @@ public abstract class InstanceGroupConformanceKit {
     }
   }
 
+  /**
+   * Shutdown releases the plugin's resources but never deletes instances; the scaler does that
+   * itself first.
+   */
   @Test
   void shutdownLeavesInstancesInPlace() throws InterruptedException {
     Opened g = open();
@@ -386,6 +438,10 @@ public abstract class InstanceGroupConformanceKit {
         .containsEntry(id, InstanceState.RUNNING);
   }
 
+  /**
+   * Suspend and resume work when the group declares suspend_resume, and are Unsupported when it
+   * does not.
+   */
   @Test
   void suspendAndResumeFollowTheDeclaredCapability() throws InterruptedException {
     Opened g = open();

@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class JsonLineLogger implements System.Logger {
   private static final JsonFactory JSON = new JsonFactory();
-  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+  // hclog's layout, which go-plugin hosts parse strictly: six fractional digits, Z or an offset.
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSXXX");
 
   private final String module;
   private final PrintStream out;

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -85,6 +86,8 @@ public final class PluginServer {
       PrintStream stdout,
       PrintStream stderr,
       Clock clock) {
+    // Noted first: a host that dies while we start must still be seen as gone.
+    Optional<ProcessHandle> host = ProcessHandle.current().parent();
     PluginEnvironment env;
     X509Certificate clientCert = null;
     try {
@@ -103,45 +106,50 @@ public final class PluginServer {
     System.Logger log = new JsonLineLogger(pluginName, stderr, clock, Level.INFO);
     SelfSignedCertificate own =
         clientCert == null ? null : SelfSignedCertificate.generate(clock.instant());
+    return serve(group, pluginName, version, env, clientCert, own, stdout, log, host);
+  }
+
+  private static int serve(
+      InstanceGroup group,
+      String pluginName,
+      String version,
+      PluginEnvironment env,
+      @Nullable X509Certificate clientCert,
+      @Nullable SelfSignedCertificate own,
+      PrintStream stdout,
+      System.Logger log,
+      Optional<ProcessHandle> host) {
     var services = new PluginServices();
     var exitStatus = new AtomicInteger(0);
-    var running = new Server[1];
+    var running = new AtomicReference<Server>();
     Runnable stop =
         () -> {
           services.stopping();
-          Server server = running[0];
+          Server server = running.get();
           if (server != null) {
             stopServer(server);
           }
         };
-    X509Certificate trusted = clientCert;
-    UnaryOperator<NettyServerBuilder> secure =
-        builder -> {
-          services.register(builder, group, log, stop);
-          if (own != null && trusted != null) {
-            builder.sslContext(MutualTls.server(own, trusted));
-          }
-          return builder;
-        };
     Listening listening;
     try {
-      listening = listen(env, secure);
+      listening =
+          listen(
+              env,
+              builder -> {
+                services.register(builder, group, log, stop);
+                if (own != null && clientCert != null) {
+                  builder.sslContext(MutualTls.server(own, clientCert));
+                }
+                return builder;
+              });
     } catch (IOException | RuntimeException e) {
       log.log(Level.ERROR, "cannot listen for the host", e);
       return 1;
     }
-    running[0] = listening.server();
-    String handshake =
-        "1|"
-            + env.protocolVersion()
-            + "|"
-            + listening.network()
-            + "|"
-            + listening.address()
-            + "|grpc"
-            + (own == null ? "" : "|" + own.handshakeField());
-    stdout.println(handshake);
+    running.set(listening.server());
+    stdout.println(handshakeLine(env, listening, own));
     stdout.flush();
+    // From here on stdout belongs to the host's stdio stream, never to the handshake channel.
     System.setOut(
         new PrintStream(
             services.stdio().output(StdioData.Channel.STDOUT), true, StandardCharsets.UTF_8));
@@ -153,7 +161,7 @@ public final class PluginServer {
         listening.network(),
         listening.address(),
         own != null);
-    ScheduledExecutorService watchdog = watchParent(log, exitStatus, stop);
+    ScheduledExecutorService watchdog = watchParent(host, log, exitStatus, stop);
     try {
       listening.server().awaitTermination();
     } catch (InterruptedException e) {
@@ -165,6 +173,20 @@ public final class PluginServer {
     }
     log.log(Level.INFO, "plugin {0} stopped", pluginName);
     return exitStatus.get();
+  }
+
+  /** {@code 1|<app version>|<network>|<address>|grpc[|<server cert>]}, as go-plugin prints it. */
+  private static String handshakeLine(
+      PluginEnvironment env, Listening listening, @Nullable SelfSignedCertificate own) {
+    return Handshake.CORE_VERSION
+        + "|"
+        + env.protocolVersion()
+        + "|"
+        + listening.network()
+        + "|"
+        + listening.address()
+        + "|grpc"
+        + (own == null ? "" : "|" + own.handshakeField());
   }
 
   private static void stopServer(Server server) {
@@ -184,11 +206,10 @@ public final class PluginServer {
    * too. Polling rather than {@code onExit()} because the parent is not our child.
    */
   private static ScheduledExecutorService watchParent(
-      System.Logger log, AtomicInteger exitStatus, Runnable stop) {
+      Optional<ProcessHandle> parent, System.Logger log, AtomicInteger exitStatus, Runnable stop) {
     ScheduledExecutorService watchdog =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("plugin-parent-watch").daemon(true).factory());
-    Optional<ProcessHandle> parent = ProcessHandle.current().parent();
     if (parent.isPresent()) {
       long parentPid = parent.get().pid();
       var unused =

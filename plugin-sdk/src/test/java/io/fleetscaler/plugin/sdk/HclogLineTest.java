@@ -43,6 +43,7 @@ class HclogLineTest {
     logger.log(Level.TRACE, "below the threshold");
     String written = bytes.toString(StandardCharsets.UTF_8);
     assertThat(written.lines()).hasSize(1);
+    assertThat(written).contains("\"@timestamp\":\"1970-01-01T00:00:00.000000Z\"");
     var line = HclogLine.parse(written.strip()).orElseThrow();
     assertThat(line.level()).isEqualTo(Level.ERROR);
     assertThat(line.message()).isEqualTo("quote \" and newline\n 42");

@@ -81,6 +81,7 @@ final class PluginLauncher {
     env.putIfAbsent("PLUGIN_MIN_PORT", "10000");
     env.putIfAbsent("PLUGIN_MAX_PORT", "25000");
     env.put("PLUGIN_CLIENT_CERT", clientCert.pem());
+    env.put(PluginEnvironment.HOST_PID_KEY, Long.toString(ProcessHandle.current().pid()));
     try {
       Process process = builder.start();
       ProcessTree.register(process);

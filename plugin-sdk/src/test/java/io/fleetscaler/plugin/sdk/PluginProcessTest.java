@@ -129,6 +129,21 @@ class PluginProcessTest {
   }
 
   @Test
+  void aPluginWhoseHostIsAlreadyGoneDoesNotStart() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    var builder = new ProcessBuilder(testPluginCommand());
+    builder.environment().put(PluginServer.MAGIC_COOKIE_KEY, PluginServer.MAGIC_COOKIE_VALUE);
+    builder.environment().put(PluginEnvironment.HOST_PID_KEY, Long.toString(gone.pid()));
+    Process process = builder.start();
+    String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).isEqualTo(1);
+    assertThat(stderr).contains("the host process is already gone");
+    assertThat(stdout).isEmpty();
+  }
+
+  @Test
   void aWrongCookieIsAClearLaunchError() {
     assertThatThrownBy(
             () ->

@@ -193,7 +193,7 @@ class PluginProcessTest {
   }
 
   @Test
-  void aHostWithAnotherCertificateIsRefused() throws Exception {
+  void mutualTlsRefusesAnyOtherCertificateOnEitherSide() throws Exception {
     var hostCert = SelfSignedCertificate.generate(Instant.now());
     var builder = new ProcessBuilder(ProcessTree.groupLeaderCommand(testPluginCommand()));
     builder.environment().put(PluginServer.MAGIC_COOKIE_KEY, PluginServer.MAGIC_COOKIE_VALUE);
@@ -218,6 +218,19 @@ class PluginProcessTest {
           .isInstanceOf(PluginLaunchException.class)
           .hasMessageContaining("failed its health check");
       refused.close();
+      // The host, for its part, trusts only the certificate of the handshake.
+      var suspicious =
+          new PluginChannel(
+              Transports.channel(
+                  handshake.network(),
+                  handshake.address(),
+                  MutualTls.client(hostCert, impostor.certificate())),
+              "suspicious",
+              Duration.ofSeconds(10));
+      assertThatThrownBy(() -> suspicious.checkHealth(Duration.ofSeconds(20)))
+          .isInstanceOf(PluginLaunchException.class)
+          .hasMessageContaining("failed its health check");
+      suspicious.close();
       var genuine =
           new PluginChannel(
               Transports.channel(

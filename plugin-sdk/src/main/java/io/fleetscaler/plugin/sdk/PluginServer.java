@@ -138,7 +138,7 @@ public final class PluginServer {
           services.stopping();
           Server server = running.get();
           if (server != null) {
-            stopServer(server);
+            stopServer(server, log);
           }
         };
     Listening listening;
@@ -200,10 +200,11 @@ public final class PluginServer {
         + (own == null ? "" : "|" + own.handshakeField());
   }
 
-  private static void stopServer(Server server) {
+  private static void stopServer(Server server, System.Logger log) {
     server.shutdown();
     try {
       if (!server.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.log(Level.WARNING, "calls still running after {0}; cancelling them", STOP_GRACE);
         server.shutdownNow();
       }
     } catch (InterruptedException e) {

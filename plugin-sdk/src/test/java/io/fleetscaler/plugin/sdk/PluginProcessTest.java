@@ -32,20 +32,29 @@ class PluginProcessTest {
   @TempDir Path dir;
 
   @Test
-  void launchesHandshakesOverMutualTlsAndServes() {
-    try (var logs = new CapturedLogs("plugin.test-plugin");
-        PluginClient client = PluginProcess.launch(testPluginSpec())) {
-      assertThat(client.process()).isPresent();
-      assertThat(client.init(InProcessPluginClientTest.SETTINGS, "{}").id()).isEqualTo("memory/2");
-      assertThat(client.increase(1)).isEqualTo(1);
-      assertThat(client.update()).containsExactly(new InstanceStatus("i-1", InstanceState.RUNNING));
-      assertThat(client.connectInfo("i-1").connector().password()).isEqualTo("hunter2");
-      InProcessPluginClientTest.assertErrorKinds(client);
+  void launchesHandshakesOverMutualTlsServesAndStopsCleanly() {
+    try (var logs = new CapturedLogs("plugin.test-plugin")) {
+      try (PluginClient client = PluginProcess.launch(testPluginSpec())) {
+        assertThat(client.process()).isPresent();
+        assertThat(client.init(InProcessPluginClientTest.SETTINGS, "{}").id())
+            .isEqualTo("memory/2");
+        assertThat(client.increase(1)).isEqualTo(1);
+        assertThat(client.update())
+            .containsExactly(new InstanceStatus("i-1", InstanceState.RUNNING));
+        assertThat(client.connectInfo("i-1").connector().password()).isEqualTo("hunter2");
+        InProcessPluginClientTest.assertErrorKinds(client);
+        await(
+            "the plugin's JSON log line is relayed",
+            BOUND,
+            () -> logs.messages().stream().anyMatch(m -> m.contains("serving on unix")));
+        assertThat(logs.messages()).anyMatch(m -> m.contains("mutual TLS: true"));
+      }
+      // Shutdown ends the open stdio stream, so the plugin stops by itself, within the grace.
       await(
-          "the plugin's JSON log line is relayed",
+          "the plugin logs its clean stop",
           BOUND,
-          () -> logs.messages().stream().anyMatch(m -> m.contains("serving on unix")));
-      assertThat(logs.messages()).anyMatch(m -> m.contains("mutual TLS: true"));
+          () -> logs.messages().contains("[test-plugin] plugin test-plugin stopped"));
+      assertThat(logs.messages()).noneMatch(m -> m.contains("calls still running"));
       assertThat(logs.messages()).noneMatch(m -> m.contains("hunter2"));
     }
   }

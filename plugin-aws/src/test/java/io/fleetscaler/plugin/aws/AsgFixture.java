@@ -125,6 +125,10 @@ final class AsgFixture implements AutoCloseable {
         r -> r.autoScalingGroupName(name).desiredCapacity(desired).honorCooldown(false));
   }
 
+  URI endpoint() {
+    return endpoint;
+  }
+
   AutoScalingClient autoScaling() {
     return autoScaling;
   }

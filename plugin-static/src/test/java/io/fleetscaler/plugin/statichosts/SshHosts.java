@@ -85,6 +85,11 @@ interface SshHosts extends AutoCloseable {
     if (choice == null) {
       choice = System.getenv().getOrDefault("FLEETSCALER_SSH_HOSTS", "auto");
     }
+    return start(count, workDir, choice);
+  }
+
+  /** Starts {@code count} hosts with the named backend: containers, processes or auto. */
+  static SshHosts start(int count, Path workDir, String choice) {
     Path key = workDir.resolve("id_ed25519");
     generateKey(key);
     return switch (choice.toLowerCase(Locale.ROOT)) {

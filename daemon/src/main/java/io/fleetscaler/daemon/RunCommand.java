@@ -2,6 +2,7 @@ package io.fleetscaler.daemon;
 
 import io.fleetscaler.daemon.fleet.FleetMonitor;
 import io.fleetscaler.daemon.http.HttpEndpoints;
+import io.fleetscaler.plugin.api.GoDuration;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.fleetscaler.plugin.api.Settings;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetscaler.plugin.api.GoDuration;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.simulated.SimulatedOptions.Latency;
 import java.time.Duration;
@@ -105,10 +106,10 @@ final class SimulatedConfigReader {
     if (o.capacityLimit() != SimulatedOptions.UNLIMITED) {
       node.put("capacity_limit", o.capacityLimit());
     }
-    node.put("create_latency", DurationText.format(o.createLatency().base()));
-    node.put("create_latency_jitter", DurationText.format(o.createLatency().jitter()));
-    node.put("delete_latency", DurationText.format(o.deleteLatency().base()));
-    node.put("delete_latency_jitter", DurationText.format(o.deleteLatency().jitter()));
+    node.put("create_latency", GoDuration.format(o.createLatency().base()));
+    node.put("create_latency_jitter", GoDuration.format(o.createLatency().jitter()));
+    node.put("delete_latency", GoDuration.format(o.deleteLatency().base()));
+    node.put("delete_latency_jitter", GoDuration.format(o.deleteLatency().jitter()));
     node.put("boot_failure_probability", o.bootFailureProbability());
     node.put("loss_rate_per_hour", o.lossRatePerHour());
     node.put("seed", o.seed());
@@ -198,7 +199,7 @@ final class SimulatedConfigReader {
         return fallback;
       }
       try {
-        return DurationText.parse(n.asText());
+        return GoDuration.parse(n.asText());
       } catch (IllegalArgumentException | ArithmeticException e) {
         errors.add(key + ": " + e.getMessage());
         return fallback;

@@ -3,6 +3,7 @@ package io.fleetscaler.plugin.simulated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetscaler.plugin.api.GoDuration;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.simulated.SimulatedOptions.Latency;
 import java.time.Duration;
@@ -114,10 +115,9 @@ class SimulatedOptionsTest {
 
   @Test
   void durationsParseGoStyleAndFormatBackExactly() {
-    assertThat(DurationText.parse("1h2m3s4ms5us6ns"))
-        .isEqualTo(Duration.parse("PT1H2M3.004005006S"));
-    assertThat(DurationText.format(Duration.ofSeconds(30))).isEqualTo("30s");
-    assertThat(DurationText.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-    assertThat(DurationText.format(Duration.ofNanos(7))).isEqualTo("7ns");
+    assertThat(GoDuration.parse("1h2m3s4ms5us6ns")).isEqualTo(Duration.parse("PT1H2M3.004005006S"));
+    assertThat(GoDuration.format(Duration.ofSeconds(30))).isEqualTo("30s");
+    assertThat(GoDuration.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(GoDuration.format(Duration.ofNanos(7))).isEqualTo("7ns");
   }
 }

@@ -1,11 +1,7 @@
 package io.fleetscaler.plugin.sdk;
 
-import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.InstanceGroup;
-import io.fleetscaler.plugin.api.InstanceStatus;
 import io.fleetscaler.plugin.api.ProviderException;
-import io.fleetscaler.plugin.api.ProviderInfo;
-import io.fleetscaler.plugin.api.Settings;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -13,12 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A {@link PluginClient} over gRPC's in-process transport. */
-final class InProcessPluginClient implements PluginClient {
+final class InProcessPluginClient extends ForwardingPluginClient {
   private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
@@ -67,7 +62,8 @@ final class InProcessPluginClient implements PluginClient {
     return new InProcessPluginClient(name, server, channel);
   }
 
-  private InstanceGroup group() {
+  @Override
+  InstanceGroup group() {
     if (closed.get()) {
       throw new ProviderException.Unavailable("plugin " + name + " is closed");
     }
@@ -96,50 +92,5 @@ final class InProcessPluginClient implements PluginClient {
       channel.close();
       server.shutdownNow();
     }
-  }
-
-  @Override
-  public ProviderInfo init(Settings settings, String pluginConfigJson) {
-    return group().init(settings, pluginConfigJson);
-  }
-
-  @Override
-  public List<InstanceStatus> update() {
-    return group().update();
-  }
-
-  @Override
-  public int increase(int delta) {
-    return group().increase(delta);
-  }
-
-  @Override
-  public List<String> decrease(List<String> ids) {
-    return group().decrease(ids);
-  }
-
-  @Override
-  public ConnectInfo connectInfo(String id) {
-    return group().connectInfo(id);
-  }
-
-  @Override
-  public void heartbeat(String id) {
-    group().heartbeat(id);
-  }
-
-  @Override
-  public void shutdown() {
-    group().shutdown();
-  }
-
-  @Override
-  public List<String> suspend(List<String> ids) {
-    return group().suspend(ids);
-  }
-
-  @Override
-  public List<String> resume(List<String> ids) {
-    return group().resume(ids);
   }
 }

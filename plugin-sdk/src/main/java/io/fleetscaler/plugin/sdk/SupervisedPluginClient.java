@@ -1,8 +1,6 @@
 package io.fleetscaler.plugin.sdk;
 
-import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.InstanceGroup;
-import io.fleetscaler.plugin.api.InstanceStatus;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.fleetscaler.plugin.api.Settings;
@@ -30,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safety: all state is guarded by {@code lock}; calls to the plugin run outside it, so
  * concurrent calls proceed in parallel. Process exits are handled on the supervisor's own thread.
  */
-final class SupervisedPluginClient implements PluginClient {
+final class SupervisedPluginClient extends ForwardingPluginClient {
   private final PluginLaunchSpec spec;
   private final Function<PluginLaunchSpec, LaunchedPlugin> launcher;
   private final ScheduledExecutorService supervisor;
@@ -147,7 +145,8 @@ final class SupervisedPluginClient implements PluginClient {
     log.log(Level.INFO, "plugin {0} restarted as pid {1}", spec.name(), plugin.process().pid());
   }
 
-  private InstanceGroup group() {
+  @Override
+  InstanceGroup group() {
     synchronized (lock) {
       if (closed) {
         throw new ProviderException.Unavailable("plugin " + spec.name() + " is closed");
@@ -209,45 +208,5 @@ final class SupervisedPluginClient implements PluginClient {
       lastInit = new InitCall(settings, pluginConfigJson);
     }
     return info;
-  }
-
-  @Override
-  public List<InstanceStatus> update() {
-    return group().update();
-  }
-
-  @Override
-  public int increase(int delta) {
-    return group().increase(delta);
-  }
-
-  @Override
-  public List<String> decrease(List<String> ids) {
-    return group().decrease(ids);
-  }
-
-  @Override
-  public ConnectInfo connectInfo(String id) {
-    return group().connectInfo(id);
-  }
-
-  @Override
-  public void heartbeat(String id) {
-    group().heartbeat(id);
-  }
-
-  @Override
-  public void shutdown() {
-    group().shutdown();
-  }
-
-  @Override
-  public List<String> suspend(List<String> ids) {
-    return group().suspend(ids);
-  }
-
-  @Override
-  public List<String> resume(List<String> ids) {
-    return group().resume(ids);
   }
 }

@@ -56,8 +56,8 @@ record Handshake(
     if (address.isEmpty()) {
       throw bad(trimmed, "address is empty");
     }
-    if (network.equals("tcp") && !address.matches(".+:\\d{1,5}")) {
-      throw bad(trimmed, "tcp address '" + address + "' is not host:port");
+    if (network.equals("tcp") && !validTcpAddress(address)) {
+      throw bad(trimmed, "tcp address '" + address + "' is not host:port with a port in 1-65535");
     }
     String protocol = fields.length > 4 ? fields[4] : "netrpc";
     if (!protocol.equals("grpc")) {
@@ -76,6 +76,14 @@ record Handshake(
       throw bad(trimmed, String.valueOf(e.getMessage()));
     }
     return new Handshake(app, network, address, certificate);
+  }
+
+  private static boolean validTcpAddress(String address) {
+    if (!address.matches(".+:\\d{1,5}")) {
+      return false;
+    }
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65_535;
   }
 
   private static PluginLaunchException bad(String line, String why) {

@@ -3,6 +3,7 @@ package io.fleetscaler.plugin.sdk;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param socketDir where to create the Unix socket
  * @param tcpOnly listen on TCP even where Unix sockets work ({@value #NETWORK_KEY}{@code =tcp}),
  *     for hosts that cannot reach the plugin's file system
+ * @param hostPid the host's process id ({@value #HOST_PID_KEY}, set by our host), so that a plugin
+ *     whose host died while it was starting still notices; empty from other hosts
  */
 record PluginEnvironment(
     int protocolVersion,
@@ -22,7 +25,11 @@ record PluginEnvironment(
     int maxPort,
     @Nullable String clientCertPem,
     Path socketDir,
-    boolean tcpOnly) {
+    boolean tcpOnly,
+    OptionalLong hostPid) {
+
+  /** Our own variable carrying the host's process id. */
+  static final String HOST_PID_KEY = "FLEETSCALER_PLUGIN_HOST_PID";
 
   /** Our own variable choosing the network: {@code unix} (the default) or {@code tcp}. */
   static final String NETWORK_KEY = "FLEETSCALER_PLUGIN_NETWORK";
@@ -94,7 +101,19 @@ record PluginEnvironment(
         maxPort,
         cert == null || cert.isBlank() ? null : cert,
         dir == null || dir.isBlank() ? defaultSocketDir : Path.of(dir),
-        network.equals("tcp"));
+        network.equals("tcp"),
+        hostPid(env.get(HOST_PID_KEY)));
+  }
+
+  private static OptionalLong hostPid(@Nullable String value) {
+    if (value == null || value.isBlank()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(value.strip()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(HOST_PID_KEY + " is not a process id: '" + value + "'", e);
+    }
   }
 
   private static int port(Map<String, String> env, String key, int fallback) {

@@ -59,6 +59,30 @@ public record PluginLaunchSpec(
     }
   }
 
+  /** Environment values are left out: they often carry cloud credentials. */
+  @Override
+  public String toString() {
+    return "PluginLaunchSpec[name="
+        + name
+        + ", command="
+        + command
+        + ", environment keys="
+        + environment.keySet().stream().sorted().toList()
+        + ", cookieKey="
+        + cookieKey
+        + ", startTimeout="
+        + startTimeout
+        + ", callTimeout="
+        + callTimeout
+        + ", restartBackoff="
+        + restartBackoff
+        + ", maxRestartBackoff="
+        + maxRestartBackoff
+        + ", shutdownGrace="
+        + shutdownGrace
+        + "]";
+  }
+
   private static void positive(String what, Duration value) {
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(what + " must be positive, was " + value);

@@ -60,15 +60,19 @@ final class PluginLauncher {
               handshake.network(),
               handshake.address());
       return new LaunchedPlugin(process, channel);
-    } catch (PluginLaunchException e) {
+    } catch (RuntimeException e) {
+      // Whatever went wrong, nothing we started may outlive the failed launch.
       ProcessTree.kill(process, List.of());
       if (channel != null) {
         channel.close();
       }
+      String message =
+          e instanceof PluginLaunchException
+              ? String.valueOf(e.getMessage())
+              : "cannot connect to plugin " + spec.name() + ": " + e;
       String tail = stderr.tail(STDERR_WAIT_MILLIS);
-      throw tail.isEmpty()
-          ? e
-          : new PluginLaunchException(e.getMessage() + "; plugin stderr:\n" + tail, e);
+      throw new PluginLaunchException(
+          tail.isEmpty() ? message : message + "; plugin stderr:\n" + tail, e);
     }
   }
 
@@ -81,6 +85,7 @@ final class PluginLauncher {
     env.putIfAbsent("PLUGIN_MIN_PORT", "10000");
     env.putIfAbsent("PLUGIN_MAX_PORT", "25000");
     env.put("PLUGIN_CLIENT_CERT", clientCert.pem());
+    env.put(PluginEnvironment.HOST_PID_KEY, Long.toString(ProcessHandle.current().pid()));
     try {
       Process process = builder.start();
       ProcessTree.register(process);

@@ -51,7 +51,7 @@ public final class PluginServer {
       "3f9c1e7b52a84d06b8e2c4f1a7d39e5c0b6f28a4d1e7c3b9";
 
   private static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(2);
-  private static final java.time.Duration PARENT_POLL = java.time.Duration.ofSeconds(1);
+  private static final java.time.Duration HOST_POLL = java.time.Duration.ofSeconds(1);
 
   private PluginServer() {}
 
@@ -86,8 +86,8 @@ public final class PluginServer {
       PrintStream stdout,
       PrintStream stderr,
       Clock clock) {
-    // Noted first: a host that dies while we start must still be seen as gone.
-    Optional<ProcessHandle> host = ProcessHandle.current().parent();
+    // Noted first: a parent that dies while we start must still be seen as gone.
+    long parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
     PluginEnvironment env;
     X509Certificate clientCert = null;
     try {
@@ -103,10 +103,20 @@ public final class PluginServer {
       stderr.flush();
       return 1;
     }
+    Optional<ProcessHandle> host =
+        env.hostPid().isPresent()
+            ? ProcessHandle.of(env.hostPid().getAsLong())
+            : ProcessHandle.current().parent();
+    if (host.isEmpty() || !host.get().isAlive()) {
+      stderr.println("the host process is already gone; not starting");
+      stderr.flush();
+      return 1;
+    }
     System.Logger log = new JsonLineLogger(pluginName, stderr, clock, Level.INFO);
     SelfSignedCertificate own =
         clientCert == null ? null : SelfSignedCertificate.generate(clock.instant());
-    return serve(group, pluginName, version, env, clientCert, own, stdout, log, host);
+    return serve(
+        group, pluginName, version, env, clientCert, own, stdout, log, host.get(), parentPid);
   }
 
   private static int serve(
@@ -118,7 +128,8 @@ public final class PluginServer {
       @Nullable SelfSignedCertificate own,
       PrintStream stdout,
       System.Logger log,
-      Optional<ProcessHandle> host) {
+      ProcessHandle host,
+      long parentPid) {
     var services = new PluginServices();
     var exitStatus = new AtomicInteger(0);
     var running = new AtomicReference<Server>();
@@ -127,7 +138,7 @@ public final class PluginServer {
           services.stopping();
           Server server = running.get();
           if (server != null) {
-            stopServer(server);
+            stopServer(server, log);
           }
         };
     Listening listening;
@@ -161,7 +172,7 @@ public final class PluginServer {
         listening.network(),
         listening.address(),
         own != null);
-    ScheduledExecutorService watchdog = watchParent(host, log, exitStatus, stop);
+    ScheduledExecutorService watchdog = watchHost(host, parentPid, log, exitStatus, stop);
     try {
       listening.server().awaitTermination();
     } catch (InterruptedException e) {
@@ -189,10 +200,11 @@ public final class PluginServer {
         + (own == null ? "" : "|" + own.handshakeField());
   }
 
-  private static void stopServer(Server server) {
+  private static void stopServer(Server server, System.Logger log) {
     server.shutdown();
     try {
       if (!server.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.log(Level.WARNING, "calls still running after {0}; cancelling them", STOP_GRACE);
         server.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -202,33 +214,33 @@ public final class PluginServer {
   }
 
   /**
-   * Polls the parent process: when the host dies without stopping us (killed, crashed), we stop
-   * too. Polling rather than {@code onExit()} because the parent is not our child.
+   * Polls the host: when it dies without stopping us (killed, crashed), or our parent changes (a
+   * wrapper between host and plugin died), we stop too. Polling rather than {@code onExit()}
+   * because the host is not our child.
    */
-  private static ScheduledExecutorService watchParent(
-      Optional<ProcessHandle> parent, System.Logger log, AtomicInteger exitStatus, Runnable stop) {
+  private static ScheduledExecutorService watchHost(
+      ProcessHandle host,
+      long parentPid,
+      System.Logger log,
+      AtomicInteger exitStatus,
+      Runnable stop) {
     ScheduledExecutorService watchdog =
         Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("plugin-parent-watch").daemon(true).factory());
-    if (parent.isPresent()) {
-      long parentPid = parent.get().pid();
-      var unused =
-          watchdog.scheduleWithFixedDelay(
-              () -> {
-                Optional<ProcessHandle> now = ProcessHandle.current().parent();
-                boolean orphaned =
-                    !parent.get().isAlive() || now.isEmpty() || now.get().pid() != parentPid;
-                if (orphaned) {
-                  log.log(Level.WARNING, "host process {0} is gone; stopping", parentPid);
-                  exitStatus.set(1);
-                  stop.run();
-                  watchdog.shutdown();
-                }
-              },
-              PARENT_POLL.toMillis(),
-              PARENT_POLL.toMillis(),
-              TimeUnit.MILLISECONDS);
-    }
+            Thread.ofPlatform().name("plugin-host-watch").daemon(true).factory());
+    var unused =
+        watchdog.scheduleWithFixedDelay(
+            () -> {
+              long parentNow = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
+              if (!host.isAlive() || parentNow != parentPid) {
+                log.log(Level.WARNING, "host process {0} is gone; stopping", host.pid());
+                exitStatus.set(1);
+                stop.run();
+                watchdog.shutdown();
+              }
+            },
+            HOST_POLL.toMillis(),
+            HOST_POLL.toMillis(),
+            TimeUnit.MILLISECONDS);
     return watchdog;
   }
 

@@ -17,6 +17,7 @@ final class PluginServices {
 
   private final HealthStatusManager health = new HealthStatusManager();
   private final StdioService stdio = new StdioService();
+  private final BrokerService broker = new BrokerService();
 
   /**
    * Registers the services on {@code server}.
@@ -31,13 +32,19 @@ final class PluginServices {
         .addService(health.getHealthService())
         .addService(new ControllerService(stop))
         .addService(stdio)
-        .addService(new BrokerService())
+        .addService(broker)
         .addService(ProtoReflectionServiceV1.newInstance());
   }
 
-  /** Marks the plugin as going away: health answers NOT_SERVING from now on. */
+  /**
+   * Marks the plugin as going away: health answers NOT_SERVING from now on, and the long-lived
+   * streams (stdio, broker) end, so that a graceful server shutdown need not wait for the host to
+   * hang up.
+   */
   void stopping() {
     health.enterTerminalState();
+    stdio.finish();
+    broker.finish();
   }
 
   StdioService stdio() {

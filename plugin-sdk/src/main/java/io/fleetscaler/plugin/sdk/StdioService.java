@@ -10,18 +10,28 @@ import io.grpc.stub.StreamObserver;
 import java.io.OutputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * go-plugin's {@code plugin.GRPCStdio}: what the plugin writes to {@code System.out} after the
  * handshake is streamed to the host, which asks once. Output is buffered in a bounded queue until
  * the host listens; when the queue is full, new output is dropped rather than blocking the plugin.
+ * The stream ends when {@link #finish()} is called and the queue is empty.
  */
 final class StdioService extends GRPCStdioGrpc.GRPCStdioImplBase {
   private static final int QUEUED_CHUNKS = 1024;
 
   private final BlockingQueue<StdioData> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+  private static final long FINISH_CHECK_MILLIS = 100;
+
   private final AtomicBoolean streaming = new AtomicBoolean();
+  private volatile boolean finished;
+
+  /** Ends the stream (after what is queued has been sent); the plugin is stopping. */
+  void finish() {
+    finished = true;
+  }
 
   /** An output stream whose bytes go to the host on {@code channel}. Thread-safe. */
   OutputStream output(StdioData.Channel channel) {
@@ -63,8 +73,13 @@ final class StdioService extends GRPCStdioGrpc.GRPCStdioImplBase {
                 () -> {
                   try {
                     while (!call.isCancelled()) {
-                      StdioData data = queue.take();
-                      call.onNext(data);
+                      StdioData data = queue.poll(FINISH_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                      if (data != null) {
+                        call.onNext(data);
+                      } else if (finished) {
+                        call.onCompleted();
+                        return;
+                      }
                     }
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

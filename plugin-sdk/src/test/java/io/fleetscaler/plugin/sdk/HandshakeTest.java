@@ -37,6 +37,8 @@ class HandshakeTest {
     assertRefused("1|x|unix|/tmp/p|grpc|" + cert, "app protocol version 'x' is not a number");
     assertRefused("1|1|pipe|/tmp/p|grpc|" + cert, "network 'pipe' is neither unix nor tcp");
     assertRefused("1|1|tcp|localhost|grpc|" + cert, "tcp address 'localhost' is not host:port");
+    assertRefused("1|1|tcp|127.0.0.1:99999|grpc|" + cert, "a port in 1-65535");
+    assertRefused("1|1|tcp|127.0.0.1:0|grpc|" + cert, "a port in 1-65535");
     assertRefused("1|1|unix||grpc|" + cert, "address is empty");
     assertRefused("1|1|unix|/tmp/p|netrpc|" + cert, "protocol 'netrpc' is not grpc");
     assertRefused("1|1|unix|/tmp/p", "protocol 'netrpc' is not grpc");

@@ -39,6 +39,18 @@ class PluginEnvironmentTest {
   }
 
   @Test
+  void readsTheHostPidOurHostSends() {
+    assertThat(PluginEnvironment.read(env(PluginEnvironment.HOST_PID_KEY, "4242"), TMP).hostPid())
+        .hasValue(4242);
+    assertThat(PluginEnvironment.read(env(), TMP).hostPid()).isEmpty();
+    assertThatThrownBy(() -> PluginEnvironment.read(env(PluginEnvironment.HOST_PID_KEY, "me"), TMP))
+        .hasMessageContaining("is not a process id: 'me'");
+    assertThatThrownBy(
+            () -> PluginEnvironment.read(env(PluginEnvironment.NETWORK_KEY, "pipe"), TMP))
+        .hasMessageContaining("must be unix or tcp, was 'pipe'");
+  }
+
+  @Test
   void defaultsMatchGoPlugin() {
     var read = PluginEnvironment.read(env(), TMP);
     assertThat(read.minPort()).isEqualTo(10000);

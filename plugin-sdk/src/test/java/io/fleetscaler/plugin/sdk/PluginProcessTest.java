@@ -32,20 +32,29 @@ class PluginProcessTest {
   @TempDir Path dir;
 
   @Test
-  void launchesHandshakesOverMutualTlsAndServes() {
-    try (var logs = new CapturedLogs("plugin.test-plugin");
-        PluginClient client = PluginProcess.launch(testPluginSpec())) {
-      assertThat(client.process()).isPresent();
-      assertThat(client.init(InProcessPluginClientTest.SETTINGS, "{}").id()).isEqualTo("memory/2");
-      assertThat(client.increase(1)).isEqualTo(1);
-      assertThat(client.update()).containsExactly(new InstanceStatus("i-1", InstanceState.RUNNING));
-      assertThat(client.connectInfo("i-1").connector().password()).isEqualTo("hunter2");
-      InProcessPluginClientTest.assertErrorKinds(client);
+  void launchesHandshakesOverMutualTlsServesAndStopsCleanly() {
+    try (var logs = new CapturedLogs("plugin.test-plugin")) {
+      try (PluginClient client = PluginProcess.launch(testPluginSpec())) {
+        assertThat(client.process()).isPresent();
+        assertThat(client.init(InProcessPluginClientTest.SETTINGS, "{}").id())
+            .isEqualTo("memory/2");
+        assertThat(client.increase(1)).isEqualTo(1);
+        assertThat(client.update())
+            .containsExactly(new InstanceStatus("i-1", InstanceState.RUNNING));
+        assertThat(client.connectInfo("i-1").connector().password()).isEqualTo("hunter2");
+        InProcessPluginClientTest.assertErrorKinds(client);
+        await(
+            "the plugin's JSON log line is relayed",
+            BOUND,
+            () -> logs.messages().stream().anyMatch(m -> m.contains("serving on unix")));
+        assertThat(logs.messages()).anyMatch(m -> m.contains("mutual TLS: true"));
+      }
+      // Shutdown ends the open stdio stream, so the plugin stops by itself, within the grace.
       await(
-          "the plugin's JSON log line is relayed",
+          "the plugin logs its clean stop",
           BOUND,
-          () -> logs.messages().stream().anyMatch(m -> m.contains("serving on unix")));
-      assertThat(logs.messages()).anyMatch(m -> m.contains("mutual TLS: true"));
+          () -> logs.messages().contains("[test-plugin] plugin test-plugin stopped"));
+      assertThat(logs.messages()).noneMatch(m -> m.contains("calls still running"));
       assertThat(logs.messages()).noneMatch(m -> m.contains("hunter2"));
     }
   }
@@ -129,6 +138,21 @@ class PluginProcessTest {
   }
 
   @Test
+  void aPluginWhoseHostIsAlreadyGoneDoesNotStart() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    var builder = new ProcessBuilder(testPluginCommand());
+    builder.environment().put(PluginServer.MAGIC_COOKIE_KEY, PluginServer.MAGIC_COOKIE_VALUE);
+    builder.environment().put(PluginEnvironment.HOST_PID_KEY, Long.toString(gone.pid()));
+    Process process = builder.start();
+    String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).isEqualTo(1);
+    assertThat(stderr).contains("the host process is already gone");
+    assertThat(stdout).isEmpty();
+  }
+
+  @Test
   void aWrongCookieIsAClearLaunchError() {
     assertThatThrownBy(
             () ->
@@ -178,7 +202,7 @@ class PluginProcessTest {
   }
 
   @Test
-  void aHostWithAnotherCertificateIsRefused() throws Exception {
+  void mutualTlsRefusesAnyOtherCertificateOnEitherSide() throws Exception {
     var hostCert = SelfSignedCertificate.generate(Instant.now());
     var builder = new ProcessBuilder(ProcessTree.groupLeaderCommand(testPluginCommand()));
     builder.environment().put(PluginServer.MAGIC_COOKIE_KEY, PluginServer.MAGIC_COOKIE_VALUE);
@@ -203,6 +227,19 @@ class PluginProcessTest {
           .isInstanceOf(PluginLaunchException.class)
           .hasMessageContaining("failed its health check");
       refused.close();
+      // The host, for its part, trusts only the certificate of the handshake.
+      var suspicious =
+          new PluginChannel(
+              Transports.channel(
+                  handshake.network(),
+                  handshake.address(),
+                  MutualTls.client(hostCert, impostor.certificate())),
+              "suspicious",
+              Duration.ofSeconds(10));
+      assertThatThrownBy(() -> suspicious.checkHealth(Duration.ofSeconds(20)))
+          .isInstanceOf(PluginLaunchException.class)
+          .hasMessageContaining("failed its health check");
+      suspicious.close();
       var genuine =
           new PluginChannel(
               Transports.channel(

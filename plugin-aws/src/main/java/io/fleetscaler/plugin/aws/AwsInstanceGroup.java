@@ -1,0 +1,355 @@
+package io.fleetscaler.plugin.aws;
+
+import io.fleetscaler.plugin.api.ConnectInfo;
+import io.fleetscaler.plugin.api.InstanceGroup;
+import io.fleetscaler.plugin.api.InstanceStatus;
+import io.fleetscaler.plugin.api.ProviderException;
+import io.fleetscaler.plugin.api.ProviderInfo;
+import io.fleetscaler.plugin.api.Settings;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.util.VersionInfo;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingInstanceDetails;
+
+/**
+ * An {@link InstanceGroup} over one EC2 Auto Scaling group, on AWS SDK for Java v2: the scaler
+ * grows the group with {@code SetDesiredCapacity} and shrinks it by terminating exactly the
+ * instances it names (see {@link Terminations}); Auto Scaling launches and tracks the instances.
+ *
+ * <p>The group must protect new instances from scale-in and have {@code AZRebalance} suspended, or
+ * AWS itself may terminate instances that run jobs; {@link #init} logs a warning and counts it
+ * ({@link #scaleInProtectionWarnings()}, {@link #azRebalanceWarnings()}) when it does not. When the
+ * desired capacity differs from the last value this group set or saw, {@link #update} logs it and
+ * counts it ({@link #desiredCapacityDrifts()}): someone else (an operator, a scaling policy, a
+ * minimum size) is steering the group too.
+ *
+ * <p>Threading as the SPI says: {@link #connectInfo} and {@link #heartbeat} are thread-safe and may
+ * run alongside anything; the other methods are called from one thread at a time. Calls before
+ * {@link #init} or after {@link #shutdown} throw {@link IllegalStateException}.
+ */
+public final class AwsInstanceGroup implements InstanceGroup {
+
+  /** The plugin's version, reported in {@link ProviderInfo}. */
+  public static final String VERSION = "0.1.0";
+
+  private static final Logger LOG = System.getLogger("plugin.aws");
+
+  private final Clock clock;
+  private final AwsTuning tuning;
+  private final AtomicLong scaleInProtectionWarnings = new AtomicLong();
+  private final AtomicLong azRebalanceWarnings = new AtomicLong();
+  private final AtomicLong desiredCapacityDrifts = new AtomicLong();
+
+  private volatile @Nullable Session session;
+  private volatile boolean shutDown;
+
+  /** What exists between a successful init and shutdown. */
+  private record Session(
+      AwsConfig config, AwsClients clients, ConnectInfoLookup connect, Terminations terminations) {}
+
+  // Only touched by the single-threaded methods (init, update, increase, decrease); -1 when the
+  // desired capacity we expect is unknown (after a termination whose answer was lost).
+  private int expectedDesired = -1;
+
+  /** A group on the system clock with the production retry settings. */
+  public AwsInstanceGroup() {
+    this(Clock.systemUTC(), AwsTuning.defaults());
+  }
+
+  AwsInstanceGroup(Clock clock, AwsTuning tuning) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.tuning = Objects.requireNonNull(tuning, "tuning");
+  }
+
+  /**
+   * Reads {@code plugin_config} (keys {@code name}, {@code region}, {@code profile}, {@code
+   * config_file}, {@code credentials_file}, {@code endpoint}), builds the SDK clients and checks
+   * that exactly one group of that name exists.
+   *
+   * @throws ProviderException.InvalidConfig naming the key, or saying why AWS refused
+   * @throws ProviderException.Unavailable if AWS could not be reached
+   */
+  @Override
+  public ProviderInfo init(Settings settings, String pluginConfigJson) {
+    if (session != null || shutDown) {
+      throw new IllegalStateException("init was already called on this aws group");
+    }
+    AwsConfig config = AwsConfigReader.read(pluginConfigJson);
+    AwsClients clients = AwsClients.open(config, tuning);
+    try {
+      AutoScalingGroup group = describeGroup(clients, config.name());
+      checkSetup(group);
+      expectedDesired = group.desiredCapacity();
+      session =
+          new Session(
+              config,
+              clients,
+              new ConnectInfoLookup(
+                  clients.ec2(),
+                  clients.instanceConnect(),
+                  config.name(),
+                  settings.connector(),
+                  clock),
+              new Terminations(
+                  clients.terminator(), clients.autoScaling(), config.name(), tuning, LOG));
+      LOG.log(
+          Level.INFO,
+          "aws: group {0} in {1}: desired {2}, max {3}",
+          config.name(),
+          clients.region().id(),
+          group.desiredCapacity(),
+          group.maxSize());
+      return new ProviderInfo(
+          "aws/" + clients.region().id() + "/" + config.name(),
+          group.maxSize(),
+          VERSION,
+          "aws-sdk-java " + VersionInfo.SDK_VERSION,
+          Set.of());
+    } catch (RuntimeException e) {
+      clients.close();
+      throw e;
+    }
+  }
+
+  /** Every instance of the group, from all pages of {@code DescribeAutoScalingGroups}. */
+  @Override
+  public List<InstanceStatus> update() {
+    Session s = session();
+    AutoScalingGroup group = describeGroup(s.clients(), s.config().name());
+    noteDrift(s.config().name(), group.desiredCapacity());
+    Map<String, InstanceStatus> byId = new LinkedHashMap<>();
+    for (var instance : group.instances()) {
+      byId.putIfAbsent(
+          instance.instanceId(),
+          new InstanceStatus(
+              instance.instanceId(),
+              LifecycleStates.map(instance.lifecycleStateAsString(), instance.healthStatus())));
+    }
+    return List.copyOf(byId.values());
+  }
+
+  /**
+   * Raises the desired capacity by {@code delta} with {@code HonorCooldown=false}, clamped to the
+   * group's maximum size as AWS reports it now.
+   *
+   * @return how many more instances were requested: 0 when the group is at its maximum
+   */
+  @Override
+  public int increase(int delta) {
+    if (delta < 1) {
+      throw new IllegalArgumentException("delta must be >= 1, was " + delta);
+    }
+    Session s = session();
+    String name = s.config().name();
+    AutoScalingGroup group = describeGroup(s.clients(), name);
+    noteDrift(name, group.desiredCapacity());
+    int current = group.desiredCapacity();
+    int target = (int) Math.min((long) group.maxSize(), (long) current + delta);
+    if (target <= current) {
+      return 0;
+    }
+    try {
+      s.clients()
+          .autoScaling()
+          .setDesiredCapacity(
+              r -> r.autoScalingGroupName(name).desiredCapacity(target).honorCooldown(false));
+    } catch (SdkException e) {
+      // The SDK retried; whether the last attempt applied is unknown, so stop expecting a value.
+      expectedDesired = -1;
+      throw AwsErrors.map("SetDesiredCapacity", e);
+    }
+    expectedDesired = target;
+    return target - current;
+  }
+
+  /**
+   * Terminates exactly the named instances, each with {@code ShouldDecrementDesiredCapacity=true};
+   * see {@link Terminations}. An instance already terminating or gone counts as accepted.
+   *
+   * @return the accepted ids; a prefix-or-subset of {@code ids} on partial success
+   * @throws ProviderException the first failure, when no id was accepted
+   */
+  @Override
+  public List<String> decrease(List<String> ids) {
+    Session s = session();
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Terminations.Outcome outcome = s.terminations().terminate(List.copyOf(ids));
+    if (outcome.uncertain() || expectedDesired < 0) {
+      expectedDesired = -1;
+    } else {
+      expectedDesired = Math.max(0, expectedDesired - outcome.decremented());
+    }
+    @Nullable ProviderException failure = outcome.failure();
+    if (outcome.accepted().isEmpty() && failure != null) {
+      throw failure;
+    }
+    return outcome.accepted();
+  }
+
+  @Override
+  public ConnectInfo connectInfo(String id) {
+    return session().connect().connectInfo(id);
+  }
+
+  /**
+   * Passes while Auto Scaling lists the instance in this group as healthy.
+   *
+   * @throws ProviderException.Unhealthy if Auto Scaling marked it unhealthy or is terminating it
+   * @throws ProviderException.NotFound if it is not (or no longer) in this group
+   */
+  @Override
+  public void heartbeat(String id) {
+    Session s = session();
+    String name = s.config().name();
+    Optional<AutoScalingInstanceDetails> found;
+    try {
+      found =
+          s
+              .clients()
+              .autoScaling()
+              .describeAutoScalingInstances(r -> r.instanceIds(id))
+              .autoScalingInstances()
+              .stream()
+              .filter(i -> id.equals(i.instanceId()))
+              .findFirst();
+    } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+      if ("ValidationError".equals(AwsErrors.code(e))) {
+        throw new ProviderException.NotFound("no Auto Scaling instance " + id);
+      }
+      throw AwsErrors.map("DescribeAutoScalingInstances", e);
+    } catch (SdkException e) {
+      throw AwsErrors.map("DescribeAutoScalingInstances", e);
+    }
+    if (found.isEmpty() || !name.equals(found.get().autoScalingGroupName())) {
+      throw new ProviderException.NotFound(
+          "instance " + id + " is not in Auto Scaling group " + name);
+    }
+    AutoScalingInstanceDetails instance = found.get();
+    switch (LifecycleStates.map(instance.lifecycleState(), instance.healthStatus())) {
+      case DELETED -> throw new ProviderException.NotFound("instance " + id + " has terminated");
+      case DELETING ->
+          throw new ProviderException.Unhealthy(
+              "instance " + id + " is " + instance.lifecycleState());
+      case TIMEOUT ->
+          throw new ProviderException.Unhealthy(
+              "Auto Scaling reports instance " + id + " as " + instance.healthStatus());
+      default -> {}
+    }
+  }
+
+  /** Closes the SDK clients. Never terminates instances. Idempotent. */
+  @Override
+  public void shutdown() {
+    shutDown = true;
+    Session s = session;
+    session = null;
+    if (s != null) {
+      s.clients().close();
+    }
+  }
+
+  /** How many times init found a group whose new instances are not protected from scale-in. */
+  public long scaleInProtectionWarnings() {
+    return scaleInProtectionWarnings.get();
+  }
+
+  /** How many times init found a group with the {@code AZRebalance} process not suspended. */
+  public long azRebalanceWarnings() {
+    return azRebalanceWarnings.get();
+  }
+
+  /** How many times the desired capacity was found different from what this group expected. */
+  public long desiredCapacityDrifts() {
+    return desiredCapacityDrifts.get();
+  }
+
+  private Session session() {
+    Session s = session;
+    if (s == null) {
+      throw new IllegalStateException(
+          shutDown ? "this aws group was shut down" : "init was not called on this aws group");
+    }
+    return s;
+  }
+
+  private void checkSetup(AutoScalingGroup group) {
+    if (!Boolean.TRUE.equals(group.newInstancesProtectedFromScaleIn())) {
+      scaleInProtectionWarnings.incrementAndGet();
+      LOG.log(
+          Level.WARNING,
+          "aws: group {0} does not protect new instances from scale-in: AWS may terminate"
+              + " instances that run jobs when the desired capacity drops; enable"
+              + " NewInstancesProtectedFromScaleIn",
+          group.autoScalingGroupName());
+    }
+    boolean rebalanceSuspended =
+        group.suspendedProcesses().stream().anyMatch(p -> "AZRebalance".equals(p.processName()));
+    if (!rebalanceSuspended) {
+      azRebalanceWarnings.incrementAndGet();
+      LOG.log(
+          Level.WARNING,
+          "aws: group {0} does not suspend AZRebalance: AWS may terminate running instances to"
+              + " balance availability zones; suspend the AZRebalance process",
+          group.autoScalingGroupName());
+    }
+  }
+
+  private void noteDrift(String name, int desired) {
+    int expected = expectedDesired;
+    if (expected >= 0 && desired != expected) {
+      desiredCapacityDrifts.incrementAndGet();
+      LOG.log(
+          Level.WARNING,
+          "aws: desired capacity of {0} is {1}, but Fleetscaler last set {2}: something else"
+              + " changes it (an operator, a scaling policy, the minimum size)",
+          name,
+          desired,
+          expected);
+    }
+    expectedDesired = desired;
+  }
+
+  /**
+   * The one group named {@code name}, reading every page.
+   *
+   * @throws ProviderException.InvalidConfig if there is none, or more than one
+   */
+  private static AutoScalingGroup describeGroup(AwsClients clients, String name) {
+    List<AutoScalingGroup> groups;
+    try {
+      groups =
+          clients
+              .autoScaling()
+              .describeAutoScalingGroupsPaginator(r -> r.autoScalingGroupNames(name))
+              .autoScalingGroups()
+              .stream()
+              .filter(g -> name.equals(g.autoScalingGroupName()))
+              .toList();
+    } catch (SdkException e) {
+      throw AwsErrors.map("DescribeAutoScalingGroups", e);
+    }
+    if (groups.size() != 1) {
+      throw new ProviderException.InvalidConfig(
+          "name: expected exactly one Auto Scaling group named '"
+              + name
+              + "' in "
+              + clients.region().id()
+              + ", found "
+              + groups.size());
+    }
+    return groups.get(0);
+  }
+}

@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** Invariants of the planner over random fleets. */
-class PlannerProperties {
+class PlannerPropertiesTest {
 
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   final Planner planner = Planner.create();

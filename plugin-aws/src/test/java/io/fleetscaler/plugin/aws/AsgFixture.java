@@ -56,11 +56,21 @@ final class AsgFixture implements AutoCloseable {
   }
 
   void createGroup(String name, int maxSize, boolean protectNew, boolean suspendRebalance) {
+    createGroup(name, maxSize, protectNew, suspendRebalance, linuxAmi());
+  }
+
+  /** A protected group with AZRebalance suspended whose instances run Windows. */
+  void createWindowsGroup(String name, int maxSize) {
+    createGroup(name, maxSize, true, true, windowsAmi());
+  }
+
+  private void createGroup(
+      String name, int maxSize, boolean protectNew, boolean suspendRebalance, String ami) {
     String template = name + "-template";
     ec2.createLaunchTemplate(
         r ->
             r.launchTemplateName(template)
-                .launchTemplateData(d -> d.imageId(linuxAmi()).instanceType("t3.micro")));
+                .launchTemplateData(d -> d.imageId(ami).instanceType("t3.micro")));
     autoScaling.createAutoScalingGroup(
         r ->
             r.autoScalingGroupName(name)
@@ -91,6 +101,14 @@ final class AsgFixture implements AutoCloseable {
         .orElseThrow(() -> new AssertionError("moto lists no Amazon Linux 2 AMI"));
   }
 
+  private String windowsAmi() {
+    return ec2.describeImages(r -> r.owners("amazon")).images().stream()
+        .filter(i -> "windows".equals(i.platformAsString()))
+        .map(Image::imageId)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("moto lists no Windows AMI"));
+  }
+
   AutoScalingGroup group(String name) {
     return autoScaling
         .describeAutoScalingGroups(r -> r.autoScalingGroupNames(name))
@@ -105,6 +123,10 @@ final class AsgFixture implements AutoCloseable {
   void setDesiredCapacity(String name, int desired) {
     autoScaling.setDesiredCapacity(
         r -> r.autoScalingGroupName(name).desiredCapacity(desired).honorCooldown(false));
+  }
+
+  URI endpoint() {
+    return endpoint;
   }
 
   AutoScalingClient autoScaling() {

@@ -107,7 +107,9 @@ public final class PluginServer {
         env.hostPid().isPresent()
             ? ProcessHandle.of(env.hostPid().getAsLong())
             : ProcessHandle.current().parent();
-    if (host.isEmpty() || !host.get().isAlive()) {
+    // Without our host's pid and without a parent (another pid namespace) nothing can be watched;
+    // with the pid, a host that is already gone means nobody will ever stop us.
+    if (env.hostPid().isPresent() && (host.isEmpty() || !host.get().isAlive())) {
       stderr.println("the host process is already gone; not starting");
       stderr.flush();
       return 1;
@@ -115,8 +117,7 @@ public final class PluginServer {
     System.Logger log = new JsonLineLogger(pluginName, stderr, clock, Level.INFO);
     SelfSignedCertificate own =
         clientCert == null ? null : SelfSignedCertificate.generate(clock.instant());
-    return serve(
-        group, pluginName, version, env, clientCert, own, stdout, log, host.get(), parentPid);
+    return serve(group, pluginName, version, env, clientCert, own, stdout, log, host, parentPid);
   }
 
   private static int serve(
@@ -128,7 +129,7 @@ public final class PluginServer {
       @Nullable SelfSignedCertificate own,
       PrintStream stdout,
       System.Logger log,
-      ProcessHandle host,
+      Optional<ProcessHandle> host,
       long parentPid) {
     var services = new PluginServices();
     var exitStatus = new AtomicInteger(0);
@@ -219,7 +220,7 @@ public final class PluginServer {
    * because the host is not our child.
    */
   private static ScheduledExecutorService watchHost(
-      ProcessHandle host,
+      Optional<ProcessHandle> host,
       long parentPid,
       System.Logger log,
       AtomicInteger exitStatus,
@@ -227,12 +228,17 @@ public final class PluginServer {
     ScheduledExecutorService watchdog =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("plugin-host-watch").daemon(true).factory());
+    if (host.isEmpty()) {
+      log.log(Level.WARNING, "no host process to watch; only Shutdown will stop this plugin");
+      return watchdog;
+    }
+    ProcessHandle watched = host.get();
     var unused =
         watchdog.scheduleWithFixedDelay(
             () -> {
               long parentNow = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
-              if (!host.isAlive() || parentNow != parentPid) {
-                log.log(Level.WARNING, "host process {0} is gone; stopping", host.pid());
+              if (!watched.isAlive() || parentNow != parentPid) {
+                log.log(Level.WARNING, "host process {0} is gone; stopping", watched.pid());
                 exitStatus.set(1);
                 stop.run();
                 watchdog.shutdown();

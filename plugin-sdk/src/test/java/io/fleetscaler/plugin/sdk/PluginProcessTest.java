@@ -301,7 +301,8 @@ class PluginProcessTest {
     String quoted = String.join(" ", command.stream().map(a -> "'" + a + "'").toList());
     List<String> host =
         script(dir, "host", quoted + " > '" + handshake + "' 2>/dev/null &\necho $!\nsleep 600");
-    var builder = new ProcessBuilder(host);
+    // Its own process group, so that the host's `sleep` can be cleaned up after the test.
+    var builder = new ProcessBuilder(ProcessTree.groupLeaderCommand(host));
     builder.environment().put(PluginServer.MAGIC_COOKIE_KEY, PluginServer.MAGIC_COOKIE_VALUE);
     Process fakeHost = builder.start();
     var stdout =
@@ -314,8 +315,7 @@ class PluginProcessTest {
       fakeHost.destroyForcibly();
       await("the orphaned plugin exits", BOUND, () -> !running(plugin));
     } finally {
-      plugin.destroyForcibly();
-      fakeHost.destroyForcibly();
+      ProcessTree.kill(fakeHost, List.of(plugin));
     }
   }
 

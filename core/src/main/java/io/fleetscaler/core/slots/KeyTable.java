@@ -1,0 +1,116 @@
+package io.fleetscaler.core.slots;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Key to held slot: a preallocated open-addressing table, linear probing, no resizing.
+ *
+ * <p>A cell is a key reference plus a slot word. A cell is taken by CAS of its key from null and
+ * then gets its slot word; it is freed by CAS of its slot word to {@link #FREE} and then a null
+ * key. While a cell's key is set its slot word changes only to {@link #FREE}, so a reader that saw
+ * the key and a non-free slot word saw a real binding. Freed cells are reused at once (no
+ * tombstones); instead of stopping at an empty cell, a lookup scans up to {@code reach[home]}, the
+ * farthest distance at which any key with that home was ever inserted (monotone). A key is looked
+ * up only by the thread using it (see {@link SlotAllocator}) and by the provisioner when removing
+ * an instance, so raising {@code reach} after the insert is visible where it matters.
+ *
+ * <p>Bounds: the table has at least twice as many cells as there are slots, so it is at most half
+ * full and expected probe lengths stay short; it can never be full.
+ */
+final class KeyTable {
+
+  static final long FREE = -1L;
+
+  private final AtomicReferenceArray<@Nullable String> keys;
+  private final AtomicLongArray slots;
+  private final AtomicIntegerArray reach;
+  private final int mask;
+
+  KeyTable(int totalSlots) {
+    int size = Integer.highestOneBit(Math.max(16, totalSlots * 2 - 1)) << 1;
+    keys = new AtomicReferenceArray<>(size);
+    slots = new AtomicLongArray(size);
+    reach = new AtomicIntegerArray(size);
+    mask = size - 1;
+    for (int i = 0; i < size; i++) {
+      slots.set(i, FREE);
+    }
+  }
+
+  private int home(String key) {
+    int h = key.hashCode() * 0x9E3779B9;
+    return (h ^ (h >>> 16)) & mask;
+  }
+
+  // Identity first: the common case is the caller passing the very string it reserved with.
+  @SuppressWarnings("ReferenceEquality")
+  private static boolean same(@Nullable String cellKey, String key) {
+    return cellKey == key
+        || (cellKey != null && cellKey.hashCode() == key.hashCode() && cellKey.equals(key));
+  }
+
+  /** The cell binding {@code key} to a slot, or -1. */
+  int find(String key) {
+    int home = home(key);
+    int limit = reach.get(home);
+    for (int d = 0; d <= limit; d++) {
+      int cell = (home + d) & mask;
+      if (same(keys.get(cell), key) && bindingOf(cell, key) != FREE) {
+        return cell;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The slot word of {@code cell} if it still binds {@code key}, else {@link #FREE}. The slot word
+   * is read before the key: a cell freed and retaken by another key since shows that key, so a slot
+   * word paired with {@code key} is {@code key}'s own.
+   */
+  long bindingOf(int cell, String key) {
+    long slot = slots.get(cell);
+    return slot != FREE && same(keys.get(cell), key) ? slot : FREE;
+  }
+
+  /** Binds {@code key} to {@code slot} in a free cell and returns the cell. */
+  int insert(String key, long slot) {
+    int home = home(key);
+    for (int d = 0; d <= mask; d++) {
+      int cell = (home + d) & mask;
+      if (keys.get(cell) == null && keys.compareAndSet(cell, null, key)) {
+        slots.set(cell, slot);
+        int r;
+        while ((r = reach.get(home)) < d && !reach.compareAndSet(home, r, d)) {
+          Thread.onSpinWait();
+        }
+        return cell;
+      }
+    }
+    throw new IllegalStateException("key table full: more keys than twice the slot count");
+  }
+
+  /** True if a cell other than {@code mine} carries {@code key} (a racing use of one key). */
+  boolean hasOther(String key, int mine) {
+    int home = home(key);
+    int limit = reach.get(home);
+    for (int d = 0; d <= limit; d++) {
+      int cell = (home + d) & mask;
+      if (cell != mine && same(keys.get(cell), key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Frees the cell if it still binds {@code slot}; false if someone else freed it first. */
+  boolean remove(int cell, long slot) {
+    if (slots.compareAndSet(cell, slot, FREE)) {
+      keys.set(cell, null);
+      return true;
+    }
+    return false;
+  }
+}

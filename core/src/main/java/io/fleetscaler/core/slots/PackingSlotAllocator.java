@@ -1,0 +1,644 @@
+package io.fleetscaler.core.slots;
+
+import static io.fleetscaler.core.slots.InstanceWord.DRAINING;
+import static io.fleetscaler.core.slots.InstanceWord.EMPTY;
+import static io.fleetscaler.core.slots.InstanceWord.READY;
+import static io.fleetscaler.core.slots.InstanceWord.REMOVED;
+import static io.fleetscaler.core.slots.InstanceWord.UNHEALTHY;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lock-free {@link SlotAllocator}: per-instance state words, a global permit count, and a level
+ * index that packs claims onto the fullest ready instance.
+ *
+ * <h2>Algorithm</h2>
+ *
+ * <ul>
+ *   <li><b>Instance word</b> ({@link InstanceWord}): one {@code long} per instance, alone on its
+ *       64-byte line with the instance's last-activity time and use counter, holds the busy and
+ *       acquired bitmaps, the claims charged against {@code max_use_count}, the state and an
+ *       incarnation. Every claim, acquire, release and state change is one CAS on it, so the
+ *       per-instance invariants (a slot is held once; held &le; capacity; claims &le; max use) hold
+ *       by construction. {@code claimable(word)} is the number of slots a new claim could take:
+ *       free slots of a ready instance, bounded by its use budget.
+ *   <li><b>Permits</b>: one counter of claimable slots not yet promised to a caller. A reserve (or
+ *       a fresh acquire) first takes a permit (decrement if positive); with none it fails at once,
+ *       which is what makes a refusal linearizable without a snapshot of every instance. Every word
+ *       change that raises {@code claimable} adds the rise after its CAS; a drain, unhealthy mark
+ *       or removal takes back the instance's claimable slots before its CAS. So the permits never
+ *       exceed the claimable slots not being claimed, and a permit holder always finds a slot.
+ *   <li><b>Placement</b> ({@link LevelIndex}): for level {@code L = 1..capacity}, a bitset of the
+ *       instances with {@code L} claimable slots. A permit holder scans levels from 1 (fullest)
+ *       upwards and CASes the first candidate's word; threads start their scan at different offsets
+ *       so that they spread over the candidates of one level. Bits are hints, fixed by the writer
+ *       that moves an instance and by readers that find them stale; if every hint is stale the
+ *       holder scans the words themselves (it holds a permit, so a slot exists).
+ *   <li><b>Keys</b> ({@link KeyTable}): a preallocated open-addressing table maps a key to {@code
+ *       (incarnation, slot)}. A binding whose incarnation or state no longer matches the instance
+ *       word is stale (the instance was removed) and is dropped when met.
+ *   <li><b>Owners</b>: {@code owners[slot]} names the holding key so that {@link #remove} can tell
+ *       the listener. A free slot holds the token of its instance's incarnation; a claimer CASes
+ *       that token to its key after winning the word, a releaser CASes it back before freeing the
+ *       word, and removal swaps in {@link #REVOKED} after freezing the word. Whoever wins the owner
+ *       cell decides: a claimer that loses it lost its slot to a removal and claims again.
+ * </ul>
+ *
+ * <h2>Linearization points</h2>
+ *
+ * Successful reserve: its permit decrement (the slot it lands on is chosen later; callers cannot
+ * observe the difference). Refused reserve: the read of a non-positive permit count. Acquire of a
+ * reservation: the word CAS setting the acquired bit. Release and unreserve: the permit increment,
+ * or the word CAS when no permit is added. Drain: its word CAS. A drain takes its permits just
+ * before its CAS; if the CAS then fails (a claim or release on that instance won the race) it gives
+ * them back and retries, and a reserve that read zero permits inside that window of a few
+ * instructions is refused although a slot was free in the sequential order. That is the one known
+ * deviation; it needs a provisioner call overlapping a refused reserve.
+ *
+ * <h2>ABA</h2>
+ *
+ * An instance's table index is reused after it is removed. A request thread that read a word, or
+ * holds a key binding, from an earlier instance on that index is caught by the 9-bit incarnation in
+ * the word and in the binding, and by the per-incarnation vacancy token in {@code owners}. Indices
+ * are handed out fresh first and then longest-freed first, so fooling the check takes a request
+ * thread stalled inside one call while the same index is reused 512 times, that is while about
+ * {@code 512 * (maxInstances - live instances)} instances are removed. Size {@code maxInstances}
+ * with headroom over the largest fleet.
+ *
+ * <h2>Memory ordering</h2>
+ *
+ * All shared accesses are volatile reads, CAS or volatile read-modify-writes ({@link
+ * AtomicLongArray}, {@link AtomicReferenceArray}). Two places need the full fence, not just
+ * acquire/release: the level index's clear-then-recheck against a set (Dekker: each side must see
+ * the other's write) and the permit count against instance words (a drain's permit take must not
+ * pass its word CAS). Last-activity times are written opaquely: they are advisory and written on a
+ * line the thread already owns. Instance ids and slot handles are plain array writes by the
+ * provisioner, published by the volatile write of the word that makes the instance ready.
+ *
+ * <h2>Alternatives rejected</h2>
+ *
+ * <ul>
+ *   <li>One lock or one word for the whole fleet: on two cores a CAS-hammered word loses to a lock,
+ *       and a lock serializes every job (see the benchmarks' baselines).
+ *   <li>Scanning instances for the fullest one: O(fleet) per claim.
+ *   <li>Refusing after a scan of instance words finds nothing: a scan is not a snapshot, so a
+ *       refusal could happen when no moment had every slot taken. The permit count costs one shared
+ *       word but makes refusals exact.
+ *   <li>A {@code ConcurrentHashMap} for keys: allocates a node per insert.
+ *   <li>Striped permit cells: the sum of cells is not atomic, so refusals would not be exact.
+ * </ul>
+ *
+ * <p>This class is longer than the house limit because the hot path, its proof obligations and the
+ * provisioner operations that must respect them are kept in one place.
+ */
+final class PackingSlotAllocator implements SlotAllocator {
+
+  private static final int STRIDE = 8;
+  private static final int WORD = 0;
+  private static final int LAST_ACTIVITY = 1;
+  private static final int USES = 2;
+  private static final int PERMITS = 15;
+  private static final Object REVOKED = new Object();
+  private static final Object[] VACANT = new Object[InstanceWord.INCARNATIONS];
+
+  static {
+    for (int i = 0; i < VACANT.length; i++) {
+      VACANT[i] = new Object();
+    }
+  }
+
+  private final SlotLimits limits;
+  private final int capacity;
+  private final int maxUse;
+  private final AtomicLongArray meta;
+  private final AtomicLongArray permits = new AtomicLongArray(2 * PERMITS + 1);
+  private final AtomicReferenceArray<Object> owners;
+  private final @Nullable Slot[] handles;
+  private final @Nullable String[] ids;
+  private final KeyTable keys;
+  private final LevelIndex levels;
+  private final RemovalListener listener;
+  private final LongSupplier ticker;
+
+  // Provisioner-confined, except highWater which readers use to bound their scans.
+  private final ConcurrentHashMap<String, Integer> indexById = new ConcurrentHashMap<>();
+  private final ArrayDeque<Integer> freeIndices = new ArrayDeque<>();
+  private volatile int highWater;
+
+  PackingSlotAllocator(SlotLimits limits, RemovalListener listener, LongSupplier ticker) {
+    this.limits = limits;
+    this.capacity = limits.capacityPerInstance();
+    this.maxUse = limits.maxUseCount();
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    int n = limits.maxInstances();
+    meta = new AtomicLongArray(n * STRIDE);
+    owners = new AtomicReferenceArray<>(n * capacity);
+    handles = new Slot[n * capacity];
+    ids = new String[n];
+    keys = new KeyTable(n * capacity);
+    levels = new LevelIndex(capacity, n, i -> InstanceWord.claimable(word(i), capacity, maxUse));
+  }
+
+  @Override
+  public SlotLimits limits() {
+    return limits;
+  }
+
+  // ---------------------------------------------------------------- request path
+
+  @Override
+  public Claim reserve(String key) {
+    Objects.requireNonNull(key, "key");
+    if (liveCell(key) >= 0) {
+      return Refusal.ALREADY_HELD;
+    }
+    if (!takePermit()) {
+      return Refusal.NO_CAPACITY;
+    }
+    return place(key, false);
+  }
+
+  @Override
+  public Claim acquire(String key) {
+    Objects.requireNonNull(key, "key");
+    int cell = liveCell(key);
+    if (cell >= 0) {
+      long binding = keys.bindingOf(cell, key);
+      if (binding != KeyTable.FREE) {
+        int slot = (int) binding;
+        int i = slot / capacity;
+        long acquiredBit = InstanceWord.acquiredBit(slot - i * capacity);
+        for (; ; ) {
+          long w = word(i);
+          if (stale(w, binding)) {
+            keys.remove(cell, binding);
+            break; // revoked by a removal: the key holds nothing, claim afresh
+          }
+          if ((w & acquiredBit) != 0) {
+            return Refusal.ALREADY_ACQUIRED;
+          }
+          // Read before the CAS: once the CAS succeeds on a live word, no later instance can have
+          // replaced the handle yet.
+          Slot handle = handle(slot);
+          if (casWord(i, w, w | acquiredBit)) {
+            return handle;
+          }
+        }
+      }
+    }
+    if (!takePermit()) {
+      return Refusal.NO_CAPACITY;
+    }
+    return place(key, true);
+  }
+
+  @Override
+  public Outcome release(String key) {
+    return free(key, true);
+  }
+
+  @Override
+  public Outcome unreserve(String key) {
+    return free(key, false);
+  }
+
+  /** Claims a slot for a permit holder and binds it to the key. */
+  private Claim place(String key, boolean acquire) {
+    for (; ; ) {
+      long claim = claimSlot(acquire);
+      int slot = (int) claim;
+      int incarnation = (int) (claim >>> 32);
+      int i = slot / capacity;
+      // Read before the owner CAS: if that CAS succeeds, no removal has reached this slot, so no
+      // later instance on this index has replaced the handle.
+      Slot handle = handle(slot);
+      if (!owners.compareAndSet(slot, VACANT[incarnation], key)) {
+        // The instance was removed between our word CAS and now; the slot went with it.
+        if (!takePermit()) {
+          return Refusal.NO_CAPACITY;
+        }
+        continue;
+      }
+      int cell = keys.insert(key, claim);
+      if (keys.hasOther(key, cell)) {
+        // Two threads are using one key at once: give ours back rather than bind two slots.
+        keys.remove(cell, claim);
+        if (owners.compareAndSet(slot, key, VACANT[incarnation])) {
+          freeWord(i, slot - i * capacity, claim, false);
+        }
+        return Refusal.ALREADY_HELD;
+      }
+      if (stale(word(i), claim)) {
+        // Removed after we took the owner cell: the listener has been told about this key.
+        keys.remove(cell, claim);
+      }
+      return handle;
+    }
+  }
+
+  /**
+   * Claims one slot on the fullest ready instance with room. The caller holds a permit, so a slot
+   * exists; the loop ends as soon as this thread wins one CAS.
+   *
+   * @return {@code incarnation << 32 | slot}
+   */
+  private long claimSlot(boolean acquire) {
+    int start = spread((int) Thread.currentThread().threadId());
+    for (; ; ) {
+      for (int level = 1; level <= capacity; level++) {
+        int i;
+        while ((i = levels.find(level, start)) >= 0) {
+          long claim = tryClaim(i, level, acquire);
+          if (claim >= 0) {
+            return claim;
+          }
+        }
+      }
+      // Every hint was stale (writers still fixing them): look at the words themselves.
+      int high = highWater;
+      for (int i = 0; i < high; i++) {
+        long claim = tryClaim(i, 0, acquire);
+        if (claim >= 0) {
+          return claim;
+        }
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Claims a slot on instance {@code i} if it has {@code level} claimable slots or fewer (any
+   * number when {@code level} is 0), else fixes the hint that led here.
+   */
+  private long tryClaim(int i, int level, boolean acquire) {
+    for (; ; ) {
+      long w = word(i);
+      int claimable = InstanceWord.claimable(w, capacity, maxUse);
+      if (claimable == 0 || (level > 0 && claimable > level)) {
+        if (level > 0) {
+          levels.clearStale(level, i);
+        }
+        return -1;
+      }
+      int bit = Long.numberOfTrailingZeros(~InstanceWord.busy(w));
+      long next = w | (1L << bit);
+      if (acquire) {
+        next |= InstanceWord.acquiredBit(bit);
+      }
+      if (maxUse > 0) {
+        next = InstanceWord.plusClaims(next, 1);
+      }
+      if (casWord(i, w, next)) {
+        levels.move(i, claimable, InstanceWord.claimable(next, capacity, maxUse));
+        return ((long) InstanceWord.incarnation(w) << 32) | (i * capacity + bit);
+      }
+    }
+  }
+
+  /** Frees the key's slot: a release (acquired, counts a use) or an unreserve (refunds it). */
+  private Outcome free(String key, boolean release) {
+    Objects.requireNonNull(key, "key");
+    int cell = liveCell(key);
+    if (cell < 0) {
+      return Outcome.NOT_HELD;
+    }
+    long binding = keys.bindingOf(cell, key);
+    if (binding == KeyTable.FREE) {
+      return Outcome.NOT_HELD;
+    }
+    int slot = (int) binding;
+    int i = slot / capacity;
+    int bit = slot - i * capacity;
+    boolean acquired = (word(i) & InstanceWord.acquiredBit(bit)) != 0;
+    if (acquired != release) {
+      return release ? Outcome.NOT_ACQUIRED : Outcome.NOT_RESERVED;
+    }
+    // The owner cell must still name this key: a caller stalled across the removal of its
+    // instance and the reuse of its index would otherwise free another key's slot.
+    Object owner = owners.get(slot);
+    if (!(owner instanceof String holder)
+        || !holder.equals(key)
+        || !owners.compareAndSet(slot, owner, VACANT[(int) (binding >>> 32)])) {
+      keys.remove(cell, binding); // removed under us: the listener has been told
+      return Outcome.NOT_HELD;
+    }
+    // If the word is removed by now, the removal found our owner cell vacant and told nobody:
+    // this call came first, and the slot left with its instance. Either way the key is free.
+    freeWord(i, bit, binding, release);
+    keys.remove(cell, binding);
+    return Outcome.FREED;
+  }
+
+  /**
+   * Clears a slot's bits in the word, then publishes any rise in claimable slots. Does nothing if
+   * the instance was removed first.
+   */
+  private void freeWord(int i, int bit, long binding, boolean release) {
+    long mask = ~((1L << bit) | InstanceWord.acquiredBit(bit));
+    for (; ; ) {
+      long w = word(i);
+      if (stale(w, binding)) {
+        return;
+      }
+      long next = w & mask;
+      if (!release && maxUse > 0) {
+        next = InstanceWord.plusClaims(next, -1);
+      }
+      if (casWord(i, w, next)) {
+        if (release) {
+          meta.getAndIncrement(i * STRIDE + USES);
+        }
+        if (InstanceWord.busy(next) == 0) {
+          touch(i); // idle from now: the start of its idle_time
+        }
+        int before = InstanceWord.claimable(w, capacity, maxUse);
+        int after = InstanceWord.claimable(next, capacity, maxUse);
+        levels.move(i, before, after);
+        if (after > before) {
+          permits.getAndAdd(PERMITS, after - before);
+        }
+        return;
+      }
+    }
+  }
+
+  /** The key's cell if its binding is live; drops a stale binding and returns -1. */
+  private int liveCell(String key) {
+    int cell = keys.find(key);
+    if (cell < 0) {
+      return -1;
+    }
+    long binding = keys.bindingOf(cell, key);
+    if (binding == KeyTable.FREE) {
+      return -1;
+    }
+    if (stale(word((int) binding / capacity), binding)) {
+      keys.remove(cell, binding);
+      return -1;
+    }
+    return cell;
+  }
+
+  private static boolean stale(long word, long binding) {
+    int state = InstanceWord.state(word);
+    return state == REMOVED
+        || state == EMPTY
+        || InstanceWord.incarnation(word) != (int) (binding >>> 32);
+  }
+
+  private boolean takePermit() {
+    for (; ; ) {
+      long p = permits.get(PERMITS);
+      if (p <= 0) {
+        return false;
+      }
+      if (permits.compareAndSet(PERMITS, p, p - 1)) {
+        return true;
+      }
+    }
+  }
+
+  private Slot handle(int slot) {
+    return Objects.requireNonNull(handles[slot]);
+  }
+
+  private long word(int i) {
+    return meta.get(i * STRIDE + WORD);
+  }
+
+  private boolean casWord(int i, long expected, long next) {
+    return meta.compareAndSet(i * STRIDE + WORD, expected, next);
+  }
+
+  private void touch(int i) {
+    meta.setOpaque(i * STRIDE + LAST_ACTIVITY, ticker.getAsLong());
+  }
+
+  private static int spread(int h) {
+    h *= 0x9E3779B9;
+    return (h ^ (h >>> 16)) & 0x7FFF_FFFF;
+  }
+
+  // ---------------------------------------------------------------- provisioner path
+
+  @Override
+  public void add(String instanceId) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    if (indexById.containsKey(instanceId)) {
+      throw new IllegalStateException("instance " + instanceId + " is already live");
+    }
+    // Fresh indices first, then the longest-freed one: a reused index is where a stalled request
+    // thread could meet a word of a later incarnation (see the design notes on ABA).
+    int i;
+    if (highWater < limits.maxInstances()) {
+      i = highWater;
+    } else if (!freeIndices.isEmpty()) {
+      i = freeIndices.removeFirst();
+    } else {
+      throw new IllegalStateException(
+          "cannot add instance "
+              + instanceId
+              + ": "
+              + limits.maxInstances()
+              + " instances (maxInstances) are live");
+    }
+    int incarnation = (InstanceWord.incarnation(word(i)) + 1) % InstanceWord.INCARNATIONS;
+    for (int bit = 0; bit < capacity; bit++) {
+      handles[i * capacity + bit] = new Slot(instanceId, bit);
+      owners.set(i * capacity + bit, VACANT[incarnation]);
+    }
+    ids[i] = instanceId;
+    meta.set(i * STRIDE + USES, 0);
+    meta.set(i * STRIDE + LAST_ACTIVITY, ticker.getAsLong());
+    if (i == highWater) {
+      highWater = i + 1;
+    }
+    long w = InstanceWord.fresh(incarnation);
+    meta.set(i * STRIDE + WORD, w);
+    indexById.put(instanceId, i);
+    int claimable = InstanceWord.claimable(w, capacity, maxUse);
+    levels.move(i, 0, claimable);
+    permits.getAndAdd(PERMITS, claimable);
+  }
+
+  @Override
+  public boolean drain(String instanceId) {
+    Integer i = indexById.get(instanceId);
+    return i != null && withdraw(i, DRAINING, (1 << READY) | (1 << UNHEALTHY) | (1 << DRAINING));
+  }
+
+  @Override
+  public boolean markUnhealthy(String instanceId) {
+    Integer i = indexById.get(instanceId);
+    return i != null && withdraw(i, UNHEALTHY, 1 << READY);
+  }
+
+  @Override
+  public boolean markHealthy(String instanceId) {
+    Integer i = indexById.get(instanceId);
+    if (i == null) {
+      return false;
+    }
+    for (; ; ) {
+      long w = word(i);
+      if (InstanceWord.state(w) != UNHEALTHY) {
+        return false;
+      }
+      long next = InstanceWord.withState(w, READY);
+      if (casWord(i, w, next)) {
+        int claimable = InstanceWord.claimable(next, capacity, maxUse);
+        levels.move(i, 0, claimable);
+        permits.getAndAdd(PERMITS, claimable);
+        return true;
+      }
+    }
+  }
+
+  @Override
+  public List<String> remove(String instanceId, String cause) {
+    Objects.requireNonNull(cause, "cause");
+    Integer boxed = indexById.get(instanceId);
+    if (boxed == null) {
+      return List.of();
+    }
+    int i = boxed;
+    withdraw(i, REMOVED, (1 << READY) | (1 << UNHEALTHY) | (1 << DRAINING));
+    long frozen = word(i); // no CAS succeeds on a removed word
+    long binding = (long) InstanceWord.incarnation(frozen) << 32;
+    List<String> told = new ArrayList<>();
+    for (long busy = InstanceWord.busy(frozen); busy != 0; busy &= busy - 1) {
+      int slot = i * capacity + Long.numberOfTrailingZeros(busy);
+      if (owners.getAndSet(slot, REVOKED) instanceof String key) {
+        int cell = keys.find(key);
+        if (cell >= 0) {
+          keys.remove(cell, binding | slot);
+        }
+        told.add(key);
+        listener.revoked(key, instanceId, cause);
+      }
+    }
+    indexById.remove(instanceId);
+    freeIndices.addLast(i);
+    return told;
+  }
+
+  /**
+   * Moves instance {@code i} to {@code state} if its state is in {@code fromStates}, taking back
+   * its claimable slots from the permits first (waiting while callers that hold permits still need
+   * them).
+   */
+  private boolean withdraw(int i, int state, int fromStates) {
+    for (; ; ) {
+      long w = word(i);
+      if ((fromStates & (1 << InstanceWord.state(w))) == 0) {
+        return false;
+      }
+      if (InstanceWord.state(w) == state) {
+        return true;
+      }
+      int claimable = InstanceWord.claimable(w, capacity, maxUse);
+      if (claimable > 0 && !takePermits(claimable)) {
+        Thread.onSpinWait(); // permit holders are about to claim some of these slots
+        continue;
+      }
+      if (casWord(i, w, InstanceWord.withState(w, state))) {
+        levels.move(i, claimable, 0);
+        return true;
+      }
+      if (claimable > 0) {
+        permits.getAndAdd(PERMITS, claimable);
+      }
+    }
+  }
+
+  private boolean takePermits(int n) {
+    for (; ; ) {
+      long p = permits.get(PERMITS);
+      if (p < n) {
+        return false;
+      }
+      if (permits.compareAndSet(PERMITS, p, p - n)) {
+        return true;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- readers
+
+  /** Claimable slots not promised to any caller; equals {@code counts().idle()} when quiet. */
+  long availablePermits() {
+    return permits.get(PERMITS);
+  }
+
+  @Override
+  public SlotCounts counts() {
+    int instances = 0;
+    long idle = 0;
+    long reserved = 0;
+    long acquired = 0;
+    long unavailable = 0;
+    long unhealthy = 0;
+    int high = highWater;
+    for (int i = 0; i < high; i++) {
+      long w = word(i);
+      int state = InstanceWord.state(w);
+      if (state == EMPTY || state == REMOVED) {
+        continue;
+      }
+      instances++;
+      long busy = InstanceWord.busy(w);
+      long acq = InstanceWord.acquired(w);
+      int free = capacity - Long.bitCount(busy);
+      int claimable = InstanceWord.claimable(w, capacity, maxUse);
+      reserved += Long.bitCount(busy & ~acq);
+      acquired += Long.bitCount(acq);
+      if (state == UNHEALTHY) {
+        unhealthy += free;
+      } else {
+        idle += claimable;
+        unavailable += free - claimable;
+      }
+    }
+    return new SlotCounts(instances, idle, reserved, acquired, unavailable, unhealthy);
+  }
+
+  @Override
+  public List<InstanceView> instances() {
+    List<InstanceView> views = new ArrayList<>();
+    int high = highWater;
+    for (int i = 0; i < high; i++) {
+      long w = word(i);
+      int state = InstanceWord.state(w);
+      String id = ids[i];
+      if (state == EMPTY || state == REMOVED || id == null) {
+        continue;
+      }
+      InstanceView.State viewState =
+          switch (state) {
+            case READY -> InstanceView.State.READY;
+            case DRAINING -> InstanceView.State.DRAINING;
+            default -> InstanceView.State.UNHEALTHY;
+          };
+      int claims = InstanceWord.claims(w);
+      views.add(
+          new InstanceView(
+              id,
+              viewState,
+              Long.bitCount(InstanceWord.busy(w)),
+              claims,
+              meta.get(i * STRIDE + USES),
+              meta.getOpaque(i * STRIDE + LAST_ACTIVITY),
+              maxUse > 0 && claims >= maxUse));
+    }
+    return views;
+  }
+}

@@ -1,0 +1,124 @@
+package io.fleetscaler.core.slots;
+
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Hands out job slots on instances to callers' keys.
+ *
+ * <h2>Threads</h2>
+ *
+ * <ul>
+ *   <li>Request methods ({@link #reserve}, {@link #acquire}, {@link #release}, {@link #unreserve})
+ *       may be called from any number of threads at once. They never block, never allocate and cost
+ *       O(1) amortised whatever the fleet size. One key must be used by one thread at a time (as a
+ *       job is); distinct keys may race freely. If one key is nevertheless used by two threads at
+ *       once, the invariants below still hold, but the racing calls may both be refused.
+ *   <li>Provisioner methods ({@link #add}, {@link #drain}, {@link #markUnhealthy}, {@link
+ *       #markHealthy}, {@link #remove}) must be called by one thread at a time (the provisioner
+ *       loop). They run concurrently with request methods.
+ *   <li>Read methods ({@link #counts}, {@link #instances}) may be called from any thread; they do
+ *       not stop writers and cost O(instances).
+ * </ul>
+ *
+ * <h2>Guarantees</h2>
+ *
+ * A slot is held by at most one key; a key holds at most one slot; an instance never has more slots
+ * held than its capacity, nor more claims than {@code max_use_count}. Reserve, acquire, release and
+ * unreserve are linearizable, and so is drain with respect to them (except for the narrow case
+ * named in the implementation's design notes). Repeated or unknown calls return a {@link Refusal}
+ * or {@link Outcome} and change nothing.
+ */
+public interface SlotAllocator {
+
+  /**
+   * Creates the lock-free allocator.
+   *
+   * @param limits its fixed shape
+   * @param listener told about keys whose instance is removed
+   * @param nanoTicker source of {@link InstanceView#lastActivityNanos()} (e.g. {@code
+   *     System::nanoTime}; a fake in tests)
+   */
+  static SlotAllocator create(
+      SlotLimits limits, RemovalListener listener, LongSupplier nanoTicker) {
+    return new PackingSlotAllocator(limits, listener, nanoTicker);
+  }
+
+  /** The shape given at creation. */
+  SlotLimits limits();
+
+  /**
+   * Claims an idle slot for {@code key} on the fullest ready instance that has room and use budget.
+   * The claim counts against {@code max_use_count} until unreserved.
+   *
+   * @return the reserved {@link Slot}, {@link Refusal#NO_CAPACITY}, or {@link Refusal#ALREADY_HELD}
+   *     if the key holds a slot already
+   */
+  Claim reserve(String key);
+
+  /**
+   * Gives back the slot that {@code key} reserved and did not acquire, and its use budget.
+   *
+   * @return {@link Outcome#FREED}, {@link Outcome#NOT_HELD} or {@link Outcome#NOT_RESERVED}
+   */
+  Outcome unreserve(String key);
+
+  /**
+   * Turns the key's reservation into an acquisition, or, without one, claims and acquires a slot as
+   * {@link #reserve} would.
+   *
+   * @return the acquired {@link Slot}, {@link Refusal#NO_CAPACITY} (no reservation and no room), or
+   *     {@link Refusal#ALREADY_ACQUIRED}
+   */
+  Claim acquire(String key);
+
+  /**
+   * Frees the slot that {@code key} acquired and counts one completed use of its instance.
+   *
+   * @return {@link Outcome#FREED}, {@link Outcome#NOT_HELD} (unknown key, released twice, or its
+   *     instance was removed) or {@link Outcome#NOT_ACQUIRED} (only reserved)
+   */
+  Outcome release(String key);
+
+  /**
+   * Makes a ready instance's slots available.
+   *
+   * @throws IllegalStateException if the id is live already or {@code maxInstances} are live
+   */
+  void add(String instanceId);
+
+  /**
+   * Takes no new work on the instance; held slots stay held until released. Idempotent.
+   *
+   * @return false if the instance is unknown
+   */
+  boolean drain(String instanceId);
+
+  /**
+   * Stops new work on a ready instance until {@link #markHealthy}; held slots stay held.
+   *
+   * @return false if the instance is unknown or not ready
+   */
+  boolean markUnhealthy(String instanceId);
+
+  /**
+   * Returns an unhealthy instance to ready.
+   *
+   * @return false if the instance is unknown or not unhealthy
+   */
+  boolean markHealthy(String instanceId);
+
+  /**
+   * Forgets the instance. Every key holding one of its slots loses it and is reported to the
+   * listener, on this thread, with {@code cause}.
+   *
+   * @return the keys that were told; empty if none held a slot or the instance is unknown
+   */
+  List<String> remove(String instanceId, String cause);
+
+  /** Slots by state; see {@link SlotCounts}. */
+  SlotCounts counts();
+
+  /** Every live instance, e.g. to find deletable or idle ones. */
+  List<InstanceView> instances();
+}

@@ -176,6 +176,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       case Slot slot -> {
         HeldSlot held = new HeldSlot(key, slot, options.group);
         holders.put(key, held);
+        if (pendingReserved > 0) {
+          // A slot was free although the key's reservation was still pending: that one is done.
+          withControl(() -> pendingReservations.remove(key));
+        }
         return CompletableFuture.completedFuture(held);
       }
       case Refusal refusal -> {
@@ -261,8 +265,13 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         });
   }
 
-  private Duration interval() {
-    return provisioner.expecting() || !waiters.isEmpty() || !pendingReservations.isEmpty()
+  /**
+   * The delay before the next tick: short while instances are coming or going or acquisitions wait.
+   * Pending reservations alone do not count: they create nothing, so nothing is expected. Called
+   * under control (or, in tests, with no loop running).
+   */
+  Duration interval() {
+    return provisioner.expecting() || !waiters.isEmpty()
         ? options.updateIntervalWhenExpecting
         : options.updateInterval;
   }

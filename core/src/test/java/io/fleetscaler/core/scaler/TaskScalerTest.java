@@ -316,6 +316,44 @@ class TaskScalerTest {
                     .functionCounter());
   }
 
+  @Test
+  void pendingReservationIsServedWhenAnInstanceBecomesReadyAndCountsOnce() {
+    Harness h = Harness.withPolicy(Policy.of(0), 2, 1);
+    assertThat(h.scaler.reserve("r")).isEqualTo(ReserveResult.ACCEPTED_PENDING);
+    assertThat(h.scaler.snapshot().pendingReservations()).isEqualTo(1);
+    Acquisition other = acquireReady(h, "other");
+    h.scaler.release("other");
+    // The release freed a slot: the pending reservation takes it.
+    ScalerSnapshot s = h.scaler.snapshot();
+    assertThat(s.pendingReservations()).isZero();
+    assertThat(s.slots().reserved()).isEqualTo(1);
+    assertThat(h.scaler.acquire("r", FOREVER)).isCompleted();
+    assertThat(h.scaler.snapshot().slots().acquired()).isEqualTo(1);
+    assertThat(other.instanceId()).isNotNull();
+  }
+
+  @Test
+  void instancesFoundWithoutRecordAreDeletedForSafety() {
+    Harness h = Harness.withPolicy(Policy.of(0), 5, 1);
+    h.simulated.increase(2); // created behind the scaler's back, e.g. before a restart
+    h.advance(Harness.BOOT);
+    assertThat(h.inState(InstanceState.DELETING)).isEqualTo(2);
+    assertThat(h.scaler.counter("fleetscaler_instance_deletions_total", "reason", "preexisting"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void pollsFasterWhileAChangeIsUnderWay() {
+    Harness h = Harness.withPolicy(Policy.of(1), 5, 1);
+    assertThat(h.scaler.interval()).isEqualTo(Duration.ofMinutes(1));
+    h.scaler.tick(); // asks for one instance
+    assertThat(h.scaler.interval()).isEqualTo(Duration.ofSeconds(2));
+    h.advance(Harness.BOOT);
+    h.scaler.tick();
+    assertThat(h.ready()).isEqualTo(1);
+    assertThat(h.scaler.interval()).isEqualTo(Duration.ofMinutes(1));
+  }
+
   static Acquisition acquireReady(Harness h, String key) {
     CompletableFuture<Acquisition> f = h.scaler.acquire(key, FOREVER);
     h.advance(Harness.BOOT);

@@ -1,7 +1,6 @@
 package io.fleetscaler.core.planner;
 
 import io.fleetscaler.core.policy.Policy;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +40,12 @@ final class DemandPlanner implements Planner {
 
   /** A counted instance that this plan could still delete, with its share of unavailable slots. */
   private record Removable(InstanceInfo info, int unavailable, @Nullable Instant idleSince) {}
+
+  /** Longest idle first; never-ready (booting) instances last, since they are about to serve. */
+  private static final Comparator<Removable> LONGEST_IDLE_FIRST =
+      Comparator.comparing(
+              Removable::idleSince, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+          .thenComparing(r -> r.info().id());
 
   @Override
   public Plan plan(FleetSnapshot fleet, Policy policy, Limits limits, Instant now) {
@@ -83,24 +88,23 @@ final class DemandPlanner implements Planner {
     long pending = fleet.shuttingDown() ? 0 : fleet.pending();
     long demand = held + pending + unavailable + idleTarget;
 
-    // Longest idle first; never-ready (booting) instances last, since they are about to serve.
-    removable.sort(
-        Comparator.comparing(
-                Removable::idleSince, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
-            .thenComparing(r -> r.info().id()));
-
     int alive = existing - deletions.size();
     int overMax = alive - limits.maxInstances();
-    List<Removable> kept = new ArrayList<>(removable.size());
-    for (Removable r : removable) {
-      if (overMax > 0) {
-        deletions.add(new Deletion(r.info().id(), DeletionReason.OVER_MAX));
-        overMax--;
-        alive--;
-        capacity--;
-        demand -= r.unavailable();
-      } else {
-        kept.add(r);
+    List<Removable> kept = removable;
+    if (overMax > 0) {
+      // Rare (the maximum was lowered, or the cloud overshot): only then order every candidate.
+      removable.sort(LONGEST_IDLE_FIRST);
+      kept = new ArrayList<>(removable.size());
+      for (Removable r : removable) {
+        if (overMax > 0) {
+          deletions.add(new Deletion(r.info().id(), DeletionReason.OVER_MAX));
+          overMax--;
+          alive--;
+          capacity--;
+          demand -= r.unavailable();
+        } else {
+          kept.add(r);
+        }
       }
     }
 
@@ -112,14 +116,18 @@ final class DemandPlanner implements Planner {
       long room = Math.max(0, limits.maxInstances() - alive);
       create = (int) Math.min(wanted, room);
       limitedByMax = create < wanted;
-    } else {
-      Duration idleTime = policy.idleTime();
+    } else if ((long) (capacity - 1) * cap >= demand - cap) {
+      // Some instance could go: order only the idle-expired ready ones, longest idle first.
+      Instant expiredBefore = now.minus(policy.idleTime());
+      List<Removable> expired = new ArrayList<>();
       for (Removable r : kept) {
         Instant since = r.idleSince();
-        boolean expired = since != null && !now.isBefore(since.plus(idleTime));
-        if (!expired || r.info().phase() != InstancePhase.READY) {
-          continue;
+        if (since != null && !since.isAfter(expiredBefore)) {
+          expired.add(r);
         }
+      }
+      expired.sort(LONGEST_IDLE_FIRST);
+      for (Removable r : expired) {
         long demandWithout = demand - r.unavailable();
         if ((long) (capacity - 1) * cap >= demandWithout) {
           deletions.add(new Deletion(r.info().id(), DeletionReason.IDLE_TIME));

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.ec2instanceconnect.model.SendSshPublicKey
  * Answers {@code ConnectInfo} for instances of one group: addresses, OS and architecture from EC2
  * {@code DescribeInstances}, and, unless the operator configured static credentials, a fresh SSH
  * key pushed with EC2 Instance Connect {@code SendSSHPublicKey}, which the instance accepts for 60
- * seconds. Thread-safe: it holds only thread-safe clients and immutable values.
+ * seconds; on Windows, the Administrator password from {@code GetPasswordData}, decrypted with the
+ * connector's private key. Thread-safe: it holds only thread-safe clients and immutable values.
  */
 final class ConnectInfoLookup {
 
@@ -68,11 +69,9 @@ final class ConnectInfoLookup {
           null);
     }
     if (windows) {
-      throw new ProviderException.Unsupported(
-          "instance "
-              + id
-              + " runs Windows: retrieving its password with GetPasswordData is not supported"
-              + " yet; set use_static_credentials with the instance's credentials");
+      String password = windowsPassword(id);
+      return new ConnectInfo(
+          id, with(os, arch, username, password, connector.privateKey()), internal, external, null);
     }
     SshKeyPair key = SshKeyPair.generate();
     Instant sentAt = clock.instant();
@@ -120,6 +119,36 @@ final class ConnectInfoLookup {
           "EC2 instance " + id + " is not a member of Auto Scaling group " + group);
     }
     return instance;
+  }
+
+  /**
+   * The Administrator password from {@code GetPasswordData}, decrypted with the connector's key.
+   *
+   * @throws ProviderException.InvalidConfig if no key is configured, or it does not fit
+   * @throws ProviderException.Unavailable while EC2 has no password yet (minutes after launch)
+   */
+  private String windowsPassword(String id) {
+    @Nullable String key = connector.privateKey();
+    if (key == null || key.isBlank()) {
+      throw new ProviderException.InvalidConfig(
+          "instance "
+              + id
+              + " runs Windows: its password is decrypted with the instance's key pair, so the"
+              + " connector needs its private key (or use_static_credentials)");
+    }
+    @Nullable String data;
+    try {
+      data = ec2.getPasswordData(r -> r.instanceId(id)).passwordData();
+    } catch (SdkException e) {
+      throw AwsErrors.map("GetPasswordData", e);
+    }
+    if (data == null || data.isBlank()) {
+      throw new ProviderException.Unavailable(
+          "EC2 has no password for Windows instance "
+              + id
+              + " yet; it appears minutes after launch");
+    }
+    return WindowsPassword.decrypt(data, key);
   }
 
   private void push(Instance instance, String username, SshKeyPair key) {

@@ -3,14 +3,19 @@ package io.fleetscaler.plugin.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetscaler.plugin.api.ConnectInfo;
+import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.plugin.api.InstanceStatus;
+import io.fleetscaler.plugin.api.Protocol;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.Settings;
+import io.fleetscaler.plugin.aws.FaultInjectingProxy.Answer;
 import io.fleetscaler.plugin.aws.FaultInjectingProxy.Delay;
 import io.fleetscaler.plugin.aws.FaultInjectingProxy.DropConnection;
 import io.fleetscaler.plugin.aws.FaultInjectingProxy.LoseAnswer;
 import io.fleetscaler.plugin.aws.FaultInjectingProxy.Pass;
 import io.fleetscaler.plugin.aws.FaultInjectingProxy.Reject;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -207,6 +212,56 @@ class AwsFaultInjectionTest {
         .isInstanceOf(ProviderException.Unavailable.class)
         .hasMessageContaining("Throttling");
     assertThat(aws.instanceIds(GROUP)).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void aWindowsPasswordFromGetPasswordDataIsDecryptedWithTheConnectorsKey() throws Exception {
+    KeyPair pair = WindowsPasswordTest.rsa();
+    String key = WindowsPasswordTest.pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+    aws.createWindowsGroup("windows", 5);
+    ConnectorConfig asked =
+        new ConnectorConfig(
+            "", "", Protocol.WINRM, 0, "", null, key, false, Duration.ZERO, Duration.ZERO);
+    AwsInstanceGroup windows = new AwsInstanceGroup(Clock.systemUTC(), AwsTuning.defaults());
+    try {
+      windows.init(new Settings(asked), behindProxy(aws.config("windows")));
+      windows.increase(1);
+      String id = aws.instanceIds("windows").get(0);
+      proxy.fail(
+          "GetPasswordData",
+          passwordData(id, ""),
+          passwordData(id, WindowsPasswordTest.encrypt(pair.getPublic(), "Adm1n-pa55")));
+
+      // As in the minutes after launch, EC2 has no password yet: retry later.
+      assertThatThrownBy(() -> windows.connectInfo(id))
+          .isInstanceOf(ProviderException.Unavailable.class)
+          .hasMessageContaining("no password");
+      ConnectInfo info = windows.connectInfo(id);
+
+      assertThat(info.connector().os()).isEqualTo("windows");
+      assertThat(info.connector().username()).isEqualTo("Administrator");
+      assertThat(info.connector().password()).isEqualTo("Adm1n-pa55");
+      assertThat(info.expires()).isNull();
+      assertThat(info.toString()).doesNotContain("Adm1n-pa55");
+    } finally {
+      windows.shutdown();
+    }
+  }
+
+  private static Answer passwordData(String id, String data) {
+    return new Answer(
+        200,
+        "<GetPasswordDataResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+            + "<requestId>test</requestId><instanceId>"
+            + id
+            + "</instanceId><timestamp>2026-11-23T12:00:00.000Z</timestamp><passwordData>"
+            + data
+            + "</passwordData></GetPasswordDataResponse>");
+  }
+
+  private String behindProxy(String config) {
+    return config.replace(
+        "\"endpoint\":\"" + aws.endpoint() + "\"", "\"endpoint\":\"" + proxy.endpoint() + "\"");
   }
 
   private List<String> grow(int n) throws InterruptedException {

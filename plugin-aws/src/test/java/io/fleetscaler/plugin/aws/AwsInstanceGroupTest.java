@@ -204,7 +204,7 @@ class AwsInstanceGroupTest {
   }
 
   @Test
-  void windowsPasswordRetrievalIsUnsupportedForNow() throws InterruptedException {
+  void windowsWithoutAKeyToDecryptItsPasswordIsInvalidConfig() throws InterruptedException {
     aws.createWindowsGroup(GROUP, 5);
     ConnectorConfig asked =
         new ConnectorConfig(
@@ -214,8 +214,27 @@ class AwsInstanceGroupTest {
     String id = ids(await(group, list -> list.size() == 1 && running(list.get(0)))).get(0);
 
     assertThatThrownBy(() -> group.connectInfo(id))
-        .isInstanceOf(ProviderException.Unsupported.class)
-        .hasMessageContaining("GetPasswordData");
+        .isInstanceOf(ProviderException.InvalidConfig.class)
+        .hasMessageContaining("Windows");
+  }
+
+  @Test
+  void windowsPasswordDataThatTheKeyCannotDecryptIsInvalidConfig() throws InterruptedException {
+    aws.createWindowsGroup(GROUP, 5);
+    String key =
+        WindowsPasswordTest.pem("PRIVATE KEY", WindowsPasswordTest.rsa().getPrivate().getEncoded());
+    ConnectorConfig asked =
+        new ConnectorConfig(
+            "", "", Protocol.WINRM, 0, "", null, key, false, Duration.ZERO, Duration.ZERO);
+    AwsInstanceGroup group = init(new Settings(asked));
+    group.increase(1);
+    String id = ids(await(group, list -> list.size() == 1 && running(list.get(0)))).get(0);
+
+    // Moto's password data was not encrypted under this test's key: the operator configured the
+    // wrong key pair.
+    assertThatThrownBy(() -> group.connectInfo(id))
+        .isInstanceOf(ProviderException.InvalidConfig.class)
+        .hasMessageContaining("key pair");
   }
 
   @Test

@@ -42,6 +42,9 @@ final class FaultInjectingProxy implements AutoCloseable {
   /** Answer with an AWS error at once, without forwarding: AWS did nothing. */
   record Reject(int status, String code) implements Fault {}
 
+  /** Answer with this body instead of forwarding: a cloud state moto cannot produce. */
+  record Answer(int status, String xml) implements Fault {}
+
   /** Forward untouched (to script faults for later requests only). */
   record Pass() implements Fault {}
 
@@ -152,6 +155,10 @@ final class FaultInjectingProxy implements AutoCloseable {
             return;
           }
           relay(exchange, forward(exchange, body, action, instanceId));
+        }
+        case Answer answer -> {
+          record(new Seen(action, instanceId, false));
+          respond(exchange, answer.status(), answer.xml());
         }
         case Pass pass -> relay(exchange, forward(exchange, body, action, instanceId));
         case null -> relay(exchange, forward(exchange, body, action, instanceId));

@@ -16,6 +16,7 @@ import java.util.List;
 final class FlakyCloud implements InstanceGroup {
   final SimulatedInstanceGroup cloud;
   private int failDecreases;
+  private int failUpdates;
   private int decreaseCalls;
 
   FlakyCloud(SimulatedInstanceGroup cloud) {
@@ -24,6 +25,10 @@ final class FlakyCloud implements InstanceGroup {
 
   synchronized void failNextDecreases(int n) {
     failDecreases = n;
+  }
+
+  synchronized void failNextUpdates(int n) {
+    failUpdates = n;
   }
 
   synchronized int decreaseCalls() {
@@ -36,7 +41,11 @@ final class FlakyCloud implements InstanceGroup {
   }
 
   @Override
-  public List<InstanceStatus> update() {
+  public synchronized List<InstanceStatus> update() {
+    if (failUpdates > 0) {
+      failUpdates--;
+      throw new ProviderException.Unavailable("simulated API outage");
+    }
     return cloud.update();
   }
 

@@ -354,6 +354,56 @@ class TaskScalerTest {
     assertThat(h.scaler.interval()).isEqualTo(Duration.ofMinutes(1));
   }
 
+  /**
+   * gitlab-runner #38291: a weekend-to-weekday policy switch stopped intake. Here the cron period
+   * starting on Monday scales up at the first tick after midnight, and reservations stay.
+   */
+  @Test
+  void cronPolicySwitchScalesUpAtThePeriodBoundary() {
+    Policy weekend = Policy.of(1).withPeriods(List.of("* * * * sat,sun"));
+    Policy weekday = Policy.of(4).withPeriods(List.of("* * * * mon-fri"));
+    Harness h = new Harness(b -> b.policies(List.of(weekend, weekday)).maxInstances(10));
+    h.clock.set(java.time.Instant.parse("2026-01-04T23:58:00Z")); // Sunday
+    h.bootAll();
+    assertThat(h.ready()).isEqualTo(1);
+    assertThat(h.scaler.reserve("r")).isEqualTo(ReserveResult.RESERVED);
+    h.advance(Duration.ofMinutes(2)); // Monday 00:00:30
+    assertThat(h.scaler.snapshot().activePolicy()).isEqualTo(weekday);
+    assertThat(h.live()).isEqualTo(1 + 4); // one reserved slot plus four idle
+    assertThat(h.scaler.snapshot().slots().reserved()).isEqualTo(1);
+  }
+
+  @Test
+  void missedUpdatesAreCountedAndPlanNothing() {
+    Harness h = Harness.withPolicy(Policy.of(2), 10, 1);
+    h.cloud.failNextUpdates(1);
+    h.scaler.tick();
+    assertThat(h.scaler.counter("fleeting_provisioner_missed_updates_total", "", "")).isEqualTo(1);
+    assertThat(h.live()).isZero(); // no plan on a stale picture
+    h.scaler.tick();
+    assertThat(h.live()).isEqualTo(2);
+  }
+
+  @Test
+  void cloudGrantingFewerInstancesIsReportedAsQuota() {
+    Harness h = Harness.withPolicy(Policy.of(3), 10, 1);
+    h.simulated.setCapacityLimit(1);
+    h.scaler.tick();
+    assertThat(h.live()).isEqualTo(1);
+    assertThat(h.scaler.snapshot().recentDecisions().getLast())
+        .satisfies(
+            d -> {
+              assertThat(d.requested()).isEqualTo(3);
+              assertThat(d.created()).isEqualTo(1);
+              assertThat(d.notScaledBecause()).isEqualTo("quota");
+            });
+    // The next request hits the stock-out as an error: counted, and backed off.
+    h.scaler.tick();
+    assertThat(h.scaler.counter("fleetscaler_provider_errors_total", "category", "capacity"))
+        .isEqualTo(1);
+    assertThat(h.scaler.counter("fleetscaler_did_not_scale_total", "reason", "quota")).isEqualTo(2);
+  }
+
   static Acquisition acquireReady(Harness h, String key) {
     CompletableFuture<Acquisition> f = h.scaler.acquire(key, FOREVER);
     h.advance(Harness.BOOT);

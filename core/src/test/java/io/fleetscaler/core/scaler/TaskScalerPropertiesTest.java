@@ -19,15 +19,19 @@ import net.jqwik.api.constraints.Size;
 /** Invariants of the whole engine over random demand sequences on the simulated cloud. */
 class TaskScalerPropertiesTest {
 
-  /** One step of a random workload: {@code kind} 0 acquires, 1 releases, 2 lets time pass. */
+  /**
+   * One step of a random workload: {@code kind} 0 acquires, 1 releases, 2 lets time pass, 3
+   * reserves (the job arrives for it at the end).
+   */
   private static void step(
       Harness h,
       int code,
       ArrayDeque<String> held,
       List<CompletableFuture<Acquisition>> all,
-      int[] next) {
-    int kind = code % 3;
-    int amount = code / 3 % 5 + 1;
+      int[] next,
+      List<String> reserved) {
+    int kind = code % 4;
+    int amount = code / 4 % 5 + 1;
     switch (kind) {
       case 0 -> {
         for (int i = 0; i < amount; i++) {
@@ -48,13 +52,22 @@ class TaskScalerPropertiesTest {
           }
         }
       }
-      default -> h.advance(Duration.ofSeconds(amount * 20L));
+      case 2 -> h.advance(Duration.ofSeconds(amount * 20L));
+      default -> {
+        String key = "res-" + next[0]++;
+        all.add(CompletableFuture.failedFuture(new IllegalStateException("placeholder")));
+        ReserveResult result = h.scaler.reserve(key);
+        assertThat(result).isNotEqualTo(ReserveResult.ALREADY_HELD);
+        if (result != ReserveResult.NO_CAPACITY) {
+          reserved.add(key);
+        }
+      }
     }
   }
 
   @Property(tries = 60)
   void fleetStaysWithinLimitsNeverRevokesWorkAndDrainsToZero(
-      @ForAll @Size(max = 60) List<@IntRange(min = 0, max = 14) Integer> workload,
+      @ForAll @Size(max = 60) List<@IntRange(min = 0, max = 19) Integer> workload,
       @ForAll @IntRange(min = 1, max = 6) int maxInstances,
       @ForAll @IntRange(min = 1, max = 3) int capacity,
       @ForAll @IntRange(min = 0, max = 2) int idleCount) {
@@ -68,8 +81,9 @@ class TaskScalerPropertiesTest {
     ArrayDeque<String> held = new ArrayDeque<>();
     List<CompletableFuture<Acquisition>> all = new ArrayList<>();
     int[] next = {0};
+    List<String> reserved = new ArrayList<>();
     for (int code : workload) {
-      step(h, code, held, all, next);
+      step(h, code, held, all, next, reserved);
       assertThat(h.inCloud()).isLessThanOrEqualTo(maxInstances);
       assertThat(h.scaler.snapshot().slots().acquired())
           .isLessThanOrEqualTo((long) maxInstances * capacity);
@@ -78,6 +92,11 @@ class TaskScalerPropertiesTest {
           assertThat(f.join().cancelCause()).as("a held slot was revoked").isNull();
         }
       }
+    }
+    // The jobs for the accepted reservations arrive.
+    for (String key : reserved) {
+      all.add(h.scaler.acquire(key, Duration.ofMinutes(20)));
+      held.add(key);
     }
     // Every acquisition is eventually served or refused.
     for (int i = 0; i < 20; i++) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -76,12 +77,7 @@ final class AwsConfigReader {
       throw new ProviderException.InvalidConfig("aws plugin config: " + String.join("; ", errors));
     }
     return new AwsConfig(
-        java.util.Objects.requireNonNull(name),
-        region,
-        profile,
-        configFile,
-        credentialsFile,
-        endpoint);
+        Objects.requireNonNull(name), region, profile, configFile, credentialsFile, endpoint);
   }
 
   private static @Nullable String text(JsonNode root, String key, List<String> errors) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.util.VersionInfo;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
@@ -60,7 +61,8 @@ public final class AwsInstanceGroup implements InstanceGroup {
 
   // Only touched by the single-threaded methods (init, update, increase, decrease); -1 when the
   // desired capacity we expect is unknown (after a termination whose answer was lost).
-  private int expectedDesired = -1;
+  // Volatile because consecutive calls may come from different threads of the scaler.
+  private volatile int expectedDesired = -1;
 
   /** A group on the system clock with the production retry settings. */
   public AwsInstanceGroup() {
@@ -177,7 +179,7 @@ public final class AwsInstanceGroup implements InstanceGroup {
    * Terminates exactly the named instances, each with {@code ShouldDecrementDesiredCapacity=true};
    * see {@link Terminations}. An instance already terminating or gone counts as accepted.
    *
-   * @return the accepted ids; a prefix-or-subset of {@code ids} on partial success
+   * @return the accepted ids; a subset of {@code ids} on partial success, in their order
    * @throws ProviderException the first failure, when no id was accepted
    */
   @Override
@@ -225,7 +227,7 @@ public final class AwsInstanceGroup implements InstanceGroup {
               .stream()
               .filter(i -> id.equals(i.instanceId()))
               .findFirst();
-    } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+    } catch (AwsServiceException e) {
       if ("ValidationError".equals(AwsErrors.code(e))) {
         throw new ProviderException.NotFound("no Auto Scaling instance " + id);
       }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -26,6 +27,8 @@ import software.amazon.awssdk.services.ec2.model.Image;
 final class AsgFixture implements AutoCloseable {
   static final String REGION = "us-east-1";
   static final String ZONE = "us-east-1a";
+
+  private static @Nullable Path credentials;
 
   private final URI endpoint;
   private final AutoScalingClient autoScaling;
@@ -168,8 +171,6 @@ final class AsgFixture implements AutoCloseable {
     }
     return credentials;
   }
-
-  private static @org.jspecify.annotations.Nullable Path credentials;
 
   @Override
   public void close() {

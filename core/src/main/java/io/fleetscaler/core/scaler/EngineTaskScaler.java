@@ -49,6 +49,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final ScalerMetrics metrics;
   private final Provisioner provisioner;
   private final Actuator actuator;
+  private final HealthChecker health;
   private final Map<String, HeldSlot> holders = new ConcurrentHashMap<>();
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private volatile PolicySchedule schedule;
@@ -94,6 +95,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             new Backoff(new Random(b.randomSeed)),
             metrics,
             provisioner);
+    this.health =
+        new HealthChecker(
+            b.group, allocator, b.clock, b.heartbeatInterval, b.failureThreshold, metrics);
     this.loop =
         b.manualTicks ? null : new TickLoop(this::tick, this::interval, b.clock, this::withControl);
   }
@@ -255,6 +259,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         () -> {
           boolean updated = provisioner.update();
           if (updated) {
+            health.check(provisioner.tracked());
             actuator.retryDeletions();
           }
           serveLocked();

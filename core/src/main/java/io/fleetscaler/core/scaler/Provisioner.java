@@ -51,6 +51,8 @@ final class Provisioner {
     @Nullable Instant lastDeleteAttempt;
     boolean deleteAccepted;
     @Nullable DeletionReason drainReason;
+    @Nullable Instant lastHeartbeat;
+    int heartbeatFailures;
 
     Tracked(String id, @Nullable Instant requestedAt, Instant firstSeen, InstancePhase phase) {
       this.id = id;

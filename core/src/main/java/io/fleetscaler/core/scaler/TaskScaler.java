@@ -109,6 +109,8 @@ public interface TaskScaler extends AutoCloseable {
     int scaleThrottleBurst = -1;
     Duration deletionRetryInterval = Duration.ofMinutes(1);
     Duration creationTimeout = Duration.ofMinutes(10);
+    Duration heartbeatInterval = Duration.ZERO;
+    int failureThreshold = 3;
     List<Policy> policies = List.of();
     InstantSource clock = InstantSource.system();
     long randomSeed = System.nanoTime();
@@ -179,6 +181,17 @@ public interface TaskScaler extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Heartbeats ready instances through the plugin this often; after {@code failureThreshold}
+     * consecutive failures an instance takes no new work and is replaced once empty. Zero (the
+     * default) turns heartbeats off.
+     */
+    public Builder heartbeat(Duration interval, int failureThreshold) {
+      heartbeatInterval = interval;
+      this.failureThreshold = failureThreshold;
+      return this;
+    }
+
     /** The policies, in order; the last active one applies. */
     public Builder policies(List<Policy> value) {
       policies = List.copyOf(value);
@@ -238,6 +251,12 @@ public interface TaskScaler extends AutoCloseable {
       positive(errors, "update_interval_when_expecting", b.updateIntervalWhenExpecting);
       positive(errors, "deletion_retry_interval", b.deletionRetryInterval);
       positive(errors, "creation_timeout", b.creationTimeout);
+      if (b.heartbeatInterval.isNegative()) {
+        errors.add("heartbeat_interval: must be >= 0 (0 = off), got " + b.heartbeatInterval);
+      }
+      if (b.failureThreshold < 1) {
+        errors.add("failure_threshold: must be >= 1, got " + b.failureThreshold);
+      }
       if (!(b.scaleThrottleLimit == -1 || b.scaleThrottleLimit >= 0)) {
         errors.add(
             "scale_throttle.limit: must be -1 (unlimited) or >= 0, got " + b.scaleThrottleLimit);

@@ -404,6 +404,35 @@ class TaskScalerTest {
     assertThat(h.scaler.counter("fleetscaler_did_not_scale_total", "reason", "quota")).isEqualTo(2);
   }
 
+  @Test
+  void brokenInstanceIsMarkedUnhealthyAfterTheThresholdAndReplacedOnceEmpty() {
+    Harness h =
+        new Harness(
+            b ->
+                b.policies(List.of(Policy.of(0)))
+                    .maxInstances(5)
+                    .heartbeat(Duration.ofMinutes(1), 2));
+    Acquisition job = acquireReady(h, "job");
+    h.simulated.breakInstance(job.instanceId());
+    h.advance(Duration.ofMinutes(1)); // first failure: still healthy
+    assertThat(h.scaler.snapshot().instancesByState()).containsEntry("unhealthy", 0);
+    h.advance(Duration.ofMinutes(1)); // second failure: unhealthy, but it holds the job
+    assertThat(h.scaler.snapshot().instancesByState()).containsEntry("unhealthy", 1);
+    assertThat(h.inState(InstanceState.DELETING)).isZero();
+    assertThat(job.cancelCause()).isNull();
+    // No new work goes there: the next job waits for a new instance.
+    CompletableFuture<Acquisition> next = h.scaler.acquire("next", FOREVER);
+    assertThat(next).isNotDone();
+    h.scaler.release("job");
+    h.scaler.tick();
+    assertThat(h.inState(InstanceState.DELETING)).isEqualTo(1);
+    assertThat(h.scaler.counter("fleetscaler_instance_deletions_total", "reason", "unhealthy"))
+        .isEqualTo(1);
+    h.advance(Harness.BOOT);
+    assertThat(next).isCompleted();
+    assertThat(next.join().instanceId()).isNotEqualTo(job.instanceId());
+  }
+
   static Acquisition acquireReady(Harness h, String key) {
     CompletableFuture<Acquisition> f = h.scaler.acquire(key, FOREVER);
     h.advance(Harness.BOOT);

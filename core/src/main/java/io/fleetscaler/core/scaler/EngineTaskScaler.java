@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +51,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final Provisioner provisioner;
   private final Actuator actuator;
   private final HealthChecker health;
+  private final LongAdder reserveOps;
+  private final LongAdder unreserveOps;
+  private final LongAdder acquireOps;
+  private final LongAdder releaseOps;
   private final Map<String, HeldSlot> holders = new ConcurrentHashMap<>();
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private volatile PolicySchedule schedule;
@@ -95,6 +100,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             new Backoff(new Random(b.randomSeed)),
             metrics,
             provisioner);
+    this.reserveOps = metrics.taskOperation("reserve");
+    this.unreserveOps = metrics.taskOperation("unreserve");
+    this.acquireOps = metrics.taskOperation("acquire");
+    this.releaseOps = metrics.taskOperation("release");
     this.health =
         new HealthChecker(
             b.group, allocator, b.clock, b.heartbeatInterval, b.failureThreshold, metrics);
@@ -119,7 +128,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
 
   @Override
   public ReserveResult reserve(String key) {
-    metrics.taskOperation("reserve");
+    reserveOps.increment();
     if (shutDown.get()) {
       return ReserveResult.NO_CAPACITY;
     }
@@ -154,7 +163,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
 
   @Override
   public boolean unreserve(String key) {
-    metrics.taskOperation("unreserve");
+    unreserveOps.increment();
     HeldSlot held = holders.get(key);
     if (held != null) {
       Outcome outcome = allocator.unreserve(key);
@@ -171,7 +180,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
 
   @Override
   public CompletableFuture<Acquisition> acquire(String key, Duration timeout) {
-    metrics.taskOperation("acquire");
+    acquireOps.increment();
     if (shutDown.get()) {
       return CompletableFuture.failedFuture(new NoCapacityException("the scaler is shut down"));
     }
@@ -217,7 +226,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
 
   @Override
   public boolean release(String key) {
-    metrics.taskOperation("release");
+    releaseOps.increment();
     Outcome outcome = allocator.release(key);
     if (outcome == Outcome.NOT_ACQUIRED) {
       throw new IllegalStateException("key " + key + " is only reserved; call unreserve");

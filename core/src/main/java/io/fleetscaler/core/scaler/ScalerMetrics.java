@@ -78,8 +78,12 @@ final class ScalerMetrics implements MeterBinder {
     counter("fleetscaler_instance_creations_failed_total", "", "").increment();
   }
 
-  void taskOperation(String op) {
-    counter("fleeting_taskscaler_task_operations_total", "operation", op).increment();
+  /**
+   * The counter of one task operation, resolved once so that the request path only increments a
+   * {@link LongAdder}: no lookup, no allocation.
+   */
+  LongAdder taskOperation(String op) {
+    return counter("fleeting_taskscaler_task_operations_total", "operation", op);
   }
 
   void scaled(String direction, int n) {

@@ -305,6 +305,15 @@ class TaskScalerTest {
     assertThat(registry.get("fleeting.taskscaler.desired.instances").gauge().value()).isEqualTo(1);
     assertThat(registry.get("fleeting.taskscaler.task.instance.readiness.time").timer().count())
         .isEqualTo(1);
+    assertThat(h.scaler.reserve("k")).isEqualTo(ReserveResult.RESERVED);
+    assertThat(h.scaler.unreserve("k")).isTrue();
+    assertThat(
+            registry
+                .get("fleeting.taskscaler.task.operations")
+                .tag("operation", "reserve")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
     assertThat(registry.get("fleetscaler.did.not.scale").tag("reason", "quota").functionCounter())
         .isNotNull();
     assertThat(DeletionReason.values())

@@ -14,14 +14,15 @@ import org.jspecify.annotations.Nullable;
  *
  * Every instance that is or will be capacity (requested, creating, running, ready, unhealthy or
  * draining while it still holds slots) counts as {@code capacity_per_instance} slots of supply.
- * Demand is {@code held + pending + unavailable + idle target}, where {@code held} are reserved and
- * acquired slots, {@code pending} acquisitions wait for a slot, {@code unavailable} are the free
- * slots of counted instances that cannot be handed out (draining, unhealthy, or beyond the {@code
- * max_use_count} budget) and the idle target comes from the policy. Then {@code required =
- * ceil((demand - supply) / slots per new instance)}, which with no use budget is exactly {@code
- * ceil(demand / capacity) - instances}. Positive: create that many, clamped so that instances in
- * every state plus requested ones never exceed {@code max_instances}. Not positive: delete
- * idle-expired instances, longest idle first, while the rest still cover demand.
+ * Demand is {@code acquired + pending + unavailable + max(idle target, reserved)}: {@code pending}
+ * acquisitions wait for a slot, reserved slots fill the idle target instead of adding to it (see
+ * the guards), {@code unavailable} are the free slots of counted instances that cannot be handed
+ * out (draining, unhealthy, or beyond the {@code max_use_count} budget) and the idle target comes
+ * from the policy. Then {@code required = ceil((demand - supply) / slots per new instance)}, which
+ * with no use budget is exactly {@code ceil(demand / capacity) - instances}. Positive: create that
+ * many, clamped so that instances in every state plus requested ones never exceed {@code
+ * max_instances}. Not positive: delete idle-expired instances, longest idle first, while the rest
+ * still cover demand.
  *
  * <h2>Guards against taskscaler's bugs</h2>
  *
@@ -29,8 +30,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>No runaway: only slots on counted instances are demand, so lost instances take their held
  *       slots with them, and booting instances are supply, so demand is never asked for twice.
  *   <li>Deleting (and timed-out) instances are not supply; they do count toward the maximum.
- *   <li>Reservations never prop up other instances: a reserved slot is demand on the instance
- *       holding it, balanced by that instance's supply, so empty instances stay removable.
+ *   <li>Reservations never grow the fleet nor block scale-in (taskscaler's reservation throttling,
+ *       gitlab-runner #39161): reserved slots fill the idle target instead of adding to it, so
+ *       reservations held by long polls cannot ratchet the fleet up, and empty instances stay
+ *       removable.
  *   <li>Zero is reached exactly: with nothing held, pending or targeted, demand is 0 and every
  *       idle-expired instance goes, whatever the capacity per instance.
  *   <li>An instance holding a slot is never deleted, whatever the reason.
@@ -84,9 +87,14 @@ final class DemandPlanner implements Planner {
       }
     }
 
-    long idleTarget = fleet.shuttingDown() ? 0 : policy.idleTarget(held);
+    // Reserved slots are served from the idle pool rather than added on top of it: a reservation
+    // is a job that may not come (long polling holds one per request), so it must not grow the
+    // fleet or keep instances alive; the job it turns into does, once acquired.
+    long reserved = Math.min(fleet.reserved(), held);
+    long acquired = held - reserved;
+    long idleTarget = fleet.shuttingDown() ? 0 : policy.idleTarget(acquired);
     long pending = fleet.shuttingDown() ? 0 : fleet.pending();
-    long demand = held + pending + unavailable + idleTarget;
+    long demand = acquired + pending + unavailable + Math.max(idleTarget, reserved);
 
     int alive = existing - deletions.size();
     int overMax = alive - limits.maxInstances();

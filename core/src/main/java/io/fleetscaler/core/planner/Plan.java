@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param create instances to request, at least 0
  * @param deletions instances to delete, each at most once, none holding a slot
- * @param demand slots wanted: held + pending + unavailable + idle target
+ * @param demand slots wanted: acquired + pending + unavailable + max(idle target, reserved)
  * @param idleTarget idle slots the active policy asks for
  * @param capacityInstances instances counted as capacity after the deletions (booting ones
  *     included, requested ones included)

@@ -282,7 +282,8 @@ final class Provisioner {
         infos.add(InstanceInfo.outside(t.id, t.phase));
       }
     }
-    return new FleetSnapshot(infos, requested.size(), pending, shuttingDown);
+    return new FleetSnapshot(
+        infos, requested.size(), pending, shuttingDown, allocator.counts().reserved());
   }
 
   /** Whether a change is under way, so the loop should poll at the faster interval. */

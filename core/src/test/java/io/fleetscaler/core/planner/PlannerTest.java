@@ -343,6 +343,26 @@ class PlannerTest {
       assertThat(plan(FleetSnapshot.of(after), Policy.of(1), limits, T0).create()).isEqualTo(1);
     }
 
+    /**
+     * gitlab-runner #39161, preemptive mode: long-polling reservations take idle slots; they fill
+     * the idle target instead of growing the fleet, until the job is acquired.
+     */
+    @Test
+    void reservationsFillTheIdleTargetInsteadOfGrowingTheFleet() {
+      Limits limits = new Limits(100, 1, 0);
+      List<InstanceInfo> fleet = List.of(ready("a").withHeld(1), ready("b"));
+      // idle_count 2, one slot reserved and one idle: the target is met.
+      Plan reserved = plan(FleetSnapshot.of(fleet).withReserved(1), Policy.of(2), limits, LATER);
+      assertThat(reserved.isEmpty()).isTrue();
+      // Once the job is acquired, the idle pool is refilled.
+      Plan acquired = plan(FleetSnapshot.of(fleet), Policy.of(2), limits, LATER);
+      assertThat(acquired.create()).isEqualTo(1);
+      // With idle_count 0 a reservation keeps only the instance it sits on.
+      List<InstanceInfo> three = List.of(ready("a").withHeld(1), ready("b"), ready("c"));
+      Plan scaleIn = plan(FleetSnapshot.of(three).withReserved(1), Policy.of(0), limits, LATER);
+      assertThat(deleted(scaleIn)).containsExactlyInAnyOrder("b", "c");
+    }
+
     /** gitlab-runner #39161: reservations held on one instance do not keep empty ones alive. */
     @Test
     void reservationsNeverBlockIdleScaleIn() {

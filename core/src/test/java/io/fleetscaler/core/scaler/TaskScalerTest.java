@@ -378,7 +378,8 @@ class TaskScalerTest {
     assertThat(h.scaler.reserve("r")).isEqualTo(ReserveResult.RESERVED);
     h.advance(Duration.ofMinutes(2)); // Monday 00:00:30
     assertThat(h.scaler.snapshot().activePolicy()).isEqualTo(weekday);
-    assertThat(h.live()).isEqualTo(1 + 4); // one reserved slot plus four idle
+    // Four idle slots, the reserved one among them: reservations fill the idle pool.
+    assertThat(h.live()).isEqualTo(4);
     assertThat(h.scaler.snapshot().slots().reserved()).isEqualTo(1);
   }
 
@@ -440,6 +441,31 @@ class TaskScalerTest {
     h.advance(Harness.BOOT);
     assertThat(next).isCompleted();
     assertThat(next.join().instanceId()).isNotEqualTo(job.instanceId());
+  }
+
+  /**
+   * gitlab-runner #39161 on the engine: in preemptive mode every long-polling worker reserves
+   * whatever idle slot there is; the fleet must not ratchet up to max_instances on reservations.
+   */
+  @Test
+  void longPollingReservationsDoNotRatchetTheFleetUp() {
+    Harness h = Harness.withPolicy(Policy.of(1), 10, 1);
+    h.bootAll();
+    for (int poll = 0; poll < 10; poll++) {
+      // Ten workers try to reserve before each long poll; only the idle slot can be taken.
+      int reserved = 0;
+      for (int w = 0; w < 10; w++) {
+        if (h.scaler.reserve("worker-" + w) == ReserveResult.RESERVED) {
+          reserved++;
+        }
+      }
+      assertThat(reserved).isLessThanOrEqualTo(1);
+      h.advance(Duration.ofSeconds(30));
+      for (int w = 0; w < 10; w++) {
+        h.scaler.unreserve("worker-" + w);
+      }
+    }
+    assertThat(h.live()).isEqualTo(1);
   }
 
   static Acquisition acquireReady(Harness h, String key) {

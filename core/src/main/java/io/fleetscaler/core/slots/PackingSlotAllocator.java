@@ -318,7 +318,14 @@ final class PackingSlotAllocator implements SlotAllocator {
     int slot = (int) binding;
     int i = slot / capacity;
     int bit = slot - i * capacity;
-    boolean acquired = (word(i) & InstanceWord.acquiredBit(bit)) != 0;
+    long w = word(i);
+    if (stale(w, binding)) {
+      // Removed since liveCell looked (and perhaps the index reused): never judge by a later
+      // instance's word.
+      keys.remove(cell, binding);
+      return Outcome.NOT_HELD;
+    }
+    boolean acquired = (w & InstanceWord.acquiredBit(bit)) != 0;
     if (acquired != release) {
       return release ? Outcome.NOT_ACQUIRED : Outcome.NOT_RESERVED;
     }

@@ -75,6 +75,7 @@ class SlotAllocatorStressTest {
     assertThat(counts.idle() + counts.unavailable() + counts.unhealthy())
         .isEqualTo((long) counts.instances() * CAPACITY);
     assertThat(freed.get()).as("some work happened").isPositive();
+    assertThat(revocations).as("removals revoked some held slots").isNotEmpty();
   }
 
   private void work(SlotAllocator allocator, int worker, Random random) {

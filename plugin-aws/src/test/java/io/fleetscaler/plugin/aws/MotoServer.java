@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real {@code moto_server} (the AWS emulator) on a free loopback port, started by the tests
@@ -37,8 +38,13 @@ final class MotoServer implements AutoCloseable {
   }
 
   static MotoServer start() {
+    return start(System.getenv("PATH"));
+  }
+
+  /** Starts the {@code moto_server} found on {@code searchPath} (a PATH-style list). */
+  static MotoServer start(@Nullable String searchPath) {
     Path executable =
-        find("moto_server")
+        find("moto_server", searchPath)
             .orElseThrow(
                 () ->
                     new AssertionError(
@@ -146,8 +152,7 @@ final class MotoServer implements AutoCloseable {
     }
   }
 
-  private static Optional<Path> find(String name) {
-    String path = System.getenv("PATH");
+  private static Optional<Path> find(String name, @Nullable String path) {
     if (path == null) {
       return Optional.empty();
     }

@@ -1,0 +1,67 @@
+package io.fleetscaler.plugin.statichosts;
+
+import io.fleetscaler.plugin.api.InstanceGroup;
+import io.fleetscaler.plugin.api.InstanceStatus;
+import io.fleetscaler.plugin.sdk.PluginClient;
+import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
+import io.fleetscaler.plugin.sdk.PluginProcess;
+import io.fleetscaler.plugin.tck.InstanceGroupConformanceKit;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The static group as a real plugin process ({@link StaticPluginMain} in a fresh JVM), launched,
+ * handshaken and supervised by {@link PluginProcess}, against real sshd hosts.
+ */
+class StaticSubprocessConformanceIT extends InstanceGroupConformanceKit {
+
+  @Override
+  protected InstanceGroup newGroup() {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElseThrow(() -> new IllegalStateException("cannot find this JVM's executable"));
+    return PluginProcess.launch(
+        PluginLaunchSpec.of(
+            StaticPluginMain.PLUGIN_NAME,
+            List.of(
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                StaticPluginMain.class.getName())));
+  }
+
+  @Override
+  protected String validConfig() {
+    return StaticConfigs.of(SharedSshHosts.get(), false, "2s");
+  }
+
+  @Override
+  protected List<String> invalidConfigs() {
+    return StaticConfigs.invalid();
+  }
+
+  @Override
+  protected Duration pollStep() {
+    return Duration.ofMillis(50);
+  }
+
+  @Override
+  protected void letTimePass(Duration duration) throws InterruptedException {
+    Thread.sleep(duration.toMillis());
+  }
+
+  @Override
+  protected Optional<List<InstanceStatus>> instancesAfterShutdown(InstanceGroup shutDown) {
+    // Which hosts are in use lives inside the plugin process, which shutdown ended.
+    return Optional.empty();
+  }
+
+  @Override
+  protected void release(InstanceGroup group) {
+    ((PluginClient) group).close();
+  }
+}

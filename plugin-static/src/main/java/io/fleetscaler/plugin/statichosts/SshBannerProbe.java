@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Probes a host with a TCP connect and, for SSH, by reading the server's identification line
@@ -68,8 +69,7 @@ final class SshBannerProbe implements HostProbe {
   }
 
   /** One line without its CR LF, or null at end of stream; overlong lines are cut. */
-  private static @org.jspecify.annotations.Nullable String readLine(InputStream in)
-      throws IOException {
+  private static @Nullable String readLine(InputStream in) throws IOException {
     StringBuilder text = new StringBuilder();
     while (true) {
       int b = in.read();

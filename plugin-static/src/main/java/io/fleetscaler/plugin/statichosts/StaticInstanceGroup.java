@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ public final class StaticInstanceGroup implements InstanceGroup {
     // An unmodifiable view keeps the name order hosts are handed out in.
     configured =
         new Configured(
-            java.util.Collections.unmodifiableMap(hosts),
+            Collections.unmodifiableMap(hosts),
             settings.connector(),
             probes.apply(config.probeTimeout()));
     LOG.log(

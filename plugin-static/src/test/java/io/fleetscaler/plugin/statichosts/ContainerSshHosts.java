@@ -47,11 +47,13 @@ final class ContainerSshHosts implements SshHosts {
   static boolean usable() {
     try {
       if (!DockerClientFactory.instance().isDockerAvailable()) {
+        System.err.println("no sshd containers: no Docker-compatible engine answers");
         return false;
       }
       DockerClientFactory.instance().client().inspectImageCmd(IMAGE).exec();
       return true;
     } catch (RuntimeException e) {
+      // Said on stderr so that a run that fell back to sshd processes shows why.
       System.err.println("no sshd containers: " + e);
       return false;
     }

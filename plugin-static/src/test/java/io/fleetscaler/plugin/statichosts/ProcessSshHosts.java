@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +58,7 @@ final class ProcessSshHosts implements SshHosts {
             List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()),
             Duration.ofSeconds(30));
         Path authorized = dir.resolve("authorized_keys");
-        Files.copy(
-            Path.of(key + ".pub"), authorized, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(Path.of(key + ".pub"), authorized, StandardCopyOption.REPLACE_EXISTING);
         int port = freePort();
         Path config = dir.resolve("sshd_config");
         Files.writeString(

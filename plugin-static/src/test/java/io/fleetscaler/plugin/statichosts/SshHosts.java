@@ -2,6 +2,7 @@ package io.fleetscaler.plugin.statichosts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Real hosts running OpenSSH for integration tests, each reachable at its own loopback address or
@@ -62,7 +64,7 @@ interface SshHosts extends AutoCloseable {
    * Polls {@code done} until it holds, at most {@code bound} long; a bounded wait for something
    * outside the test's control (a process or container coming up), never a timing assertion.
    */
-  static void await(String what, Duration bound, java.util.function.BooleanSupplier done) {
+  static void await(String what, Duration bound, BooleanSupplier done) {
     long deadline = System.nanoTime() + bound.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -129,8 +131,7 @@ interface SshHosts extends AutoCloseable {
         p.destroyForcibly();
         throw new IllegalStateException(command + " did not finish within " + limit);
       }
-      String output =
-          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {
         throw new IllegalStateException(command + " exited " + p.exitValue() + ": " + output);
       }

@@ -3,6 +3,7 @@ package io.fleetscaler.plugin.statichosts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@code plugin_config} texts for tests. */
 final class StaticConfigs {
@@ -18,10 +19,7 @@ final class StaticConfigs {
     return of(hosts.hosts(), withCredentials ? hosts : null, probeTimeout);
   }
 
-  static String of(
-      List<SshHosts.Host> hosts,
-      @org.jspecify.annotations.Nullable SshHosts credentials,
-      String probeTimeout) {
+  static String of(List<SshHosts.Host> hosts, @Nullable SshHosts credentials, String probeTimeout) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("probe_timeout", probeTimeout);
     ObjectNode instances = root.putObject("instances");

@@ -1,0 +1,30 @@
+package io.fleetscaler.core.planner;
+
+/** Why the planner deletes an instance; the label value of the deletions metric. */
+public enum DeletionReason {
+  /** Idle longer than {@code idle_time} and not needed for the idle target or demand. */
+  IDLE_TIME("idle_time"),
+  /** Served {@code max_use_count} claims. */
+  MAX_USE("max_use"),
+  /** Failed its health checks. */
+  UNHEALTHY("unhealthy"),
+  /** The cloud reported {@code timeout}: deleted in the cloud, not merely forgotten. */
+  TIMEOUT("timeout"),
+  /** The scaler is shutting down with deletion of its instances. */
+  SHUTDOWN("shutdown"),
+  /** More instances exist than {@code max_instances} allows. */
+  OVER_MAX("over_max"),
+  /** Found in the cloud without any record of its use: removed for safety. */
+  PREEXISTING("preexisting");
+
+  private final String label;
+
+  DeletionReason(String label) {
+    this.label = label;
+  }
+
+  /** The lower-case name used in metrics and logs. */
+  public String label() {
+    return label;
+  }
+}

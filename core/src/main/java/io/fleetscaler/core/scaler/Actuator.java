@@ -1,0 +1,231 @@
+package io.fleetscaler.core.scaler;
+
+import io.fleetscaler.core.planner.Deletion;
+import io.fleetscaler.core.planner.InstancePhase;
+import io.fleetscaler.core.planner.Limits;
+import io.fleetscaler.core.planner.Plan;
+import io.fleetscaler.core.planner.Planner;
+import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.core.slots.InstanceView;
+import io.fleetscaler.core.slots.SlotAllocator;
+import io.fleetscaler.plugin.api.InstanceGroup;
+import io.fleetscaler.plugin.api.ProviderException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies the planner's plans through the plugin: creations under the token-bucket {@code
+ * scale_throttle} and a jittered exponential backoff after provider errors, deletions only of
+ * instances that are drained and hold nothing, and deletion retries.
+ *
+ * <p>Not thread-safe: runs under the scaler's control lock, which is also what keeps two increases
+ * from racing past {@code max_instances}: each plan counts the requests of the one before, since
+ * {@link Provisioner#requested} records them before the lock is released.
+ */
+final class Actuator {
+  private final InstanceGroup group;
+  private final SlotAllocator allocator;
+  private final InstantSource clock;
+  private final Limits limits;
+  private final Duration deletionRetryInterval;
+  private final TokenBucket throttle;
+  private final Backoff backoff;
+  private final ScalerMetrics metrics;
+  private final Provisioner provisioner;
+  private final Planner planner = Planner.create();
+  private final ArrayDeque<Decision> decisions = new ArrayDeque<>();
+
+  Actuator(
+      InstanceGroup group,
+      SlotAllocator allocator,
+      InstantSource clock,
+      Limits limits,
+      Duration deletionRetryInterval,
+      TokenBucket throttle,
+      Backoff backoff,
+      ScalerMetrics metrics,
+      Provisioner provisioner) {
+    this.group = group;
+    this.allocator = allocator;
+    this.clock = clock;
+    this.limits = limits;
+    this.deletionRetryInterval = deletionRetryInterval;
+    this.throttle = throttle;
+    this.backoff = backoff;
+    this.metrics = metrics;
+    this.provisioner = provisioner;
+  }
+
+  /** Plans with {@code policy} and applies the plan; returns it. */
+  Plan planAndApply(Policy policy, int pending, boolean shuttingDown) {
+    Instant now = clock.instant();
+    Plan plan = planner.plan(provisioner.fleet(pending, shuttingDown), policy, limits, now);
+    metrics.desired(plan.desired());
+    List<Deletion> done = applyDeletions(plan.deletions(), now);
+    int created = 0;
+    String notScaled = "";
+    if (plan.create() > 0) {
+      if (backoff.active(now)) {
+        notScaled = "backoff";
+      } else {
+        int allowed = throttle.take(plan.create(), now);
+        if (allowed == 0) {
+          notScaled = "throttled";
+        } else {
+          created = increase(allowed, now);
+          if (created < 0) {
+            notScaled = "provider_error";
+            created = 0;
+          } else if (created < allowed) {
+            notScaled = "quota";
+          } else if (allowed < plan.create()) {
+            notScaled = "throttled";
+          }
+        }
+      }
+    }
+    if (notScaled.isEmpty() && plan.limitedByMax()) {
+      notScaled = "max_instances";
+    }
+    if (!notScaled.isEmpty()) {
+      metrics.didNotScale(notScaled);
+    }
+    if (plan.create() > 0 || !done.isEmpty() || plan.limitedByMax()) {
+      decisions.addLast(
+          new Decision(
+              now, plan.create(), created, done, plan.demand(), plan.desired(), notScaled));
+      while (decisions.size() > 32) {
+        decisions.removeFirst();
+      }
+    }
+    return plan;
+  }
+
+  /** Asks the cloud for {@code n}; returns how many it accepted, or -1 on a provider error. */
+  private int increase(int n, Instant now) {
+    try {
+      int granted = group.increase(n);
+      metrics.operation("increase");
+      metrics.scaled("up", granted);
+      provisioner.requested(granted, now);
+      backoff.succeed();
+      return granted;
+    } catch (ProviderException e) {
+      metrics.providerError(e);
+      backoff.fail(now);
+      return e instanceof ProviderException.Capacity ? 0 : -1;
+    } catch (RuntimeException e) {
+      metrics.providerError(new ProviderException.Unavailable(String.valueOf(e), e));
+      backoff.fail(now);
+      return -1;
+    }
+  }
+
+  /**
+   * Drains the planned instances first and deletes only those still holding nothing afterwards, so
+   * a claim racing with the plan is never revoked; the others stay draining until released.
+   */
+  private List<Deletion> applyDeletions(List<Deletion> deletions, Instant now) {
+    if (deletions.isEmpty()) {
+      return List.of();
+    }
+    boolean drained = false;
+    for (Deletion d : deletions) {
+      Provisioner.Tracked t = provisioner.tracked(d.instanceId());
+      if (t != null && t.allocated()) {
+        allocator.drain(t.id);
+        if (t.drainReason == null) {
+          t.drainReason = d.reason();
+        }
+        drained = true;
+      }
+    }
+    Map<String, Integer> held = new HashMap<>();
+    if (drained) {
+      for (InstanceView v : allocator.instances()) {
+        held.put(v.instanceId(), v.held());
+      }
+    }
+    List<Deletion> done = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (Deletion d : deletions) {
+      Provisioner.Tracked t = provisioner.tracked(d.instanceId());
+      if (t == null) {
+        continue;
+      }
+      if (t.allocated()) {
+        if (held.getOrDefault(t.id, 0) > 0) {
+          t.phase = InstancePhase.DRAINING;
+          continue;
+        }
+        allocator.remove(t.id, "instance " + t.id + " deleted: " + d.reason().label());
+      }
+      t.phase = InstancePhase.DELETING;
+      t.deleteRequestedAt = now;
+      metrics.deleted(d.reason());
+      done.add(d);
+      ids.add(t.id);
+    }
+    if (!ids.isEmpty()) {
+      metrics.scaled("down", ids.size());
+      decrease(ids, now);
+    }
+    return done;
+  }
+
+  private void decrease(List<String> ids, Instant now) {
+    for (String id : ids) {
+      Provisioner.Tracked t = provisioner.tracked(id);
+      if (t != null) {
+        t.lastDeleteAttempt = now;
+      }
+    }
+    try {
+      List<String> accepted = group.decrease(ids);
+      metrics.operation("decrease");
+      for (String id : accepted) {
+        Provisioner.Tracked t = provisioner.tracked(id);
+        if (t != null) {
+          t.deleteAccepted = true;
+        }
+      }
+    } catch (RuntimeException e) {
+      metrics.providerError(
+          e instanceof ProviderException p
+              ? p
+              : new ProviderException.Unavailable(String.valueOf(e), e));
+    }
+  }
+
+  /**
+   * Asks again for deletions that show no effect (refused, or the cloud still lists the instance as
+   * not deleting) once {@code deletion_retry_interval} has passed since the last attempt.
+   */
+  void retryDeletions() {
+    Instant now = clock.instant();
+    List<String> retry = new ArrayList<>();
+    for (Provisioner.Tracked t : provisioner.tracked()) {
+      Instant last = t.lastDeleteAttempt;
+      if (t.phase == InstancePhase.DELETING
+          && last != null
+          && !now.isBefore(last.plus(deletionRetryInterval))
+          && !provisioner.deletingInCloud(t.id)) {
+        retry.add(t.id);
+      }
+    }
+    if (!retry.isEmpty()) {
+      decrease(retry, now);
+    }
+  }
+
+  /** The last planning steps that did or wanted to do something, oldest first. */
+  List<Decision> decisions() {
+    return List.copyOf(decisions);
+  }
+}

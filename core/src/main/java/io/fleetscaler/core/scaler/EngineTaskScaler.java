@@ -1,0 +1,495 @@
+package io.fleetscaler.core.scaler;
+
+import io.fleetscaler.core.planner.Limits;
+import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.core.policy.PolicySchedule;
+import io.fleetscaler.core.slots.Claim;
+import io.fleetscaler.core.slots.Outcome;
+import io.fleetscaler.core.slots.Refusal;
+import io.fleetscaler.core.slots.RemovalListener;
+import io.fleetscaler.core.slots.Slot;
+import io.fleetscaler.core.slots.SlotAllocator;
+import io.fleetscaler.core.slots.SlotCounts;
+import io.fleetscaler.core.slots.SlotLimits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link TaskScaler}: request methods try the lock-free allocator first; what must wait
+ * (acquisitions without a free slot, reservations accepted beyond ready capacity) is kept here,
+ * under one control lock that also serializes the provisioner. Futures and cancellation signals are
+ * completed after that lock is released, so callers' callbacks never run inside it.
+ *
+ * <p>Over 400 lines on purpose: this is the one class where the lock-free request path meets the
+ * control lock; keeping waiting demand, serving and the lock discipline together keeps the rule
+ * "allocator first, lock only to wait" checkable in one place.
+ */
+final class EngineTaskScaler implements TaskScaler, RemovalListener {
+
+  /** An acquisition waiting for a slot. */
+  private record Waiter(String key, CompletableFuture<Acquisition> future, Instant deadline) {}
+
+  private final ReentrantLock control = new ReentrantLock();
+  private final TaskScaler.Builder options;
+  private final SlotAllocator allocator;
+  private final Limits limits;
+  private final ScalerMetrics metrics;
+  private final Provisioner provisioner;
+  private final Actuator actuator;
+  private final HealthChecker health;
+  private final LongAdder reserveOps;
+  private final LongAdder unreserveOps;
+  private final LongAdder acquireOps;
+  private final LongAdder releaseOps;
+  private final Map<String, HeldSlot> holders = new ConcurrentHashMap<>();
+  private final AtomicBoolean shutDown = new AtomicBoolean();
+  private volatile PolicySchedule schedule;
+  private final @Nullable TickLoop loop;
+
+  // Guarded by control.
+  private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
+  private final LinkedHashSet<String> pendingReservations = new LinkedHashSet<>();
+  private final List<Runnable> deferred = new ArrayList<>();
+
+  // Published for lock-free readers (metrics, the release fast path).
+  private volatile int waiting;
+  private volatile int pendingReserved;
+  private volatile Map<String, Integer> instancesByState = Map.of();
+
+  private EngineTaskScaler(TaskScaler.Builder b) {
+    this.options = b;
+    this.limits = new Limits(b.maxInstances, b.capacityPerInstance, b.maxUseCount);
+    this.allocator =
+        SlotAllocator.create(
+            new SlotLimits(b.maxInstances, b.capacityPerInstance, b.maxUseCount),
+            this,
+            System::nanoTime);
+    this.schedule = PolicySchedule.of(b.policies);
+    this.metrics =
+        new ScalerMetrics(
+            () -> instancesByState,
+            this::tasksByState,
+            b.maxInstances,
+            b.capacityPerInstance,
+            b.maxUseCount);
+    double limit = b.scaleThrottleLimit == 0 ? 100 : b.scaleThrottleLimit;
+    int burst = b.scaleThrottleBurst > 0 ? b.scaleThrottleBurst : b.maxInstances;
+    this.provisioner = new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics);
+    this.actuator =
+        new Actuator(
+            b.group,
+            allocator,
+            b.clock,
+            limits,
+            b.deletionRetryInterval,
+            new TokenBucket(limit, burst, b.clock.instant()),
+            new Backoff(new Random(b.randomSeed)),
+            metrics,
+            provisioner);
+    this.reserveOps = metrics.taskOperation("reserve");
+    this.unreserveOps = metrics.taskOperation("unreserve");
+    this.acquireOps = metrics.taskOperation("acquire");
+    this.releaseOps = metrics.taskOperation("release");
+    this.health =
+        new HealthChecker(
+            b.group, allocator, b.clock, b.heartbeatInterval, b.failureThreshold, metrics);
+    this.loop =
+        b.manualTicks ? null : new TickLoop(this::tick, this::interval, b.clock, this::withControl);
+  }
+
+  static TaskScaler start(TaskScaler.Builder b) {
+    b.validate();
+    b.group.init(b.settings, b.pluginConfigJson);
+    EngineTaskScaler scaler = new EngineTaskScaler(b);
+    if (b.meterRegistry != null) {
+      scaler.metrics.bindTo(b.meterRegistry);
+    }
+    if (scaler.loop != null) {
+      scaler.loop.start();
+    }
+    return scaler;
+  }
+
+  // ---- request methods ----
+
+  @Override
+  public ReserveResult reserve(String key) {
+    reserveOps.increment();
+    if (shutDown.get()) {
+      return ReserveResult.NO_CAPACITY;
+    }
+    Claim claim = allocator.reserve(key);
+    switch (claim) {
+      case Slot slot -> {
+        holders.put(key, new HeldSlot(key, slot, options.group));
+        return ReserveResult.RESERVED;
+      }
+      case Refusal refusal -> {
+        if (refusal != Refusal.NO_CAPACITY) {
+          return ReserveResult.ALREADY_HELD;
+        }
+      }
+    }
+    if (activePolicy().preemptiveMode()) {
+      return ReserveResult.NO_CAPACITY;
+    }
+    ReserveResult[] result = {ReserveResult.NO_CAPACITY};
+    withControl(
+        () -> {
+          if (waiters.containsKey(key) || pendingReservations.contains(key)) {
+            result[0] = ReserveResult.ALREADY_HELD;
+          } else if (roomForMore()) {
+            pendingReservations.add(key);
+            result[0] = ReserveResult.ACCEPTED_PENDING;
+            serveLocked();
+          }
+        });
+    return result[0];
+  }
+
+  @Override
+  public boolean unreserve(String key) {
+    unreserveOps.increment();
+    HeldSlot held = holders.get(key);
+    if (held != null) {
+      Outcome outcome = allocator.unreserve(key);
+      if (outcome == Outcome.FREED || outcome == Outcome.NOT_HELD) {
+        holders.remove(key, held);
+        return outcome == Outcome.FREED;
+      }
+      return false;
+    }
+    boolean[] removed = {false};
+    withControl(() -> removed[0] = pendingReservations.remove(key));
+    return removed[0];
+  }
+
+  @Override
+  public CompletableFuture<Acquisition> acquire(String key, Duration timeout) {
+    acquireOps.increment();
+    if (shutDown.get()) {
+      return CompletableFuture.failedFuture(new NoCapacityException("the scaler is shut down"));
+    }
+    Claim claim = allocator.acquire(key);
+    switch (claim) {
+      case Slot slot -> {
+        HeldSlot held = new HeldSlot(key, slot, options.group);
+        holders.put(key, held);
+        if (pendingReserved > 0) {
+          // A slot was free although the key's reservation was still pending: that one is done.
+          withControl(() -> pendingReservations.remove(key));
+        }
+        return CompletableFuture.completedFuture(held);
+      }
+      case Refusal refusal -> {
+        if (refusal != Refusal.NO_CAPACITY) {
+          return CompletableFuture.failedFuture(
+              new IllegalStateException("key " + key + " has already acquired a slot"));
+        }
+      }
+    }
+    CompletableFuture<Acquisition> future = new CompletableFuture<>();
+    withControl(
+        () -> {
+          if (waiters.containsKey(key)) {
+            future.completeExceptionally(
+                new IllegalStateException("key " + key + " is already waiting for a slot"));
+            return;
+          }
+          // A job is already assigned to the caller: even at the fleet's maximum it waits (up to
+          // its timeout) for a slot to be released rather than failing at once.
+          pendingReservations.remove(key);
+          Instant deadline = options.clock.instant().plus(timeout);
+          waiters.put(key, new Waiter(key, future, deadline));
+          serveLocked();
+          if (!future.isDone()) {
+            // Event-driven scale-up: plan now rather than at the next tick.
+            planLocked();
+          }
+        });
+    return future;
+  }
+
+  @Override
+  public boolean release(String key) {
+    releaseOps.increment();
+    Outcome outcome = allocator.release(key);
+    if (outcome == Outcome.NOT_ACQUIRED) {
+      throw new IllegalStateException("key " + key + " is only reserved; call unreserve");
+    }
+    HeldSlot held = holders.remove(key);
+    if (outcome != Outcome.FREED) {
+      return false;
+    }
+    if (held != null) {
+      provisioner.lastRelease.put(held.instanceId(), options.clock.instant());
+    }
+    if (waiting > 0 || pendingReserved > 0) {
+      tryServe();
+    }
+    return true;
+  }
+
+  @Override
+  public void revoked(String key, String instanceId, String cause) {
+    // Called by the allocator on the provisioner's thread, under the control lock.
+    HeldSlot held = holders.remove(key);
+    if (held != null) {
+      held.revoke(cause);
+      deferred.add(held::signal);
+    }
+  }
+
+  // ---- control ----
+
+  @Override
+  public void configure(List<Policy> policies) {
+    schedule = PolicySchedule.of(policies);
+    withControl(this::planLocked);
+  }
+
+  @Override
+  public void tick() {
+    withControl(
+        () -> {
+          boolean updated = provisioner.update();
+          if (updated) {
+            health.check(provisioner.tracked());
+            actuator.retryDeletions();
+          }
+          serveLocked();
+          expireLocked(options.clock.instant());
+          if (updated && !shutDown.get()) {
+            actuator.planAndApply(activePolicy(), waiters.size(), false);
+          }
+        });
+  }
+
+  /**
+   * The delay before the next tick: short while instances are coming or going or acquisitions wait.
+   * Pending reservations alone do not count: they create nothing, so nothing is expected. Called
+   * under control (or, in tests, with no loop running).
+   */
+  Duration interval() {
+    return provisioner.expecting() || !waiters.isEmpty()
+        ? options.updateIntervalWhenExpecting
+        : options.updateInterval;
+  }
+
+  private void planLocked() {
+    if (!shutDown.get()) {
+      actuator.planAndApply(activePolicy(), waiters.size(), false);
+      if (loop != null) {
+        loop.nudge(options.updateIntervalWhenExpecting);
+      }
+    }
+  }
+
+  private void tryServe() {
+    if (control.tryLock()) {
+      List<Runnable> toRun;
+      try {
+        serveLocked();
+        toRun = drainDeferred();
+      } finally {
+        control.unlock();
+      }
+      toRun.forEach(Runnable::run);
+    }
+  }
+
+  /** Places waiting acquisitions, then pending reservations, on free slots, in arrival order. */
+  private void serveLocked() {
+    for (Iterator<Waiter> it = waiters.values().iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (w.future().isDone()) {
+        it.remove();
+        continue;
+      }
+      Claim claim = allocator.acquire(w.key());
+      if (claim instanceof Slot slot) {
+        HeldSlot held = new HeldSlot(w.key(), slot, options.group);
+        holders.put(w.key(), held);
+        it.remove();
+        deferred.add(
+            () -> {
+              if (!w.future().complete(held)) {
+                // The caller gave up meanwhile: give the slot back.
+                release(w.key());
+              }
+            });
+      } else if (claim == Refusal.NO_CAPACITY) {
+        break;
+      } else {
+        it.remove();
+        deferred.add(
+            () ->
+                w.future()
+                    .completeExceptionally(
+                        new IllegalStateException("key " + w.key() + " already acquired")));
+      }
+    }
+    if (waiters.isEmpty()) {
+      for (Iterator<String> it = pendingReservations.iterator(); it.hasNext(); ) {
+        String key = it.next();
+        Claim claim = allocator.reserve(key);
+        if (claim instanceof Slot slot) {
+          holders.put(key, new HeldSlot(key, slot, options.group));
+          it.remove();
+        } else if (claim == Refusal.NO_CAPACITY) {
+          break;
+        } else {
+          it.remove();
+        }
+      }
+    }
+    publish();
+  }
+
+  private void expireLocked(Instant now) {
+    for (Iterator<Waiter> it = waiters.values().iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (!now.isBefore(w.deadline())) {
+        it.remove();
+        String message = "no slot became ready in time: " + noCapacityMessage();
+        deferred.add(() -> w.future().completeExceptionally(new NoCapacityException(message)));
+      }
+    }
+    publish();
+  }
+
+  private boolean roomForMore() {
+    long outstanding = (long) holders.size() + waiters.size() + pendingReservations.size();
+    return outstanding < (long) limits.maxInstances() * limits.capacityPerInstance();
+  }
+
+  private String noCapacityMessage() {
+    SlotCounts c = allocator.counts();
+    return "no immediately available capacity (idle:"
+        + c.idle()
+        + ",reserved:"
+        + c.reserved()
+        + ",acquired:"
+        + c.acquired()
+        + ",unavailable:"
+        + c.unavailable()
+        + ",unhealthy:"
+        + c.unhealthy()
+        + ",pending:"
+        + (waiters.size() + pendingReservations.size())
+        + ",max_instances:"
+        + limits.maxInstances()
+        + ")";
+  }
+
+  private Policy activePolicy() {
+    return schedule.activeAt(options.clock.instant());
+  }
+
+  private void publish() {
+    waiting = waiters.size();
+    pendingReserved = pendingReservations.size();
+    instancesByState = provisioner.countsByState();
+  }
+
+  private Map<String, Long> tasksByState() {
+    SlotCounts c = allocator.counts();
+    return Map.of(
+        "idle", c.idle(),
+        "pending", (long) waiting + pendingReserved,
+        "reserved", c.reserved(),
+        "acquired", c.acquired(),
+        "unavailable", c.unavailable(),
+        "unhealthy", c.unhealthy());
+  }
+
+  /** Runs {@code body} under the control lock, then the completions it deferred, outside it. */
+  private void withControl(Runnable body) {
+    List<Runnable> toRun;
+    control.lock();
+    try {
+      body.run();
+      publish();
+      toRun = drainDeferred();
+    } finally {
+      control.unlock();
+    }
+    toRun.forEach(Runnable::run);
+  }
+
+  private List<Runnable> drainDeferred() {
+    if (deferred.isEmpty()) {
+      return List.of();
+    }
+    List<Runnable> copy = List.copyOf(deferred);
+    deferred.clear();
+    return copy;
+  }
+
+  @Override
+  public ScalerSnapshot snapshot() {
+    ScalerSnapshot[] result = new ScalerSnapshot[1];
+    withControl(
+        () ->
+            result[0] =
+                new ScalerSnapshot(
+                    provisioner.fleet(waiters.size(), false).instances(),
+                    provisioner.requestedCount(),
+                    provisioner.countsByState(),
+                    allocator.counts(),
+                    waiters.size(),
+                    pendingReservations.size(),
+                    activePolicy(),
+                    actuator.decisions()));
+    return result[0];
+  }
+
+  @Override
+  public MeterBinder metrics() {
+    return metrics;
+  }
+
+  /** Counter values for tests. */
+  long counter(String name, String tag, String value) {
+    return metrics.count(name, tag, value);
+  }
+
+  @Override
+  public void shutdown() {
+    if (!shutDown.compareAndSet(false, true)) {
+      return;
+    }
+    if (loop != null) {
+      loop.stop();
+    }
+    withControl(
+        () -> {
+          for (Waiter w : waiters.values()) {
+            deferred.add(
+                () ->
+                    w.future()
+                        .completeExceptionally(new NoCapacityException("the scaler shut down")));
+          }
+          waiters.clear();
+          pendingReservations.clear();
+          if (options.deleteInstancesOnShutdown && provisioner.update()) {
+            actuator.planAndApply(activePolicy(), 0, true);
+          }
+        });
+    options.group.shutdown();
+  }
+}

@@ -1,0 +1,245 @@
+package io.fleetscaler.core.scaler;
+
+import io.fleetscaler.core.planner.DeletionReason;
+import io.fleetscaler.plugin.api.ProviderException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * The scaler's meters under fleeting's names (so GitLab's dashboards keep working) plus {@code
+ * fleetscaler_*}. The scaler only bumps plain counters ({@link LongAdder}s) and, on the control
+ * path, records durations; Micrometer reads the counters when it scrapes, so the request path never
+ * touches a meter. Thread-safe.
+ */
+final class ScalerMetrics implements MeterBinder {
+
+  /** The slot state names of {@code fleeting_taskscaler_tasks}. */
+  static final List<String> TASK_STATES =
+      List.of("idle", "pending", "reserved", "acquired", "unavailable", "unhealthy");
+
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+  private final Map<String, List<Timer>> timers = new ConcurrentHashMap<>();
+  private final Supplier<Map<String, Integer>> instancesByState;
+  private final Supplier<Map<String, Long>> tasksByState;
+  private final int maxInstances;
+  private final int capacityPerInstance;
+  private final int maxUseCount;
+  private volatile int desired;
+
+  ScalerMetrics(
+      Supplier<Map<String, Integer>> instancesByState,
+      Supplier<Map<String, Long>> tasksByState,
+      int maxInstances,
+      int capacityPerInstance,
+      int maxUseCount) {
+    this.instancesByState = instancesByState;
+    this.tasksByState = tasksByState;
+    this.maxInstances = maxInstances;
+    this.capacityPerInstance = capacityPerInstance;
+    this.maxUseCount = maxUseCount;
+  }
+
+  private LongAdder counter(String name, String tag, String value) {
+    return counters.computeIfAbsent(name + '|' + tag + '|' + value, k -> new LongAdder());
+  }
+
+  /** The value of a counter, for tests and snapshots. */
+  long count(String name, String tag, String value) {
+    return counter(name, tag, value).sum();
+  }
+
+  void operation(String op) {
+    counter("fleeting_provisioner_instance_operations_total", "operation", op).increment();
+  }
+
+  void missedUpdate(RuntimeException e) {
+    counter("fleeting_provisioner_missed_updates_total", "", "").increment();
+    if (e instanceof ProviderException p) {
+      providerError(p);
+    }
+  }
+
+  void vanished() {
+    counter("fleetscaler_instances_vanished_total", "", "").increment();
+  }
+
+  void failedCreation() {
+    counter("fleetscaler_instance_creations_failed_total", "", "").increment();
+  }
+
+  /**
+   * The counter of one task operation, resolved once so that the request path only increments a
+   * {@link LongAdder}: no lookup, no allocation.
+   */
+  LongAdder taskOperation(String op) {
+    return counter("fleeting_taskscaler_task_operations_total", "operation", op);
+  }
+
+  void scaled(String direction, int n) {
+    if (n > 0) {
+      counter("fleeting_taskscaler_scale_operations_total", "operation", direction).add(n);
+    }
+  }
+
+  void deleted(DeletionReason reason) {
+    counter("fleetscaler_instance_deletions_total", "reason", reason.label()).increment();
+  }
+
+  void didNotScale(String reason) {
+    counter("fleetscaler_did_not_scale_total", "reason", reason).increment();
+  }
+
+  void providerError(ProviderException e) {
+    String category =
+        switch (e) {
+          case ProviderException.NotFound n -> "not_found";
+          case ProviderException.Unhealthy u -> "unhealthy";
+          case ProviderException.Capacity c -> "capacity";
+          case ProviderException.Unavailable u -> "unavailable";
+          case ProviderException.InvalidConfig i -> "invalid_config";
+          case ProviderException.Unsupported u -> "unsupported";
+        };
+    counter("fleetscaler_provider_errors_total", "category", category).increment();
+  }
+
+  void desired(int value) {
+    desired = value;
+  }
+
+  void creationTime(Duration d) {
+    record("fleeting_provisioner_instance_creation_time_seconds", d);
+  }
+
+  void isRunningTime(Duration d) {
+    record("fleeting_provisioner_instance_is_running_time_seconds", d);
+  }
+
+  void deletionTime(Duration d) {
+    record("fleeting_provisioner_instance_deletion_time_seconds", d);
+  }
+
+  void lifeDuration(Duration d) {
+    record("fleeting_provisioner_instance_life_duration_seconds", d);
+  }
+
+  void readinessTime(Duration d) {
+    record("fleeting_taskscaler_task_instance_readiness_time_seconds", d);
+  }
+
+  private void record(String name, Duration d) {
+    for (Timer t : timers.getOrDefault(name, List.of())) {
+      t.record(d);
+    }
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    for (String state :
+        List.of(
+            "requested",
+            "creating",
+            "running",
+            "ready",
+            "unhealthy",
+            "draining",
+            "deleting",
+            "timeout",
+            "preexisting")) {
+      Gauge.builder(
+              meterName("fleeting_provisioner_instances"),
+              () -> instancesByState.get().getOrDefault(state, 0))
+          .tag("state", state)
+          .register(registry);
+    }
+    Gauge.builder(meterName("fleeting_provisioner_max_instances"), () -> maxInstances)
+        .register(registry);
+    for (String state : TASK_STATES) {
+      Gauge.builder(
+              meterName("fleeting_taskscaler_tasks"),
+              () -> tasksByState.get().getOrDefault(state, 0L))
+          .tag("state", state)
+          .register(registry);
+    }
+    Gauge.builder(
+            meterName("fleeting_taskscaler_max_tasks_per_instance"), () -> capacityPerInstance)
+        .register(registry);
+    Gauge.builder(meterName("fleeting_taskscaler_max_use_count_per_instance"), () -> maxUseCount)
+        .register(registry);
+    Gauge.builder(meterName("fleeting_taskscaler_desired_instances"), () -> desired)
+        .register(registry);
+    // Make every labelled counter exist from the start, so dashboards see zeros, not gaps.
+    for (String op : List.of("update", "increase", "decrease")) {
+      counter("fleeting_provisioner_instance_operations_total", "operation", op);
+    }
+    for (String op : List.of("reserve", "unreserve", "acquire", "release")) {
+      counter("fleeting_taskscaler_task_operations_total", "operation", op);
+    }
+    for (String op : List.of("up", "down")) {
+      counter("fleeting_taskscaler_scale_operations_total", "operation", op);
+    }
+    for (DeletionReason r : DeletionReason.values()) {
+      counter("fleetscaler_instance_deletions_total", "reason", r.label());
+    }
+    for (String r : List.of("throttled", "max_instances", "backoff", "quota", "provider_error")) {
+      counter("fleetscaler_did_not_scale_total", "reason", r);
+    }
+    counter("fleeting_provisioner_missed_updates_total", "", "");
+    counter("fleetscaler_instances_vanished_total", "", "");
+    counter("fleetscaler_instance_creations_failed_total", "", "");
+    for (Map.Entry<String, LongAdder> e : counters.entrySet()) {
+      String[] parts = e.getKey().split("\\|", -1);
+      FunctionCounter.Builder<LongAdder> b =
+          FunctionCounter.builder(meterName(parts[0]), e.getValue(), LongAdder::sum);
+      if (!parts[1].isEmpty()) {
+        b.tag(parts[1], parts[2]);
+      }
+      b.register(registry);
+    }
+    for (String name :
+        List.of(
+            "fleeting_provisioner_instance_creation_time_seconds",
+            "fleeting_provisioner_instance_is_running_time_seconds",
+            "fleeting_provisioner_instance_deletion_time_seconds",
+            "fleeting_provisioner_instance_life_duration_seconds",
+            "fleeting_taskscaler_task_instance_readiness_time_seconds")) {
+      Timer timer = Timer.builder(meterName(name)).publishPercentileHistogram().register(registry);
+      timers.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(timer);
+    }
+    // Provider error categories appear when first seen; bind the known ones now.
+    for (String c :
+        List.of(
+            "not_found", "unhealthy", "capacity", "unavailable", "invalid_config", "unsupported")) {
+      FunctionCounter.builder(
+              meterName("fleetscaler_provider_errors_total"),
+              counter("fleetscaler_provider_errors_total", "category", c),
+              LongAdder::sum)
+          .tag("category", c)
+          .register(registry);
+    }
+  }
+
+  /**
+   * The Micrometer name whose Prometheus rendering is {@code prometheusName}: dotted, without the
+   * {@code _total} and {@code _seconds} suffixes that the Prometheus naming convention adds back.
+   */
+  static String meterName(String prometheusName) {
+    String base = prometheusName;
+    for (String suffix : List.of("_total", "_seconds")) {
+      if (base.endsWith(suffix)) {
+        base = base.substring(0, base.length() - suffix.length());
+      }
+    }
+    return base.replace('_', '.').toLowerCase(Locale.ROOT);
+  }
+}

@@ -30,9 +30,15 @@ final class SharedSshHosts {
     return started;
   }
 
+  /**
+   * A fresh directory for one set of hosts' keys and configuration, under the module's {@code
+   * target} (the test's working directory), so that the run's throwaway keys go with {@code mvn
+   * clean} rather than pile up in /tmp.
+   */
   static Path newWorkDir(String prefix) {
     try {
-      return Files.createTempDirectory(prefix);
+      Path parent = Files.createDirectories(Path.of("target", "ssh-hosts").toAbsolutePath());
+      return Files.createTempDirectory(parent, prefix);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

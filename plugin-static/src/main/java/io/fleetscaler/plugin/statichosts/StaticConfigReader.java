@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetscaler.plugin.api.GoDuration;
 import io.fleetscaler.plugin.api.Protocol;
 import io.fleetscaler.plugin.api.ProviderException;
 import java.nio.file.Files;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +41,6 @@ final class StaticConfigReader {
           "os",
           "arch",
           "protocol");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
   private static final Duration LONGEST_PROBE = Duration.ofMinutes(5);
 
   private StaticConfigReader() {}
@@ -91,18 +89,17 @@ final class StaticConfigReader {
     if (node == null) {
       return StaticConfig.DEFAULT_PROBE_TIMEOUT;
     }
-    Matcher m = node.isTextual() ? DURATION.matcher(node.asText()) : null;
-    if (m == null || !m.matches()) {
+    if (!node.isTextual()) {
       errors.add("probe_timeout: expected a duration such as \"500ms\", \"5s\" or \"1m\"");
       return StaticConfig.DEFAULT_PROBE_TIMEOUT;
     }
-    long amount = Long.parseLong(m.group(1));
-    Duration d =
-        switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "s" -> Duration.ofSeconds(amount);
-          default -> Duration.ofMinutes(amount);
-        };
+    Duration d;
+    try {
+      d = GoDuration.parse(node.asText());
+    } catch (IllegalArgumentException e) {
+      errors.add("probe_timeout: " + e.getMessage());
+      return StaticConfig.DEFAULT_PROBE_TIMEOUT;
+    }
     if (d.isZero() || d.compareTo(LONGEST_PROBE) > 0) {
       errors.add("probe_timeout: must be above 0 and at most 5m, was " + node.asText());
       return StaticConfig.DEFAULT_PROBE_TIMEOUT;

@@ -20,7 +20,7 @@ class StaticConfigReaderTest {
     StaticConfig config =
         StaticConfigReader.read(
             """
-            {"probe_timeout": "750ms",
+            {"probe_timeout": "1s500ms",
              "instances": {
                "b": {"external_addr": "203.0.113.7:2222", "internal_addr": "10.0.0.7",
                      "username": "ci", "key_path": "%s", "os": "linux", "arch": "arm64",
@@ -29,7 +29,7 @@ class StaticConfigReaderTest {
                      "protocol": "winrm"}}}
             """
                 .formatted(key));
-    assertThat(config.probeTimeout()).isEqualTo(Duration.ofMillis(750));
+    assertThat(config.probeTimeout()).as("a Go duration").isEqualTo(Duration.ofMillis(1500));
     assertThat(config.hosts()).extracting(StaticHost::name).containsExactly("a", "b");
     StaticHost a = config.hosts().get(0);
     assertThat(a.probeHost()).isEqualTo("10.0.0.5");

@@ -1,10 +1,11 @@
 package io.fleetscaler.daemon;
 
-import io.fleetscaler.daemon.fleet.FleetMonitor;
+import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.daemon.http.HttpEndpoints;
+import io.fleetscaler.daemon.http.Readiness;
 import io.fleetscaler.plugin.api.GoDuration;
 import io.fleetscaler.plugin.api.ProviderException;
-import io.fleetscaler.plugin.api.ProviderInfo;
 import io.fleetscaler.plugin.api.Settings;
 import io.fleetscaler.plugin.sdk.PluginClient;
 import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
@@ -21,19 +22,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.File;
 import java.io.PrintWriter;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -43,18 +39,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fleetscaler run}: starts one plugin (by default the built-in simulated cloud, as a
- * supervised subprocess), observes its fleet, serves the HTTP endpoints, and on SIGTERM or Ctrl-C
- * stops polling, asks the plugin to shut down and kills its process tree.
+ * supervised subprocess), autoscales its group with a {@link TaskScaler} under one always-active
+ * policy, serves the HTTP endpoints, and on SIGTERM or Ctrl-C stops the scaler, then the plugin and
+ * its whole process tree.
  *
- * <p>Scaling decisions (the planner and the slot API for runner managers) are not wired in yet;
- * today the daemon supervises its plugin and reports the fleet the plugin sees.
+ * <p>The configuration file and the gRPC API for runner managers are not wired in yet: today the
+ * fleet follows the idle target, which the command line sets.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = "Run the daemon until SIGTERM or Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
-  private static final System.Logger LOG = System.getLogger(RunCommand.class.getName());
 
   /** The built-in simulated cloud's configuration when none is given: small and quick. */
   static final String DEFAULT_SIMULATED_CONFIG =
@@ -87,34 +83,52 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--update-interval",
-      defaultValue = "10s",
-      description = "How often to ask the plugin for its instances (default: ${DEFAULT-VALUE}).")
-  String updateInterval = "10s";
+      defaultValue = "1m",
+      description =
+          "How often to ask the plugin for its instances when nothing is expected (default:"
+              + " ${DEFAULT-VALUE}; 2s while a change is pending).")
+  String updateInterval = "1m";
 
   @Option(
       names = "--in-process",
       description = "Run the built-in plugin inside the daemon's JVM instead of a subprocess.")
   boolean inProcess;
 
+  @Option(
+      names = "--capacity-per-instance",
+      defaultValue = "2",
+      description = "Job slots per instance (default: ${DEFAULT-VALUE}).")
+  int capacityPerInstance = 2;
+
+  @Option(
+      names = "--max-instances",
+      defaultValue = "10",
+      description = "The most instances, in every state (default: ${DEFAULT-VALUE}).")
+  int maxInstances = 10;
+
+  @Option(
+      names = "--idle-count",
+      defaultValue = "2",
+      description = "Idle slots to keep ready (default: ${DEFAULT-VALUE}).")
+  int idleCount = 2;
+
+  @Option(
+      names = "--idle-time",
+      defaultValue = "5m",
+      description = "How long an unneeded instance may stay idle (default: ${DEFAULT-VALUE}).")
+  String idleTime = "5m";
+
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopping;
 
   @Override
   public Integer call() throws InterruptedException {
     InetSocketAddress httpAddress = hostPort(httpListen);
     Duration interval = duration("--update-interval", updateInterval);
+    Duration idle = duration("--idle-time", idleTime);
     String config = pluginConfig != null ? pluginConfig : defaultConfig();
     PrintWriter out = spec.commandLine().getOut();
-
-    PluginClient client = openPlugin();
-    ProviderInfo info;
-    try {
-      info = client.init(Settings.defaults(), config);
-    } catch (ProviderException e) {
-      client.close();
-      spec.commandLine().getErr().println("fleetscaler: plugin " + plugin + ": " + e.getMessage());
-      return 1;
-    }
-    LOG.log(Level.INFO, "plugin {0} {1} manages group {2}", plugin, info.version(), info.id());
+    PrintWriter err = spec.commandLine().getErr();
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -122,66 +136,80 @@ final class RunCommand implements Callable<Integer> {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+
+    PluginClient client = openPlugin();
+    TaskScaler scaler;
+    try {
+      scaler =
+          TaskScaler.builder(client)
+              .plugin(Settings.defaults(), config)
+              .capacityPerInstance(capacityPerInstance)
+              .maxInstances(maxInstances)
+              .updateInterval(interval)
+              .policies(List.of(Policy.of(idleCount).withIdleTime(idle)))
+              .meterRegistry(registry)
+              .build();
+    } catch (ProviderException | IllegalArgumentException e) {
+      client.close();
+      err.println("fleetscaler: " + plugin + ": " + e.getMessage());
+      return 1;
+    }
     Gauge.builder("fleetscaler.plugin.restarts", client, PluginClient::restarts)
         .description("Times the plugin process was restarted after a crash")
         .tag("plugin", client.name())
         .register(registry);
-    Gauge.builder("fleeting.provisioner.max.instances", info, ProviderInfo::maxSize)
-        .description("The most instances the plugin's group can hold")
-        .register(registry);
-
-    FleetMonitor monitor = new FleetMonitor(client, registry, Clock.systemUTC(), interval);
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("fleet-monitor").unstarted(r));
-    // The future is not needed: poll() never throws, and shutdownNow() cancels the schedule.
-    var unused =
-        scheduler.scheduleWithFixedDelay(
-            monitor::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
 
     HttpEndpoints endpoints;
     try {
-      endpoints = HttpEndpoints.start(httpAddress, registry::scrape, monitor::readiness);
+      endpoints = HttpEndpoints.start(httpAddress, registry::scrape, () -> readiness(client));
     } catch (IllegalStateException e) {
-      scheduler.shutdownNow();
+      scaler.shutdown();
       client.close();
-      spec.commandLine().getErr().println("fleetscaler: " + e.getMessage());
+      err.println("fleetscaler: " + e.getMessage());
       return 1;
     }
     Runtime.getRuntime()
         .addShutdownHook(
             Thread.ofPlatform()
                 .name("fleetscaler-shutdown")
-                .unstarted(() -> stop(scheduler, endpoints, client, out)));
+                .unstarted(() -> stop(scaler, endpoints, client, out)));
     InetSocketAddress bound = endpoints.address();
     out.printf(
-        "fleetscaler: plugin %s (group %s); metrics at http://%s:%d/metrics; Ctrl-C stops%n",
-        plugin, info.id(), bound.getHostString(), bound.getPort());
+        "fleetscaler: scaling plugin %s (capacity %d per instance, at most %d instances, %d idle"
+            + " slots); metrics at http://%s:%d/metrics; Ctrl-C stops%n",
+        plugin,
+        capacityPerInstance,
+        maxInstances,
+        idleCount,
+        bound.getHostString(),
+        bound.getPort());
     out.flush();
     stopped.await();
     return 0;
   }
 
+  private Readiness readiness(PluginClient client) {
+    if (stopping) {
+      return new Readiness(false, "shutting down");
+    }
+    if (!inProcess && client.process().isEmpty()) {
+      return new Readiness(false, "plugin " + client.name() + " is restarting");
+    }
+    return new Readiness(true, "plugin " + client.name() + " serving");
+  }
+
   private void stop(
-      ScheduledExecutorService scheduler,
-      HttpEndpoints endpoints,
-      PluginClient client,
-      PrintWriter out) {
+      TaskScaler scaler, HttpEndpoints endpoints, PluginClient client, PrintWriter out) {
+    stopping = true;
     // Printed, not logged: java.util.logging closes its handlers in its own shutdown hook.
-    out.println("fleetscaler: stopping (no more polls; then the plugin is shut down)");
+    out.println("fleetscaler: stopping (scaler first, then the plugin)");
     out.flush();
-    scheduler.shutdownNow();
     try {
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      scaler.shutdown();
+    } catch (RuntimeException e) {
+      out.println("fleetscaler: scaler shutdown failed: " + e.getMessage());
     }
     endpoints.close();
-    try {
-      client.shutdown();
-    } catch (ProviderException e) {
-      out.println("fleetscaler: plugin shutdown failed: " + e.getMessage());
-    }
     client.close();
     out.println("fleetscaler: stopped");
     out.flush();

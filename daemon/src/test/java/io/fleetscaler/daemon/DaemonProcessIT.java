@@ -40,7 +40,7 @@ class DaemonProcessIT {
   }
 
   @Test
-  void servesMetricsFromASupervisedPluginAndLeavesNoPluginBehindOnSigterm() throws Exception {
+  void scalesToItsIdleTargetServesMetricsAndLeavesNoPluginBehindOnSigterm() throws Exception {
     int port = freePort();
     Path log = Files.createTempFile("fleetscaler-daemon", ".log");
     List<String> command = new ArrayList<>(List.of(javaExecutable()));
@@ -52,17 +52,24 @@ class DaemonProcessIT {
             "run",
             "--http-listen",
             "127.0.0.1:" + port,
-            "--update-interval",
-            "1s"));
+            "--plugin-config",
+            "{\"create_latency\":\"1s\",\"delete_latency\":\"1s\"}",
+            "--capacity-per-instance",
+            "2",
+            "--idle-count",
+            "3"));
     daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
     HttpResponse<String> ready = awaitReady(daemon, port, log);
-    assertThat(ready.body()).startsWith("fleet observed");
+    assertThat(ready.body()).isEqualTo("plugin simulated serving\n");
 
-    String metrics = get(port, "/metrics").body();
+    // Three idle slots at two per instance: the scaler asks the cloud for two instances, and
+    // both become ready once the simulated cloud has booted them.
+    String metrics = awaitMetric(port, "fleeting_provisioner_instances{state=\"ready\"} 2.0", log);
     assertThat(metrics)
-        .contains("fleeting_provisioner_instances{state=\"running\"}")
+        .contains("fleeting_taskscaler_desired_instances 2.0")
+        .contains("fleeting_taskscaler_tasks{state=\"idle\"} 4.0")
         .contains("fleeting_provisioner_max_instances 10.0")
         .contains("fleetscaler_plugin_restarts{plugin=\"simulated\"} 0.0")
         .contains("jvm_memory_used_bytes");
@@ -103,6 +110,37 @@ class DaemonProcessIT {
     }
     throw new AssertionError(
         "daemon not ready within " + START_BOUND + ":\n" + Files.readString(log));
+  }
+
+  private String awaitMetric(int port, String line, Path log) throws Exception {
+    Instant deadline = Instant.now().plus(START_BOUND);
+    String metrics = "";
+    while (Instant.now().isBefore(deadline)) {
+      metrics = get(port, "/metrics").body();
+      if (metrics.contains(line)) {
+        return metrics;
+      }
+      try {
+        daemon().onExit().get(200, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillRunning) {
+        // poll again
+      }
+    }
+    throw new AssertionError(
+        "no '"
+            + line
+            + "' within "
+            + START_BOUND
+            + " in:\n"
+            + metrics
+            + "\nlog:\n"
+            + Files.readString(log));
+  }
+
+  private Process daemon() {
+    Process p = daemon;
+    assertThat(p).isNotNull();
+    return java.util.Objects.requireNonNull(p);
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

@@ -1,6 +1,5 @@
 package io.fleetscaler.daemon.http;
 
-import io.fleetscaler.daemon.fleet.Readiness;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package io.fleetscaler.daemon.fleet;
+package io.fleetscaler.daemon.http;
 
 import java.util.Objects;
 

@@ -2,7 +2,6 @@ package io.fleetscaler.daemon.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetscaler.daemon.fleet.Readiness;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,12 +30,33 @@ final class ProcessTree {
           .findFirst();
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
+  /**
+   * How long the JVM shutdown hook lets plugins still alive exit before it kills them. Shutdown
+   * hooks run concurrently: a host that stops its scaler in its own hook (telling the plugin to
+   * shut down, waiting for scale-in) must not have the plugin killed under it. A host that exits
+   * without closing its plugins delays JVM exit by at most this much.
+   */
+  static final Duration EXIT_HOOK_GRACE = Duration.ofSeconds(10);
+
   static {
     Runtime.getRuntime()
         .addShutdownHook(
-            Thread.ofPlatform()
-                .name("plugin-tree-killer")
-                .unstarted(() -> List.copyOf(LIVE).forEach(p -> kill(p, List.of()))));
+            Thread.ofPlatform().name("plugin-tree-killer").unstarted(ProcessTree::killAtExit));
+  }
+
+  private static void killAtExit() {
+    long deadline = System.nanoTime() + EXIT_HOOK_GRACE.toNanos();
+    for (Process process : List.copyOf(LIVE)) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          process.waitFor(left, TimeUnit.NANOSECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      kill(process, List.of());
+    }
   }
 
   private ProcessTree() {}

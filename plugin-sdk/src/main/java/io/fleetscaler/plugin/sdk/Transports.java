@@ -31,6 +31,21 @@ final class Transports {
 
   private static @Nullable EventLoopGroup epollGroup;
 
+  /**
+   * gRPC sets {@code SO_KEEPALIVE} on every Netty channel, and Netty's bootstrap warns on each
+   * connection that a Unix socket has no such option. The warning says nothing an operator can act
+   * on, so the bootstrap loggers are raised to SEVERE; held here because java.util.logging keeps
+   * loggers only weakly.
+   */
+  static final java.util.logging.Logger BOOTSTRAP_LOG = quiet();
+
+  private static java.util.logging.Logger quiet() {
+    java.util.logging.Logger log =
+        java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
+    log.setLevel(java.util.logging.Level.SEVERE);
+    return log;
+  }
+
   private Transports() {}
 
   private static InetAddress loopbackV4() {

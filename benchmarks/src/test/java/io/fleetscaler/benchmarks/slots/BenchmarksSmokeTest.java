@@ -2,10 +2,14 @@ package io.fleetscaler.benchmarks.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetscaler.benchmarks.planner.PlannerBenchmark;
+import io.fleetscaler.benchmarks.scaler.ScaleUpLatencyBenchmark;
 import java.util.Collection;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -14,8 +18,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Proves that every benchmark still runs: each method with each implementation, one very short
- * iteration in this JVM. It asserts that results exist, never what they are.
+ * Proves that every benchmark still runs: each method of every benchmark class in the module, with
+ * each implementation and fleet shape (fleets pinned to 10 instances), one very short iteration in
+ * this JVM. It asserts that results exist, never what they are.
  */
 class BenchmarksSmokeTest {
 
@@ -23,7 +28,7 @@ class BenchmarksSmokeTest {
   void everyBenchmarkProducesAResult() throws RunnerException {
     Options options =
         new OptionsBuilder()
-            .include(SlotAllocatorBenchmark.class.getName())
+            .include("^io\\.fleetscaler\\.benchmarks\\.")
             .param("instances", "10")
             .forks(0)
             .warmupIterations(1)
@@ -37,9 +42,11 @@ class BenchmarksSmokeTest {
     Set<String> ran =
         results.stream()
             .filter(r -> r.getPrimaryResult().getSampleCount() > 0)
-            .map(r -> r.getParams().getBenchmark() + "/" + r.getParams().getParam("impl"))
+            .map(BenchmarksSmokeTest::nameWithParams)
             .collect(Collectors.toSet());
     String name = SlotAllocatorBenchmark.class.getName();
+    String planner = PlannerBenchmark.class.getName();
+    String scaler = ScaleUpLatencyBenchmark.class.getName();
     assertThat(ran)
         .containsExactlyInAnyOrder(
             name + ".acquireRelease1Thread/lockfree",
@@ -47,6 +54,23 @@ class BenchmarksSmokeTest {
             name + ".acquireRelease1Thread/synchronized",
             name + ".acquireRelease2Threads/lockfree",
             name + ".acquireRelease2Threads/reentrantlock",
-            name + ".acquireRelease2Threads/synchronized");
+            name + ".acquireRelease2Threads/synchronized",
+            planner + ".plan/steady/engine",
+            planner + ".plan/steady/sortall",
+            planner + ".plan/surge/engine",
+            planner + ".plan/surge/sortall",
+            scaler + ".acquireToIncrease");
+  }
+
+  /** The benchmark, then its parameters but the pinned fleet size, by parameter name. */
+  private static String nameWithParams(RunResult result) {
+    BenchmarkParams params = result.getParams();
+    StringBuilder name = new StringBuilder(params.getBenchmark());
+    for (String key : new TreeSet<>(params.getParamsKeys())) {
+      if (!key.equals("instances")) {
+        name.append('/').append(params.getParam(key));
+      }
+    }
+    return name.toString();
   }
 }

@@ -81,7 +81,9 @@ final class KeyTable {
     for (int d = 0; d <= mask; d++) {
       int cell = (home + d) & mask;
       if (keys.get(cell) == null && keys.compareAndSet(cell, null, key)) {
-        slots.set(cell, slot);
+        // Release suffices: readers read the slot word and then the key (bindingOf), and the key
+        // CAS above already fenced this thread's later reads (hasOther).
+        slots.setRelease(cell, slot);
         int r;
         while ((r = reach.get(home)) < d && !reach.compareAndSet(home, r, d)) {
           Thread.onSpinWait();
@@ -108,7 +110,8 @@ final class KeyTable {
   /** Frees the cell if it still binds {@code slot}; false if someone else freed it first. */
   boolean remove(int cell, long slot) {
     if (slots.compareAndSet(cell, slot, FREE)) {
-      keys.set(cell, null);
+      // Release suffices: an inserter that reads the null key also sees the slot word FREE.
+      keys.setRelease(cell, null);
       return true;
     }
     return false;

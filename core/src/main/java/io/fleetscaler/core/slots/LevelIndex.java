@@ -63,13 +63,13 @@ final class LevelIndex {
     if (to > 0) {
       set(to, instance);
     }
-    // A bit left behind at a higher level than the instance's true one is harmless: a search that
-    // meets it takes the instance, which is fuller than the level promised. Only a bit left at a
-    // lower (fuller) level would mislead placement, so only that one is cleared at once; a full
-    // instance's bits are cleared by the first search that meets them.
-    if (from > 0 && to > from) {
-      clearStale(from, instance);
-    }
+    // The bit at the old level is left behind: clearing it would cost two read-modify-writes of
+    // shared index words on every release, and with sticky placement the thread that moves an
+    // instance usually moves it back soon (acquire 2 -> 1, release 1 -> 2), finding both bits set
+    // and writing nothing. A bit left at a higher level than the instance's true one is harmless:
+    // a search that meets it takes the instance, which is fuller than the level promised. A bit
+    // left at a lower (fuller) level, or on a full instance, is cleared by the first search that
+    // meets it (clearStale), so searches still place on the truly fullest instance.
   }
 
   /** Clears a bit believed stale, restoring it if the instance turns out to be at that level. */
@@ -115,10 +115,10 @@ final class LevelIndex {
   }
 
   /**
-   * Some instance whose bit is set at {@code level}, searching from {@code start} (so that threads
-   * spread over the candidates of one level), or -1.
+   * Some instance other than {@code skip} (-1: none) whose bit is set at {@code level}, searching
+   * from {@code start} (so that threads spread over the candidates of one level), or -1.
    */
-  int find(int level, int start) {
+  int find(int level, int start, int skip) {
     long[] summary = summaries[level];
     long[] leaf = leaves[level];
     int summaryWords = summary.length;
@@ -131,6 +131,9 @@ final class LevelIndex {
         int word = (summaryIndex << 6) + Long.numberOfTrailingZeros(bits);
         bits &= bits - 1;
         long leafBits = (long) WORDS.getVolatile(leaf, word);
+        if (word == skip >>> 6) {
+          leafBits &= ~(1L << skip);
+        }
         if (leafBits != 0) {
           int bit =
               (Long.numberOfTrailingZeros(Long.rotateRight(leafBits, rotation)) + rotation) & 63;

@@ -106,6 +106,7 @@ final class PackingSlotAllocator implements SlotAllocator {
   private static final int LAST_ACTIVITY = 1;
   private static final int USES = 2;
   private static final int PERMITS = 15;
+  private static final int STRIPES = 64;
   private static final Object REVOKED = new Object();
   private static final Object[] VACANT = new Object[InstanceWord.INCARNATIONS];
 
@@ -121,6 +122,9 @@ final class PackingSlotAllocator implements SlotAllocator {
   private final AtomicLongArray meta;
   private final AtomicLongArray permits = new AtomicLongArray(2 * PERMITS + 1);
   private final AtomicReferenceArray<Object> owners;
+  // Per thread stripe, one padded line each: incarnation << 32 | (index + 1) of the instance the
+  // stripe last placed a claim on; 0 for none. Advisory: written opaquely by the stripe's threads.
+  private final AtomicLongArray sticky = new AtomicLongArray(STRIPES * STRIDE + STRIDE);
   private final @Nullable Slot[] handles;
   private final @Nullable String[] ids;
   private final KeyTable keys;
@@ -246,21 +250,60 @@ final class PackingSlotAllocator implements SlotAllocator {
   }
 
   /**
-   * Claims one slot on the fullest ready instance with room. The caller holds a permit, so a slot
-   * exists; the loop ends as soon as this thread wins one CAS.
+   * Claims one slot for a permit holder: on this thread's sticky instance (the one its stripe last
+   * placed a claim on) if that instance, same incarnation, still has room, else on the fullest
+   * ready instance with room. The caller holds a permit, so a slot exists; the loop ends as soon as
+   * this thread wins one CAS.
    *
    * @return {@code incarnation << 32 | slot}
    */
   private long claimSlot(boolean acquire) {
     int start = spread((int) Thread.currentThread().threadId());
-    for (; ; ) {
-      for (int level = 1; level <= capacity; level++) {
-        int i;
-        while ((i = levels.find(level, start)) >= 0) {
-          long claim = tryClaim(i, level, acquire);
+    int stripe = (start & (STRIPES - 1)) * STRIDE;
+    long hint = sticky.get(stripe);
+    int avoid = -1;
+    if (hint != 0) {
+      int i = (int) hint - 1;
+      long w = word(i);
+      if (InstanceWord.incarnation(w) == (int) (hint >>> 32)) {
+        int claimable = InstanceWord.claimable(w, capacity, maxUse);
+        if (claimable > 0) {
+          long claim = claimOn(i, w, claimable, acquire);
           if (claim >= 0) {
             return claim;
           }
+          // Lost a race on this word: another thread works here too. Move elsewhere, so that
+          // threads that met on one instance spread over different words.
+          avoid = i;
+        }
+      }
+    }
+    long claim = search(acquire, start, avoid);
+    long next = (claim & ~0xFFFF_FFFFL) | ((int) claim / capacity + 1);
+    if (next != hint) {
+      sticky.setOpaque(stripe, next);
+    }
+    return claim;
+  }
+
+  /**
+   * The fullest ready instance with room, other than {@code avoid} if there is one; see {@link
+   * #claimSlot}.
+   */
+  private long search(boolean acquire, int start, int avoid) {
+    for (; ; ) {
+      for (int skip = avoid; ; skip = -1) {
+        for (int level = 1; level <= capacity; level++) {
+          int i;
+          while ((i = levels.find(level, start, skip)) >= 0) {
+            long claim = tryClaim(i, level, acquire);
+            if (claim >= 0) {
+              return claim;
+            }
+          }
+        }
+        if (skip < 0) {
+          break;
         }
       }
       // Every hint was stale (writers still fixing them): look at the words themselves.
@@ -289,19 +332,28 @@ final class PackingSlotAllocator implements SlotAllocator {
         }
         return -1;
       }
-      int bit = Long.numberOfTrailingZeros(~InstanceWord.busy(w));
-      long next = w | (1L << bit);
-      if (acquire) {
-        next |= InstanceWord.acquiredBit(bit);
-      }
-      if (maxUse > 0) {
-        next = InstanceWord.plusClaims(next, 1);
-      }
-      if (casWord(i, w, next)) {
-        levels.move(i, claimable, InstanceWord.claimable(next, capacity, maxUse));
-        return ((long) InstanceWord.incarnation(w) << 32) | (i * capacity + bit);
+      long claim = claimOn(i, w, claimable, acquire);
+      if (claim >= 0) {
+        return claim;
       }
     }
+  }
+
+  /** One CAS claiming the lowest free slot of word {@code w} (which has room); -1 if it lost. */
+  private long claimOn(int i, long w, int claimable, boolean acquire) {
+    int bit = Long.numberOfTrailingZeros(~InstanceWord.busy(w));
+    long next = w | (1L << bit);
+    if (acquire) {
+      next |= InstanceWord.acquiredBit(bit);
+    }
+    if (maxUse > 0) {
+      next = InstanceWord.plusClaims(next, 1);
+    }
+    if (!casWord(i, w, next)) {
+      return -1;
+    }
+    levels.move(i, claimable, InstanceWord.claimable(next, capacity, maxUse));
+    return ((long) InstanceWord.incarnation(w) << 32) | (i * capacity + bit);
   }
 
   /** Frees the key's slot: a release (acquired, counts a use) or an unreserve (refunds it). */

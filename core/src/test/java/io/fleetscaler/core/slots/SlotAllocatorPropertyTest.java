@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sequential behaviour: random programs of request and provisioner calls give the same results,
- * counts and instance views as {@link SlotModel}, and every claim lands on one of the fullest ready
- * instances with room.
+ * counts and instance views as {@link SlotModel}, and every claim lands on the thread's sticky
+ * instance (its last claim's, while that one is live, ready and has room) or else on one of the
+ * fullest ready instances with room.
  */
 class SlotAllocatorPropertyTest {
 

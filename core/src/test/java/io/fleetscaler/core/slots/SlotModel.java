@@ -65,7 +65,26 @@ final class SlotModel {
     return maxUse == 0 ? free : Math.min(free, maxUse - in.claims);
   }
 
-  /** The instances a claim may land on: ready ones with room, fewest claimable slots. */
+  /**
+   * The instance the last placed claim landed on (the model is used from one thread, so this is the
+   * calling thread's sticky instance); null before any.
+   */
+  @Nullable Instance lastPlaced;
+
+  /**
+   * The instances a claim may land on: the calling thread's last instance if it is still live,
+   * ready and has room (sticky placement); otherwise the ready ones with room and fewest claimable
+   * slots.
+   */
+  List<String> candidates() {
+    Instance last = lastPlaced;
+    if (last != null && instances.get(last.id) == last && claimable(last) > 0) {
+      return List.of(last.id);
+    }
+    return fullestCandidates();
+  }
+
+  /** The ready instances with room and the fewest claimable slots. */
   List<String> fullestCandidates() {
     int best = Integer.MAX_VALUE;
     List<String> ids = new ArrayList<>();
@@ -88,15 +107,20 @@ final class SlotModel {
 
   /** Claims on {@code where} (or the first candidate when null); returns the slot or null. */
   @Nullable Slot claim(String key, boolean acquire, @Nullable String where) {
-    List<String> candidates = fullestCandidates();
+    List<String> candidates = candidates();
     if (candidates.isEmpty()) {
       return null;
     }
     String id = where == null ? candidates.get(0) : where;
     if (!candidates.contains(id)) {
-      throw new AssertionError("claim landed on " + id + ", not one of the fullest " + candidates);
+      throw new AssertionError(
+          "claim landed on "
+              + id
+              + ", not the sticky instance or one of the fullest "
+              + candidates);
     }
     Instance in = Objects.requireNonNull(instances.get(id));
+    lastPlaced = in;
     int slot = 0;
     while (in.holder[slot] != null) {
       slot++;

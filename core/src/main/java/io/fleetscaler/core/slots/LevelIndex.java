@@ -8,14 +8,14 @@ import java.lang.invoke.VarHandle;
  * two-level bitset of the instances believed to be at that level.
  *
  * <p>The bits are hints, never the truth: the instance word decides every claim. A writer that
- * moves an instance from level {@code a} to {@code b} sets bit {@code b}, and clears bit {@code a}
- * when {@code b > a} ({@link #move}); a reader that finds a bit at a level fuller than the instance
- * really is, or on a full instance, clears it ({@link #clearStale}). Both clear with the same
- * Dekker-style check: clear, then re-read the instance word through {@code levelNow}, and set the
- * bit again if the instance is at that level after all. All accesses are volatile
- * read-modify-writes (full fences), so of a clear and a concurrent set of the same bit at least one
- * side sees the other: a live instance never stays invisible at its true level once its writers
- * return. The summary bit of a leaf word follows the same protocol.
+ * moves an instance from level {@code a} to {@code b} sets bit {@code b} and leaves bit {@code a}
+ * ({@link #move}); a reader that finds a bit at a level fuller than the instance really is, or on a
+ * full instance, clears it ({@link #clearStale}). Both clear with the same Dekker-style check:
+ * clear, then re-read the instance word through {@code levelNow}, and set the bit again if the
+ * instance is at that level after all. All accesses are volatile read-modify-writes (full fences),
+ * so of a clear and a concurrent set of the same bit at least one side sees the other: a live
+ * instance never stays invisible at its true level once its writers return. The summary bit of a
+ * leaf word follows the same protocol.
  *
  * <p>Cost: a search reads at most {@code ceil(n / 4096)} summary words (at most 64) plus one leaf
  * word per candidate, per level.

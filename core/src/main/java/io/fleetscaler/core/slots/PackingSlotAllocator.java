@@ -17,8 +17,8 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lock-free {@link SlotAllocator}: per-instance state words, a global permit count, and a level
- * index that packs claims onto the fullest ready instance.
+ * The lock-free {@link SlotAllocator}: per-instance state words, a global permit count, per-thread
+ * sticky placement, and a level index that packs other claims onto the fullest ready instance.
  *
  * <h2>Algorithm</h2>
  *
@@ -36,12 +36,27 @@ import org.jspecify.annotations.Nullable;
  *       change that raises {@code claimable} adds the rise after its CAS; a drain, unhealthy mark
  *       or removal takes back the instance's claimable slots before its CAS. So the permits never
  *       exceed the claimable slots not being claimed, and a permit holder always finds a slot.
+ *   <li><b>Sticky placement</b>: each thread stripe ({@code threadId} hashed into 64 padded cells)
+ *       remembers the instance (index and incarnation) its last placed claim landed on. A permit
+ *       holder first CASes that instance's word directly if it is the same incarnation, ready and
+ *       has room: no index search, and two threads on two instances write two different lines. If
+ *       that CAS loses (another thread works on the same word), the holder searches for the fullest
+ *       instance <em>other than</em> that one, so threads that met on one instance spread out; if
+ *       there is no other, it searches again without the exclusion. Placement contract: a claim
+ *       lands on the calling thread's last instance while that one is live, ready and has room;
+ *       otherwise on one of the fullest ready instances with room. So at most one partly filled
+ *       instance per active thread stripe is kept warm besides the fullest; an instance that a
+ *       thread stops using is no longer preferred by anyone, drains to empty and becomes deletable
+ *       as before. Stripes may collide (two threads share a hint); that only makes them start on
+ *       the same instance.
  *   <li><b>Placement</b> ({@link LevelIndex}): for level {@code L = 1..capacity}, a bitset of the
- *       instances with {@code L} claimable slots. A permit holder scans levels from 1 (fullest)
- *       upwards and CASes the first candidate's word; threads start their scan at different offsets
- *       so that they spread over the candidates of one level. Bits are hints, fixed by the writer
- *       that moves an instance and by readers that find them stale; if every hint is stale the
- *       holder scans the words themselves (it holds a permit, so a slot exists).
+ *       instances with {@code L} claimable slots. A permit holder without a usable sticky instance
+ *       scans levels from 1 (fullest) upwards and CASes the first candidate's word; threads start
+ *       their scan at different offsets so that they spread over the candidates of one level. Bits
+ *       are hints: a move sets the bit of the new level (a read first; no write when already set)
+ *       and leaves the old one, so a sticky thread that moves its instance back and forth writes no
+ *       index word in steady state; searches clear the stale bits they meet. If every hint is stale
+ *       the holder scans the words themselves (it holds a permit, so a slot exists).
  *   <li><b>Keys</b> ({@link KeyTable}): a preallocated open-addressing table maps a key to {@code
  *       (incarnation, slot)}. A binding whose incarnation or state no longer matches the instance
  *       word is stale (the instance was removed) and is dropped when met.
@@ -93,8 +108,24 @@ import org.jspecify.annotations.Nullable;
  *       refusal could happen when no moment had every slot taken. The permit count costs one shared
  *       word but makes refusals exact.
  *   <li>A {@code ConcurrentHashMap} for keys: allocates a node per insert.
- *   <li>Striped permit cells: the sum of cells is not atomic, so refusals would not be exact.
+ *   <li>Striped permit cells, or permits kept by the releasing thread for its next acquire: the sum
+ *       of the cells is not atomic, so a refusal could be issued while a permit sat in a cell the
+ *       refuser had already looked at. The global permit word stays on the path: one CAS per claim
+ *       and one add per release, the only line both threads write when they work on different
+ *       instances.
+ *   <li>Strict "fullest instance first" for every claim (the previous contract): it sends every
+ *       thread to the same instance word (the fullest), which on two cores loses to a lock.
+ *   <li>Clearing the old level's bit on every move: two shared read-modify-writes per release.
  * </ul>
+ *
+ * <h2>Cost of an uncontended acquire+release pair</h2>
+ *
+ * Read-modify-writes: the permit CAS and add, the word CAS on claim and on release, the owner CAS
+ * on claim and on release, the key cell CAS on insert and on removal, and the use counter add (on
+ * the word's own line): nine, all but the permit word on lines the thread owns when it keeps to its
+ * instance. No index word is written in steady state, no {@code nanoTicker} call unless the
+ * instance becomes empty, no string is hashed (the key's hash is cached) nor any other key's string
+ * dereferenced (the key table's fingerprints).
  *
  * <p>This class is longer than the house limit because the hot path, its proof obligations and the
  * provisioner operations that must respect them are kept in one place.

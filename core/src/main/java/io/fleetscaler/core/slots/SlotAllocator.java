@@ -48,8 +48,12 @@ public interface SlotAllocator {
   SlotLimits limits();
 
   /**
-   * Claims an idle slot for {@code key} on the fullest ready instance that has room and use budget.
-   * The claim counts against {@code max_use_count} until unreserved.
+   * Claims an idle slot for {@code key}: on the instance the calling thread's last claim landed on,
+   * while that instance is live, ready and has room and use budget (thread affinity, so that
+   * threads work on different instances); otherwise on the fullest ready instance that has room and
+   * use budget. A thread that loses a race on its instance moves to the fullest other one. So
+   * claims pack onto few instances, with at most one extra partly filled instance per active
+   * thread. The claim counts against {@code max_use_count} until unreserved.
    *
    * @return the reserved {@link Slot}, {@link Refusal#NO_CAPACITY}, or {@link Refusal#ALREADY_HELD}
    *     if the key holds a slot already
@@ -65,7 +69,7 @@ public interface SlotAllocator {
 
   /**
    * Turns the key's reservation into an acquisition, or, without one, claims and acquires a slot as
-   * {@link #reserve} would.
+   * {@link #reserve} would (same placement).
    *
    * @return the acquired {@link Slot}, {@link Refusal#NO_CAPACITY} (no reservation and no room), or
    *     {@link Refusal#ALREADY_ACQUIRED}

@@ -36,19 +36,19 @@ import org.jspecify.annotations.Nullable;
  *       change that raises {@code claimable} adds the rise after its CAS; a drain, unhealthy mark
  *       or removal takes back the instance's claimable slots before its CAS. So the permits never
  *       exceed the claimable slots not being claimed, and a permit holder always finds a slot.
- *   <li><b>Sticky placement</b>: each thread stripe ({@code threadId} hashed into 64 padded cells)
- *       remembers the instance (index and incarnation) its last placed claim landed on. A permit
- *       holder first CASes that instance's word directly if it is the same incarnation, ready and
- *       has room: no index search, and two threads on two instances write two different lines. If
- *       that CAS loses (another thread works on the same word), the holder searches for the fullest
- *       instance <em>other than</em> that one, so threads that met on one instance spread out; if
- *       there is no other, it searches again without the exclusion. Placement contract: a claim
- *       lands on the calling thread's last instance while that one is live, ready and has room;
- *       otherwise on one of the fullest ready instances with room. So at most one partly filled
- *       instance per active thread stripe is kept warm besides the fullest; an instance that a
- *       thread stops using is no longer preferred by anyone, drains to empty and becomes deletable
- *       as before. Stripes may collide (two threads share a hint); that only makes them start on
- *       the same instance.
+ *   <li><b>Sticky placement</b>: each thread stripe ({@code threadId} modulo 64, one padded cell
+ *       each) remembers the instance (index and incarnation) its last placed claim landed on. A
+ *       permit holder first CASes that instance's word directly if it is the same incarnation,
+ *       ready and has room: no index search, and two threads on two instances write two different
+ *       lines. If that CAS loses (another thread works on the same word), the holder searches for
+ *       the fullest instance <em>other than</em> that one, so threads that met on one instance
+ *       spread out; if there is no other, it searches again without the exclusion. Placement
+ *       contract: a claim lands on the calling thread's last instance while that one is live, ready
+ *       and has room; otherwise on one of the fullest ready instances with room. So at most one
+ *       partly filled instance per active thread stripe is kept warm besides the fullest; an
+ *       instance that a thread stops using is no longer preferred by anyone, drains to empty and
+ *       becomes deletable as before. Stripes may collide (two threads share a hint); that only
+ *       makes them start on the same instance.
  *   <li><b>Placement</b> ({@link LevelIndex}): for level {@code L = 1..capacity}, a bitset of the
  *       instances with {@code L} claimable slots. A permit holder without a usable sticky instance
  *       scans levels from 1 (fullest) upwards and CASes the first candidate's word; threads start
@@ -289,8 +289,11 @@ final class PackingSlotAllocator implements SlotAllocator {
    * @return {@code incarnation << 32 | slot}
    */
   private long claimSlot(boolean acquire) {
-    int start = spread((int) Thread.currentThread().threadId());
-    int stripe = (start & (STRIPES - 1)) * STRIDE;
+    int tid = (int) Thread.currentThread().threadId();
+    int start = spread(tid);
+    // The id itself, not its hash: threads created one after another (a worker pool) get distinct
+    // stripes up to 64 threads.
+    int stripe = (tid & (STRIPES - 1)) * STRIDE;
     long hint = sticky.get(stripe);
     int avoid = -1;
     if (hint != 0) {

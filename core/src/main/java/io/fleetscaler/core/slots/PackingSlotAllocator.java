@@ -133,6 +133,25 @@ import org.jspecify.annotations.Nullable;
 final class PackingSlotAllocator implements SlotAllocator {
 
   private static final int STRIDE = 8;
+
+  /**
+   * Slot numbers are {@code instance << SLOT_SHIFT | bit}: a power-of-two stride of the largest
+   * capacity, so the hot path splits a slot with a shift and a mask instead of a division, and the
+   * owner cells one instance's holders CAS (at most 16 compressed references, 64 bytes) share no
+   * cache line with another instance's. Costs {@code 16 - capacity} unused owner and handle cells
+   * per instance. Measured in one JMH run each (2 forks), two threads: 10 instances 4.5 ± 2.0 to
+   * 5.7 ± 1.1 pairs/us, 100 000 instances 7.5 ± 10 to 11.2 ± 0.2.
+   */
+  private static final int SLOT_SHIFT = 4;
+
+  private static final int SLOT_MASK = (1 << SLOT_SHIFT) - 1;
+
+  static {
+    if ((1 << SLOT_SHIFT) < SlotLimits.MAX_CAPACITY_PER_INSTANCE) {
+      throw new AssertionError("slot stride below the largest capacity");
+    }
+  }
+
   private static final int WORD = 0;
   private static final int LAST_ACTIVITY = 1;
   private static final int USES = 2;
@@ -176,8 +195,8 @@ final class PackingSlotAllocator implements SlotAllocator {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     int n = limits.maxInstances();
     meta = new AtomicLongArray(n * STRIDE);
-    owners = new AtomicReferenceArray<>(n * capacity);
-    handles = new Slot[n * capacity];
+    owners = new AtomicReferenceArray<>(n << SLOT_SHIFT);
+    handles = new Slot[n << SLOT_SHIFT];
     ids = new String[n];
     keys = new KeyTable(n * capacity);
     levels = new LevelIndex(capacity, n, i -> InstanceWord.claimable(word(i), capacity, maxUse));
@@ -210,8 +229,8 @@ final class PackingSlotAllocator implements SlotAllocator {
       long binding = keys.bindingOf(cell, key);
       if (binding != KeyTable.FREE) {
         int slot = (int) binding;
-        int i = slot / capacity;
-        long acquiredBit = InstanceWord.acquiredBit(slot - i * capacity);
+        int i = slot >>> SLOT_SHIFT;
+        long acquiredBit = InstanceWord.acquiredBit(slot & SLOT_MASK);
         for (; ; ) {
           long w = word(i);
           if (stale(w, binding)) {
@@ -252,7 +271,7 @@ final class PackingSlotAllocator implements SlotAllocator {
       long claim = claimSlot(acquire);
       int slot = (int) claim;
       int incarnation = (int) (claim >>> 32);
-      int i = slot / capacity;
+      int i = slot >>> SLOT_SHIFT;
       // Read before the owner CAS: if that CAS succeeds, no removal has reached this slot, so no
       // later instance on this index has replaced the handle.
       Slot handle = handle(slot);
@@ -268,7 +287,7 @@ final class PackingSlotAllocator implements SlotAllocator {
         // Two threads are using one key at once: give ours back rather than bind two slots.
         keys.remove(cell, claim);
         if (owners.compareAndSet(slot, key, VACANT[incarnation])) {
-          freeWord(i, slot - i * capacity, claim, false);
+          freeWord(i, slot & SLOT_MASK, claim, false);
         }
         return Refusal.ALREADY_HELD;
       }
@@ -313,7 +332,7 @@ final class PackingSlotAllocator implements SlotAllocator {
       }
     }
     long claim = search(acquire, start, avoid);
-    long next = (claim & ~0xFFFF_FFFFL) | ((int) claim / capacity + 1);
+    long next = (claim & ~0xFFFF_FFFFL) | (((int) claim >>> SLOT_SHIFT) + 1);
     if (next != hint) {
       sticky.setOpaque(stripe, next);
     }
@@ -387,7 +406,7 @@ final class PackingSlotAllocator implements SlotAllocator {
       return -1;
     }
     levels.move(i, claimable, InstanceWord.claimable(next, capacity, maxUse));
-    return ((long) InstanceWord.incarnation(w) << 32) | (i * capacity + bit);
+    return ((long) InstanceWord.incarnation(w) << 32) | ((i << SLOT_SHIFT) | bit);
   }
 
   /** Frees the key's slot: a release (acquired, counts a use) or an unreserve (refunds it). */
@@ -402,8 +421,8 @@ final class PackingSlotAllocator implements SlotAllocator {
       return Outcome.NOT_HELD;
     }
     int slot = (int) binding;
-    int i = slot / capacity;
-    int bit = slot - i * capacity;
+    int i = slot >>> SLOT_SHIFT;
+    int bit = slot & SLOT_MASK;
     long w = word(i);
     if (stale(w, binding)) {
       // Removed since liveCell looked (and perhaps the index reused): never judge by a later
@@ -474,7 +493,7 @@ final class PackingSlotAllocator implements SlotAllocator {
     if (binding == KeyTable.FREE) {
       return -1;
     }
-    if (stale(word((int) binding / capacity), binding)) {
+    if (stale(word((int) binding >>> SLOT_SHIFT), binding)) {
       keys.remove(cell, binding);
       return -1;
     }
@@ -546,8 +565,8 @@ final class PackingSlotAllocator implements SlotAllocator {
     }
     int incarnation = (InstanceWord.incarnation(word(i)) + 1) % InstanceWord.INCARNATIONS;
     for (int bit = 0; bit < capacity; bit++) {
-      handles[i * capacity + bit] = new Slot(instanceId, bit);
-      owners.set(i * capacity + bit, VACANT[incarnation]);
+      handles[(i << SLOT_SHIFT) | bit] = new Slot(instanceId, bit);
+      owners.set((i << SLOT_SHIFT) | bit, VACANT[incarnation]);
     }
     ids[i] = instanceId;
     meta.set(i * STRIDE + USES, 0);
@@ -609,7 +628,7 @@ final class PackingSlotAllocator implements SlotAllocator {
     long binding = (long) InstanceWord.incarnation(frozen) << 32;
     List<String> told = new ArrayList<>();
     for (long busy = InstanceWord.busy(frozen); busy != 0; busy &= busy - 1) {
-      int slot = i * capacity + Long.numberOfTrailingZeros(busy);
+      int slot = (i << SLOT_SHIFT) | Long.numberOfTrailingZeros(busy);
       if (owners.getAndSet(slot, REVOKED) instanceof String key) {
         int cell = keys.find(key);
         if (cell >= 0) {

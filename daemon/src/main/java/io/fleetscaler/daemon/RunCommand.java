@@ -26,7 +26,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -225,18 +224,9 @@ final class RunCommand implements Callable<Integer> {
       if (inProcess) {
         return PluginClient.inProcess(SimulatedInstanceGroup.withSystemClock(), "simulated");
       }
-      String java =
-          ProcessHandle.current()
-              .info()
-              .command()
-              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      List<String> command = new ArrayList<>();
-      command.add(java);
-      command.addAll(Main.childJvmFlags());
-      command.addAll(
-          List.of(
-              "-cp", System.getProperty("java.class.path"), SimulatedPluginMain.class.getName()));
-      return PluginProcess.launch(PluginLaunchSpec.of(SimulatedPluginMain.PLUGIN_NAME, command));
+      return PluginProcess.launch(
+          PluginLaunchSpec.javaMain(
+              SimulatedPluginMain.PLUGIN_NAME, SimulatedPluginMain.class, Main.childJvmFlags()));
     }
     if (inProcess) {
       throw new ParameterException(

@@ -41,20 +41,9 @@ class AwsPluginProcessConformanceTest extends InstanceGroupConformanceKit {
 
   @Override
   protected InstanceGroup newGroup() {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElseThrow(() -> new IllegalStateException("cannot find this JVM's executable"));
     return PluginProcess.launch(
-        PluginLaunchSpec.of(
-                AwsPluginMain.PLUGIN_NAME,
-                List.of(
-                    java,
-                    "-XX:TieredStopAtLevel=1",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    AwsPluginMain.class.getName()))
+        PluginLaunchSpec.javaMain(
+                AwsPluginMain.PLUGIN_NAME, AwsPluginMain.class, List.of("-XX:TieredStopAtLevel=1"))
             .withEnvironment(
                 Map.of(
                     "AWS_ACCESS_KEY_ID", "test",

@@ -1,6 +1,7 @@
 package io.fleetscaler.plugin.sdk;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,6 +88,28 @@ public record PluginLaunchSpec(
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(what + " must be positive, was " + value);
     }
+  }
+
+  /**
+   * {@link #of} for a Java plugin whose {@code main} is on this JVM's class path: a new JVM from
+   * this JVM's executable, with {@code jvmFlags}, this JVM's class path and {@code mainClass}. For
+   * plugins shipped in the host's own jar and for plugin tests.
+   *
+   * @throws IllegalStateException if this JVM's executable cannot be found
+   */
+  public static PluginLaunchSpec javaMain(String name, Class<?> mainClass, List<String> jvmFlags) {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElseThrow(() -> new IllegalStateException("cannot find this JVM's executable"));
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(jvmFlags);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass.getName());
+    return of(name, command);
   }
 
   /**

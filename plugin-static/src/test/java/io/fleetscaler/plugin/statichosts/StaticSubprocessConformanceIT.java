@@ -18,20 +18,11 @@ class StaticSubprocessConformanceIT extends InstanceGroupConformanceKit {
 
   @Override
   protected InstanceGroup newGroup() {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElseThrow(() -> new IllegalStateException("cannot find this JVM's executable"));
     return PluginProcess.launch(
-        PluginLaunchSpec.of(
+        PluginLaunchSpec.javaMain(
             StaticPluginMain.PLUGIN_NAME,
-            List.of(
-                java,
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                StaticPluginMain.class.getName())));
+            StaticPluginMain.class,
+            List.of("-XX:TieredStopAtLevel=1")));
   }
 
   @Override

@@ -21,20 +21,9 @@ class SubprocessWireConformanceTest extends InstanceGroupConformanceKit {
 
   @Override
   protected InstanceGroup newGroup() {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElseThrow(() -> new IllegalStateException("cannot find this JVM's executable"));
     return PluginProcess.launch(
-        PluginLaunchSpec.of(
-            "simulated",
-            List.of(
-                java,
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                SimulatedPluginMain.class.getName())));
+        PluginLaunchSpec.javaMain(
+            "simulated", SimulatedPluginMain.class, List.of("-XX:TieredStopAtLevel=1")));
   }
 
   @Override

@@ -3,8 +3,6 @@ package io.fleetscaler.plugin.statichosts;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceStatus;
 import io.fleetscaler.plugin.sdk.PluginClient;
-import io.fleetscaler.plugin.tck.InstanceGroupConformanceKit;
-import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +12,7 @@ import java.util.Optional;
  * The static group behind {@link PluginClient#inProcess}: every call crosses gRPC's in-process
  * transport, against real sshd hosts.
  */
-class StaticInProcessWireConformanceIT extends InstanceGroupConformanceKit {
+class StaticInProcessWireConformanceIT extends RealHostsConformanceKit {
   private final IdentityHashMap<InstanceGroup, StaticInstanceGroup> behind =
       new IdentityHashMap<>();
 
@@ -24,26 +22,6 @@ class StaticInProcessWireConformanceIT extends InstanceGroupConformanceKit {
     PluginClient client = PluginClient.inProcess(group, "static-in-process");
     behind.put(client, group);
     return client;
-  }
-
-  @Override
-  protected String validConfig() {
-    return StaticConfigs.of(SharedSshHosts.get(), false, "2s");
-  }
-
-  @Override
-  protected List<String> invalidConfigs() {
-    return StaticConfigs.invalid();
-  }
-
-  @Override
-  protected Duration pollStep() {
-    return Duration.ofMillis(50);
-  }
-
-  @Override
-  protected void letTimePass(Duration duration) throws InterruptedException {
-    Thread.sleep(duration.toMillis());
   }
 
   @Override

@@ -5,8 +5,6 @@ import io.fleetscaler.plugin.api.InstanceStatus;
 import io.fleetscaler.plugin.sdk.PluginClient;
 import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
 import io.fleetscaler.plugin.sdk.PluginProcess;
-import io.fleetscaler.plugin.tck.InstanceGroupConformanceKit;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,7 +12,7 @@ import java.util.Optional;
  * The static group as a real plugin process ({@link StaticPluginMain} in a fresh JVM), launched,
  * handshaken and supervised by {@link PluginProcess}, against real sshd hosts.
  */
-class StaticSubprocessConformanceIT extends InstanceGroupConformanceKit {
+class StaticSubprocessConformanceIT extends RealHostsConformanceKit {
 
   @Override
   protected InstanceGroup newGroup() {
@@ -23,26 +21,6 @@ class StaticSubprocessConformanceIT extends InstanceGroupConformanceKit {
             StaticPluginMain.PLUGIN_NAME,
             StaticPluginMain.class,
             List.of("-XX:TieredStopAtLevel=1")));
-  }
-
-  @Override
-  protected String validConfig() {
-    return StaticConfigs.of(SharedSshHosts.get(), false, "2s");
-  }
-
-  @Override
-  protected List<String> invalidConfigs() {
-    return StaticConfigs.invalid();
-  }
-
-  @Override
-  protected Duration pollStep() {
-    return Duration.ofMillis(50);
-  }
-
-  @Override
-  protected void letTimePass(Duration duration) throws InterruptedException {
-    Thread.sleep(duration.toMillis());
   }
 
   @Override

@@ -66,12 +66,15 @@ class DaemonProcessIT {
 
     // Three idle slots at two per instance: the scaler asks the cloud for two instances, and
     // both become ready once the simulated cloud has booted them.
-    String metrics = awaitMetric(port, "fleeting_provisioner_instances{state=\"ready\"} 2.0", log);
+    String metrics =
+        awaitMetric(
+            port, "fleeting_provisioner_instances{group=\"default\",state=\"ready\"} 2.0", log);
     assertThat(metrics)
-        .contains("fleeting_taskscaler_desired_instances 2.0")
-        .contains("fleeting_taskscaler_tasks{state=\"idle\"} 4.0")
-        .contains("fleeting_provisioner_max_instances 10.0")
-        .contains("fleetscaler_plugin_restarts{plugin=\"simulated\"} 0.0")
+        .contains("fleeting_taskscaler_desired_instances{group=\"default\"} 2.0")
+        .contains("fleeting_taskscaler_tasks{group=\"default\",state=\"idle\"} 4.0")
+        .contains("fleeting_provisioner_max_instances{group=\"default\"} 10.0")
+        .contains("fleetscaler_plugin_restarts{group=\"default\",plugin=\"simulated\"} 0.0")
+        .contains("fleetscaler_policy_idle_count{group=\"default\"} 3.0")
         .contains("jvm_memory_used_bytes");
 
     List<ProcessHandle> plugins =

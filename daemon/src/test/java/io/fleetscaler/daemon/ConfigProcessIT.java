@@ -105,7 +105,15 @@ class ConfigProcessIT {
     daemon = start(log, "run", "--config", config.toString());
 
     // Two idle slots at two per instance: one instance, booted by the simulated cloud in 1s.
-    awaitMetrics(port, log, m -> m.contains(ready(1)) && m.contains(idleCount(2)));
+    // A second group runs beside it, with its own plugin and its own label on every meter.
+    awaitMetrics(
+        port,
+        log,
+        m ->
+            m.contains(ready(1))
+                && m.contains(idleCount(2))
+                && m.contains(
+                    "fleeting_provisioner_instances{group=\"other\",state=\"ready\"} 1.0"));
     assertThat(Files.readString(log))
         .contains("\"logger\":\"io.fleetscaler.daemon.scaling\"")
         .contains("group sim: scale up: 2 slots wanted need 1 instances; requested 1, created 1");
@@ -121,6 +129,7 @@ class ConfigProcessIT {
     String afterReload = awaitLog(log, "max_instances changed: needs a restart");
     assertThat(afterReload).contains("reload: group sim: policies [{periods [* * * * *]");
     assertThat(afterReload).contains("idle_count 2").contains("-> [{periods");
+    assertThat(afterReload).doesNotContain("reload: group other");
 
     // A broken file changes nothing: every error is logged and the daemon keeps scaling.
     Files.writeString(config, file(port, 9, 0, "idle_tme = \"1m\"\nperiods = [\"* * *\"]\n"));
@@ -138,7 +147,10 @@ class ConfigProcessIT {
     assertThat(Files.readString(log)).contains("fleetscaler: stopped");
   }
 
-  /** A file whose policy line sits on line 16, so extra policy keys start on line 17. */
+  /**
+   * A file with groups "sim" and "other"; sim's idle_count sits on line 16, so extra policy keys
+   * start on line 17.
+   */
   private static String file(int port, int maxInstances, int idleCount, String extraPolicyKeys) {
     return """
         [daemon]
@@ -157,7 +169,17 @@ class ConfigProcessIT {
         delete_latency = "1s"
         [[group.policy]]
         idle_count = %d
-        %s"""
+        %s
+        [[group]]
+        name = "other"
+        plugin = "simulated"
+        max_instances = 2
+        update_interval = "1s"
+        [group.plugin_config]
+        create_latency = "1s"
+        [[group.policy]]
+        idle_count = 1
+        """
         .formatted(port, maxInstances, idleCount, extraPolicyKeys);
   }
 

@@ -57,7 +57,9 @@ class DaemonProcessIT {
             "--capacity-per-instance",
             "2",
             "--idle-count",
-            "3"));
+            "3",
+            "--log-format",
+            "json"));
     daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
@@ -90,7 +92,16 @@ class DaemonProcessIT {
       plugin.onExit().get(10, TimeUnit.SECONDS);
       assertThat(plugin.isAlive()).as("plugin process " + plugin.pid()).isFalse();
     }
-    assertThat(Files.readString(log)).contains("fleetscaler: stopped");
+    String output = Files.readString(log);
+    assertThat(output).contains("fleetscaler: stopped");
+    // --log-format json: every log record is one JSON object on one line, decisions included.
+    assertThat(output)
+        .contains(
+            "\"logger\":\"io.fleetscaler.daemon.scaling\",\"msg\":\"group default: scale up: 3"
+                + " slots wanted need 2 instances; requested 2, created 2\"}");
+    assertThat(output.lines().filter(l -> l.contains("\"level\":")))
+        .isNotEmpty()
+        .allMatch(l -> l.startsWith("{\"time\":") && l.endsWith("}"));
   }
 
   private HttpResponse<String> awaitReady(Process daemon, int port, Path log) throws Exception {

@@ -4,6 +4,7 @@ import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.GroupConfig;
 import io.fleetscaler.daemon.config.ListenAddress;
+import io.fleetscaler.daemon.config.PluginRef;
 import io.fleetscaler.daemon.http.HttpEndpoints;
 import io.fleetscaler.daemon.http.Readiness;
 import io.fleetscaler.plugin.api.ProviderException;
@@ -175,7 +176,8 @@ final class Daemon {
     }
     List<String> serving = new ArrayList<>();
     for (Group g : groups) {
-      if (!inProcess && g.client().process().isEmpty()) {
+      boolean inThisJvm = inProcess && g.config().plugin() instanceof PluginRef.BuiltIn;
+      if (!inThisJvm && g.client().process().isEmpty()) {
         return new Readiness(
             false,
             "plugin " + g.client().name() + " of group " + g.config().name() + " is restarting");

@@ -35,7 +35,21 @@ public interface ConfigFile {
   static DaemonConfig load(Path file, Consumer<ConfigError> warnings) throws ConfigException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(warnings, "warnings");
+    return new ConfigLoader(pathVariable()).load(file, warnings);
+  }
+
+  /**
+   * Resolves a {@code plugin} value as a file in the working directory would: a path, a built-in
+   * name, or a name looked up on {@code PATH}.
+   *
+   * @throws IllegalArgumentException saying what was looked for and where
+   */
+  static PluginRef plugin(String value) {
+    return new PluginResolver(Path.of("").toAbsolutePath(), null, pathVariable()).resolve(value);
+  }
+
+  private static String pathVariable() {
     String path = System.getenv("PATH");
-    return new ConfigLoader(path == null ? "" : path).load(file, warnings);
+    return path == null ? "" : path;
   }
 }

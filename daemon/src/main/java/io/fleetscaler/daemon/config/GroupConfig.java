@@ -3,6 +3,7 @@ package io.fleetscaler.daemon.config;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.plugin.api.Settings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -62,6 +63,27 @@ public record GroupConfig(
     StateStorage stateStorage,
     List<Policy> policies) {
 
+  /** {@code instance_acquire_timeout} when none is given. */
+  public static final Duration DEFAULT_INSTANCE_ACQUIRE_TIMEOUT = Duration.ofMinutes(15);
+
+  /** {@code update_interval} when none is given. */
+  public static final Duration DEFAULT_UPDATE_INTERVAL = Duration.ofMinutes(1);
+
+  /** {@code update_interval_when_expecting} when none is given. */
+  public static final Duration DEFAULT_UPDATE_INTERVAL_WHEN_EXPECTING = Duration.ofSeconds(2);
+
+  /** {@code deletion_retry_interval} when none is given. */
+  public static final Duration DEFAULT_DELETION_RETRY_INTERVAL = Duration.ofMinutes(1);
+
+  /** {@code shutdown_deletion_interval} when none is given. */
+  public static final Duration DEFAULT_SHUTDOWN_DELETION_INTERVAL = Duration.ofSeconds(10);
+
+  /** {@code shutdown_deletion_retries} when none is given. */
+  public static final int DEFAULT_SHUTDOWN_DELETION_RETRIES = 3;
+
+  /** {@code failure_threshold} when none is given. */
+  public static final int DEFAULT_FAILURE_THRESHOLD = 3;
+
   public GroupConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(plugin, "plugin");
@@ -106,6 +128,47 @@ public record GroupConfig(
         .heartbeat(Duration.ZERO, failureThreshold)
         .deleteInstancesOnShutdown(deleteInstancesOnShutdown)
         .policies(policies);
+  }
+
+  /**
+   * A group with every key at gitlab-runner's default except those given: what a file with only
+   * these keys loads into.
+   *
+   * @param stateDir where {@code state_storage} would keep state ({@code .taskscaler} beside the
+   *     file)
+   */
+  public static GroupConfig of(
+      String name,
+      PluginRef plugin,
+      String pluginConfigJson,
+      int capacityPerInstance,
+      int maxInstances,
+      Duration updateInterval,
+      List<Policy> policies,
+      Path stateDir) {
+    return new GroupConfig(
+        name,
+        plugin,
+        pluginConfigJson,
+        capacityPerInstance,
+        0,
+        maxInstances,
+        false,
+        "",
+        DEFAULT_INSTANCE_ACQUIRE_TIMEOUT,
+        updateInterval,
+        DEFAULT_UPDATE_INTERVAL_WHEN_EXPECTING,
+        DEFAULT_DELETION_RETRY_INTERVAL,
+        DEFAULT_SHUTDOWN_DELETION_INTERVAL,
+        DEFAULT_SHUTDOWN_DELETION_RETRIES,
+        DEFAULT_FAILURE_THRESHOLD,
+        false,
+        false,
+        true,
+        ScaleThrottle.DEFAULT,
+        ConnectorOptions.DEFAULT,
+        new StateStorage(false, stateDir, false),
+        policies);
   }
 
   /** The same group with {@code value} as its policies (what a reload may change). */

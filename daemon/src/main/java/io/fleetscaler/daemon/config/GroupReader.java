@@ -44,14 +44,24 @@ final class GroupReader {
     int maxInstances = maxInstances(t);
     boolean deleteOnShutdown = t.bool("delete_instances_on_shutdown", false);
     String readyCommand = t.string("instance_ready_command", "");
-    Duration acquireTimeout = t.duration("instance_acquire_timeout", Duration.ofMinutes(15), true);
-    Duration update = t.duration("update_interval", Duration.ofMinutes(1), true);
-    Duration expecting = t.duration("update_interval_when_expecting", Duration.ofSeconds(2), true);
-    Duration deletionRetry = t.duration("deletion_retry_interval", Duration.ofMinutes(1), true);
+    Duration acquireTimeout =
+        t.duration("instance_acquire_timeout", GroupConfig.DEFAULT_INSTANCE_ACQUIRE_TIMEOUT, true);
+    Duration update = t.duration("update_interval", GroupConfig.DEFAULT_UPDATE_INTERVAL, true);
+    Duration expecting =
+        t.duration(
+            "update_interval_when_expecting",
+            GroupConfig.DEFAULT_UPDATE_INTERVAL_WHEN_EXPECTING,
+            true);
+    Duration deletionRetry =
+        t.duration("deletion_retry_interval", GroupConfig.DEFAULT_DELETION_RETRY_INTERVAL, true);
     Duration shutdownInterval =
-        t.duration("shutdown_deletion_interval", Duration.ofSeconds(10), true);
-    int shutdownRetries = t.integer("shutdown_deletion_retries", 3, 0, 1_000);
-    int failureThreshold = t.integer("failure_threshold", 3, 1, 1_000);
+        t.duration(
+            "shutdown_deletion_interval", GroupConfig.DEFAULT_SHUTDOWN_DELETION_INTERVAL, true);
+    int shutdownRetries =
+        t.integer(
+            "shutdown_deletion_retries", GroupConfig.DEFAULT_SHUTDOWN_DELETION_RETRIES, 0, 1_000);
+    int failureThreshold =
+        t.integer("failure_threshold", GroupConfig.DEFAULT_FAILURE_THRESHOLD, 1, 1_000);
     boolean logInternal = t.bool("log_internal_ip", false);
     boolean logExternal = t.bool("log_external_ip", false);
     boolean throttling = t.bool("reservation_throttling", true);

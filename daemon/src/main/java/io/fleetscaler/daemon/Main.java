@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Autoscales fleets of CI runner VMs.",
-    subcommands = {RunCommand.class})
+    subcommands = {RunCommand.class, StatusCommand.class, VersionCommand.class})
 public final class Main {
 
   private Main() {}
@@ -47,8 +47,7 @@ public final class Main {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"fleetscaler " + (version == null ? "development build" : version)};
+      return new String[] {"fleetscaler " + VersionCommand.productVersion()};
     }
   }
 }

@@ -2,6 +2,8 @@ package io.fleetscaler.daemon;
 
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.daemon.api.ApiServer;
+import io.fleetscaler.daemon.api.ApiServerSettings;
 import io.fleetscaler.daemon.http.HttpEndpoints;
 import io.fleetscaler.daemon.http.Readiness;
 import io.fleetscaler.plugin.api.GoDuration;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
@@ -38,12 +41,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fleetscaler run}: starts one plugin (by default the built-in simulated cloud, as a
- * supervised subprocess), autoscales its group with a {@link TaskScaler} under one always-active
- * policy, serves the HTTP endpoints, and on SIGTERM or Ctrl-C stops the scaler, then the plugin and
- * its whole process tree.
+ * supervised subprocess), autoscales its group (named {@value #GROUP}) with a {@link TaskScaler}
+ * under one always-active policy, serves the gRPC API for runner managers and the HTTP endpoints,
+ * and on SIGTERM or Ctrl-C stops the API, the scaler, then the plugin and its whole process tree.
  *
- * <p>The configuration file and the gRPC API for runner managers are not wired in yet: today the
- * fleet follows the idle target, which the command line sets.
+ * <p>The API refuses to start on an address other than loopback without TLS and client
+ * authentication; that, like every bad option, exits with status 2 before anything is started.
  */
 @Command(
     name = "run",
@@ -55,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
   static final String DEFAULT_SIMULATED_CONFIG =
       "{\"name\":\"default\",\"max_size\":10,\"create_latency\":\"20s\",\"delete_latency\":\"5s\"}";
 
+  /** The name of the one group the command line configures. */
+  static final String GROUP = "default";
+
   @Spec
   @SuppressWarnings("NullAway.Init") // injected by picocli before call()
   picocli.CommandLine.Model.CommandSpec spec;
@@ -64,6 +70,30 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "127.0.0.1:9402",
       description = "Address of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
   String httpListen = "127.0.0.1:9402";
+
+  @Option(
+      names = "--grpc-listen",
+      defaultValue = ApiServerSettings.DEFAULT_LISTEN,
+      description =
+          "Address of the gRPC API (default: ${DEFAULT-VALUE}). Anything but loopback needs"
+              + " --tls-cert, --tls-key and --tls-client-ca or --token-file.")
+  String grpcListen = ApiServerSettings.DEFAULT_LISTEN;
+
+  @Option(names = "--tls-cert", description = "The API's TLS certificate chain (PEM).")
+  @Nullable Path tlsCert;
+
+  @Option(names = "--tls-key", description = "The API's TLS private key (PKCS#8 PEM, mode 0600).")
+  @Nullable Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      description = "CA certificates (PEM) that API clients' certificates must chain to (mTLS).")
+  @Nullable Path tlsClientCa;
+
+  @Option(
+      names = "--token-file",
+      description = "A file (mode 0600) holding the bearer token every API call must present.")
+  @Nullable Path tokenFile;
 
   @Option(
       names = "--plugin",
@@ -123,6 +153,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     InetSocketAddress httpAddress = hostPort(httpListen);
+    ApiServerSettings apiSettings =
+        new ApiServerSettings(grpcListen, tlsCert, tlsKey, tlsClientCa, tokenFile);
+    List<String> apiProblems = apiSettings.problems();
+    if (!apiProblems.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join("; ", apiProblems));
+    }
     Duration interval = duration("--update-interval", updateInterval);
     Duration idle = duration("--idle-time", idleTime);
     String config = pluginConfig != null ? pluginConfig : defaultConfig();
@@ -158,10 +194,24 @@ final class RunCommand implements Callable<Integer> {
         .tag("plugin", client.name())
         .register(registry);
 
+    ApiServer api;
+    try {
+      api = ApiServer.start(apiSettings, Map.of(GROUP, scaler));
+    } catch (IllegalArgumentException e) {
+      scaler.shutdown();
+      client.close();
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      scaler.shutdown();
+      client.close();
+      err.println("fleetscaler: " + e.getMessage());
+      return 1;
+    }
     HttpEndpoints endpoints;
     try {
       endpoints = HttpEndpoints.start(httpAddress, registry::scrape, () -> readiness(client));
     } catch (IllegalStateException e) {
+      api.close();
       scaler.shutdown();
       client.close();
       err.println("fleetscaler: " + e.getMessage());
@@ -171,17 +221,21 @@ final class RunCommand implements Callable<Integer> {
         .addShutdownHook(
             Thread.ofPlatform()
                 .name("fleetscaler-shutdown")
-                .unstarted(() -> stop(scaler, endpoints, client, out)));
+                .unstarted(() -> stop(api, scaler, endpoints, client, out)));
     InetSocketAddress bound = endpoints.address();
+    InetSocketAddress grpc = api.address();
     out.printf(
         "fleetscaler: scaling plugin %s (capacity %d per instance, at most %d instances, %d idle"
-            + " slots); metrics at http://%s:%d/metrics; Ctrl-C stops%n",
+            + " slots); metrics at http://%s:%d/metrics; gRPC API on %s:%d (%s); Ctrl-C stops%n",
         plugin,
         capacityPerInstance,
         maxInstances,
         idleCount,
         bound.getHostString(),
-        bound.getPort());
+        bound.getPort(),
+        grpc.getHostString(),
+        grpc.getPort(),
+        security(apiSettings));
     out.flush();
     stopped.await();
     return 0;
@@ -197,12 +251,33 @@ final class RunCommand implements Callable<Integer> {
     return new Readiness(true, "plugin " + client.name() + " serving");
   }
 
+  /** How the API authenticates callers, for the start-up line; never the credentials. */
+  private static String security(ApiServerSettings s) {
+    List<String> parts = new java.util.ArrayList<>();
+    parts.add(s.tls() ? "TLS" : "plaintext");
+    if (s.clientCaFile() != null) {
+      parts.add("client certificates");
+    }
+    if (s.tokenFile() != null) {
+      parts.add("bearer token");
+    }
+    if (s.clientCaFile() == null && s.tokenFile() == null) {
+      parts.add("unauthenticated");
+    }
+    return String.join(", ", parts);
+  }
+
   private void stop(
-      TaskScaler scaler, HttpEndpoints endpoints, PluginClient client, PrintWriter out) {
+      ApiServer api,
+      TaskScaler scaler,
+      HttpEndpoints endpoints,
+      PluginClient client,
+      PrintWriter out) {
     stopping = true;
     // Printed, not logged: java.util.logging closes its handlers in its own shutdown hook.
-    out.println("fleetscaler: stopping (scaler first, then the plugin)");
+    out.println("fleetscaler: stopping (API, then the scaler, then the plugin)");
     out.flush();
+    api.close();
     try {
       scaler.shutdown();
     } catch (RuntimeException e) {

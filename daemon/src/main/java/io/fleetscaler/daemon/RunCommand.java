@@ -4,6 +4,7 @@ import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.daemon.api.ApiServer;
 import io.fleetscaler.daemon.api.ApiServerSettings;
+import io.fleetscaler.daemon.http.DaemonMeters;
 import io.fleetscaler.daemon.http.HttpEndpoints;
 import io.fleetscaler.daemon.http.Readiness;
 import io.fleetscaler.plugin.api.GoDuration;
@@ -15,12 +16,6 @@ import io.fleetscaler.plugin.sdk.PluginProcess;
 import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
 import io.fleetscaler.plugin.simulated.SimulatedPluginMain;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.File;
 import java.io.PrintWriter;
@@ -165,12 +160,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    PrometheusMeterRegistry registry = DaemonMeters.registry();
 
     PluginClient client = openPlugin();
     TaskScaler scaler;

@@ -1,6 +1,7 @@
 package io.fleetscaler.daemon;
 
 import com.google.protobuf.Timestamp;
+import io.fleetscaler.plugin.api.GoDuration;
 import io.fleetscaler.proto.v1.Decision;
 import io.fleetscaler.proto.v1.Deletion;
 import io.fleetscaler.proto.v1.GetFleetResponse;
@@ -37,7 +38,9 @@ final class StatusTable {
         .append("  policy: idle_count=")
         .append(p.getIdleCount())
         .append(" idle_time=")
-        .append(Duration.ofSeconds(p.getIdleTime().getSeconds(), p.getIdleTime().getNanos()))
+        .append(
+            GoDuration.format(
+                Duration.ofSeconds(p.getIdleTime().getSeconds(), p.getIdleTime().getNanos())))
         .append(" scale_factor=")
         .append(p.getScaleFactor())
         .append(" preemptive_mode=")
@@ -125,7 +128,7 @@ final class StatusTable {
   }
 
   private static String time(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+    return Instant.ofEpochSecond(t.getSeconds()).toString();
   }
 
   /** Left-aligned columns two spaces apart; the last column is not padded. */

@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * percentiles and, for a daemon subprocess, its start-to-ready time and resident memory.
  *
  * <p>Client side: plaintext channels on Netty's epoll transport with a direct executor (each
- * callback issues the next call; nothing blocks), shared round-robin by the clients so that the
- * server's event loops all get connections. See {@code benchmarks/README.md} for the command.
+ * callback issues the next call; nothing blocks) and no transparent retries, shared round-robin by
+ * the clients so that the server's event loops all get connections. See {@code
+ * benchmarks/README.md} for the command.
  */
 public final class ApiLoadGenerator {
   private ApiLoadGenerator() {}
@@ -60,7 +61,12 @@ public final class ApiLoadGenerator {
       try {
         for (int i = 0; i < options.channels(); i++) {
           NettyChannelBuilder b =
-              NettyChannelBuilder.forAddress(daemon.address).usePlaintext().directExecutor();
+              NettyChannelBuilder.forAddress(daemon.address)
+                  .usePlaintext()
+                  .directExecutor()
+                  // Reserve, acquire and release are not idempotent to a blind transport retry
+                  // (the client decides), and retry buffering costs on every call.
+                  .disableRetry();
           if (loop != null) {
             b.eventLoopGroup(loop).channelType(EpollSocketChannel.class);
           }

@@ -1,22 +1,20 @@
 package io.fleetscaler.daemon;
 
 import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.daemon.api.ApiServer;
+import io.fleetscaler.daemon.api.ApiServerSettings;
 import io.fleetscaler.daemon.config.DaemonConfig;
+import io.fleetscaler.daemon.config.DaemonSettings;
 import io.fleetscaler.daemon.config.GroupConfig;
 import io.fleetscaler.daemon.config.ListenAddress;
 import io.fleetscaler.daemon.config.PluginRef;
+import io.fleetscaler.daemon.http.DaemonMeters;
 import io.fleetscaler.daemon.http.HttpEndpoints;
 import io.fleetscaler.daemon.http.Readiness;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.sdk.PluginClient;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -34,9 +32,9 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One running daemon: a plugin and a {@link TaskScaler} per group, the HTTP endpoints, SIGHUP
- * reloads of the configuration file, and an ordered stop on SIGTERM (every scaler first, then the
- * endpoints, then every plugin and its process tree).
+ * One running daemon: a plugin and a {@link TaskScaler} per group, the gRPC API over them, the HTTP
+ * endpoints, SIGHUP reloads of the configuration file, and an ordered stop on SIGTERM (the API
+ * first, then every scaler, then the endpoints, then every plugin and its process tree).
  */
 final class Daemon {
   private static final System.Logger LOG = System.getLogger("io.fleetscaler.daemon");
@@ -51,8 +49,7 @@ final class Daemon {
   private final PrintWriter err;
   private final List<Group> groups = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = DaemonMeters.registry();
   private volatile boolean stopping;
 
   Daemon(
@@ -70,11 +67,6 @@ final class Daemon {
 
   /** Runs until SIGTERM; returns the exit status (1 when something could not start). */
   int run() throws InterruptedException {
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
     for (GroupConfig g : config.groups()) {
       String problem = start(g);
       if (problem != null) {
@@ -84,6 +76,18 @@ final class Daemon {
         return 1;
       }
     }
+    ApiServerSettings apiSettings = apiSettings(config.daemon());
+    Map<String, TaskScaler> scalers = new LinkedHashMap<>();
+    groups.forEach(g -> scalers.put(g.config().name(), g.scaler()));
+    ApiServer api;
+    try {
+      api = ApiServer.start(apiSettings, scalers);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      err.println("fleetscaler: gRPC API: " + e.getMessage());
+      err.flush();
+      stopGroups();
+      return 1;
+    }
     HttpEndpoints endpoints;
     try {
       InetSocketAddress http = ListenAddress.parse(config.daemon().httpListen()).toSocketAddress();
@@ -91,19 +95,25 @@ final class Daemon {
     } catch (IllegalStateException | IllegalArgumentException e) {
       err.println("fleetscaler: " + e.getMessage());
       err.flush();
+      api.close();
       stopGroups();
       return 1;
     }
     installReload();
     Runtime.getRuntime()
         .addShutdownHook(
-            Thread.ofPlatform().name("fleetscaler-shutdown").unstarted(() -> stop(endpoints)));
+            Thread.ofPlatform().name("fleetscaler-shutdown").unstarted(() -> stop(api, endpoints)));
     InetSocketAddress bound = endpoints.address();
+    InetSocketAddress grpc = api.address();
     out.printf(
-        "fleetscaler: scaling %s; metrics at http://%s:%d/metrics; Ctrl-C stops%n",
+        "fleetscaler: scaling %s; metrics at http://%s:%d/metrics; gRPC API on %s:%d (%s);"
+            + " Ctrl-C stops%n",
         groups.stream().map(Daemon::summary).collect(Collectors.joining("; ")),
         bound.getHostString(),
-        bound.getPort());
+        bound.getPort(),
+        grpc.getHostString(),
+        grpc.getPort(),
+        security(apiSettings));
     out.flush();
     stopped.await();
     return 0;
@@ -187,11 +197,38 @@ final class Daemon {
     return new Readiness(true, String.join(", ", serving));
   }
 
-  private void stop(HttpEndpoints endpoints) {
+  /** The gRPC API's settings from the daemon's ({@code [daemon]}, {@code tls}, {@code auth}). */
+  static ApiServerSettings apiSettings(DaemonSettings d) {
+    return new ApiServerSettings(
+        d.grpcListen(), d.tlsCertFile(), d.tlsKeyFile(), d.tlsClientCaFile(), d.authTokenFile());
+  }
+
+  /** How the API authenticates callers, for the start-up line; never the credentials. */
+  private static String security(ApiServerSettings s) {
+    List<String> parts = new ArrayList<>();
+    parts.add(s.tls() ? "TLS" : "plaintext");
+    if (s.clientCaFile() != null) {
+      parts.add("client certificates");
+    }
+    if (s.tokenFile() != null) {
+      parts.add("bearer token");
+    }
+    if (s.clientCaFile() == null && s.tokenFile() == null) {
+      parts.add("unauthenticated");
+    }
+    return String.join(", ", parts);
+  }
+
+  private void stop(ApiServer api, HttpEndpoints endpoints) {
     stopping = true;
     // Printed, not logged: java.util.logging closes its handlers in its own shutdown hook.
-    out.println("fleetscaler: stopping (scalers first, then the plugins)");
+    out.println("fleetscaler: stopping (the API, then the scalers, then the plugins)");
     out.flush();
+    try {
+      api.close();
+    } catch (RuntimeException e) {
+      out.println("fleetscaler: gRPC API stop failed: " + e);
+    }
     for (Group g : groups) {
       try {
         g.scaler().shutdown();

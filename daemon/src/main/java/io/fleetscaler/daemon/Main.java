@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Autoscales fleets of CI runner VMs.",
-    subcommands = {RunCommand.class, ValidateCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      StatusCommand.class,
+      VersionCommand.class
+    })
 public final class Main {
 
   private Main() {}
@@ -51,8 +56,7 @@ public final class Main {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"fleetscaler " + (version == null ? "development build" : version)};
+      return new String[] {"fleetscaler " + VersionCommand.productVersion()};
     }
   }
 }

@@ -29,10 +29,13 @@ import picocli.CommandLine.Spec;
  * {@code fleetscaler run}: loads the configuration file (or, without one, builds the embedded
  * default from the command line: one group on the built-in simulated cloud keeping 2 idle slots)
  * and runs the daemon until SIGTERM or Ctrl-C. Flags and file produce the same {@link
- * DaemonConfig}; with a file, only {@code --http-listen} and {@code --log-format} may override it.
+ * DaemonConfig}; with a file, only {@code --http-listen}, {@code --log-format} and the gRPC API's
+ * options may override it. Runner managers use the gRPC API; on an address other than loopback it
+ * refuses to start without TLS and client authentication.
  *
- * <p>Exit status: 0 after a clean stop, 1 when a group or the HTTP port cannot start, 2 for a bad
- * command line or configuration file (every error printed, nothing started).
+ * <p>Exit status: 0 after a clean stop, 1 when a group or a port cannot start, 2 for a bad command
+ * line or configuration file, or an API that would be exposed unauthenticated (every error printed,
+ * nothing started).
  */
 @Command(
     name = "run",
@@ -78,6 +81,39 @@ final class RunCommand implements Callable<Integer> {
               + DaemonSettings.DEFAULT_HTTP_LISTEN
               + ").")
   @Nullable String httpListen;
+
+  @Option(
+      names = "--grpc-listen",
+      description =
+          "Address of the gRPC API (overrides grpc_listen; default "
+              + DaemonSettings.DEFAULT_GRPC_LISTEN
+              + "). Anything but loopback needs --tls-cert, --tls-key and --tls-client-ca or"
+              + " --token-file.")
+  @Nullable String grpcListen;
+
+  @Option(
+      names = "--tls-cert",
+      description = "The API's TLS certificate chain, PEM (overrides [daemon.tls] cert_file).")
+  @Nullable Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      description = "The API's TLS private key, PKCS#8 PEM, mode 0600 (overrides key_file).")
+  @Nullable Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      description =
+          "CA certificates (PEM) that API clients' certificates must chain to, for mutual TLS"
+              + " (overrides client_ca_file).")
+  @Nullable Path tlsClientCa;
+
+  @Option(
+      names = "--token-file",
+      description =
+          "A file (mode 0600) holding the bearer token every API call must present (overrides"
+              + " [daemon.auth] token_file).")
+  @Nullable Path tokenFile;
 
   @Option(
       names = "--in-process",
@@ -165,6 +201,20 @@ final class RunCommand implements Callable<Integer> {
     }
     if (logFormat != null) {
       daemon = daemon.withLogFormat(logFormat);
+    }
+    daemon =
+        daemon.withApi(
+            grpcListen != null ? grpcListen : daemon.grpcListen(),
+            tlsCert != null ? tlsCert : daemon.tlsCertFile(),
+            tlsKey != null ? tlsKey : daemon.tlsKeyFile(),
+            tlsClientCa != null ? tlsClientCa : daemon.tlsClientCaFile(),
+            tokenFile != null ? tokenFile : daemon.authTokenFile());
+    List<String> apiProblems = Daemon.apiSettings(daemon).problems();
+    if (!apiProblems.isEmpty()) {
+      apiProblems.forEach(p -> err.println("fleetscaler: gRPC API: " + p));
+      err.println("fleetscaler: nothing started");
+      err.flush();
+      return 2;
     }
     LogOutput.install(daemon.logFormat());
     System.Logger log = System.getLogger("io.fleetscaler.daemon.config");

@@ -28,6 +28,61 @@ final class ScalerMetrics implements MeterBinder {
   static final List<String> TASK_STATES =
       List.of("idle", "pending", "reserved", "acquired", "unavailable", "unhealthy");
 
+  /**
+   * The HELP line of every meter, by its Prometheus name: Prometheus's own lint ({@code promtool
+   * check metrics}) rejects metrics without one.
+   */
+  static final Map<String, String> HELP =
+      Map.ofEntries(
+          Map.entry("fleeting_provisioner_instances", "Instances by state"),
+          Map.entry("fleeting_provisioner_max_instances", "The most instances the group may have"),
+          Map.entry("fleeting_taskscaler_tasks", "Job slots by state"),
+          Map.entry(
+              "fleeting_taskscaler_max_tasks_per_instance", "Job slots per instance (capacity)"),
+          Map.entry(
+              "fleeting_taskscaler_max_use_count_per_instance",
+              "Jobs an instance serves before it is retired; 0 is unlimited"),
+          Map.entry(
+              "fleeting_taskscaler_desired_instances", "Instances the last plan wanted to have"),
+          Map.entry(
+              "fleeting_provisioner_instance_operations_total",
+              "Calls to the plugin's update, increase and decrease"),
+          Map.entry(
+              "fleeting_taskscaler_task_operations_total",
+              "Reserve, unreserve, acquire and release requests"),
+          Map.entry(
+              "fleeting_taskscaler_scale_operations_total", "Instances asked for (up) or removed"),
+          Map.entry(
+              "fleetscaler_instance_deletions_total", "Instances the planner deleted, by reason"),
+          Map.entry(
+              "fleetscaler_did_not_scale_total",
+              "Planned creations that were held back, by reason"),
+          Map.entry(
+              "fleeting_provisioner_missed_updates_total",
+              "Plugin updates that failed or timed out"),
+          Map.entry(
+              "fleetscaler_instances_vanished_total",
+              "Instances that disappeared from the cloud unasked"),
+          Map.entry(
+              "fleetscaler_instance_creations_failed_total",
+              "Requested instances the cloud never listed in time"),
+          Map.entry("fleetscaler_provider_errors_total", "Errors the plugin reported, by category"),
+          Map.entry(
+              "fleeting_provisioner_instance_creation_time_seconds",
+              "From asking for an instance to the cloud listing it"),
+          Map.entry(
+              "fleeting_provisioner_instance_is_running_time_seconds",
+              "From asking for an instance to it running"),
+          Map.entry(
+              "fleeting_provisioner_instance_deletion_time_seconds",
+              "From asking to delete an instance to it being gone"),
+          Map.entry(
+              "fleeting_provisioner_instance_life_duration_seconds",
+              "From an instance's creation to its deletion"),
+          Map.entry(
+              "fleeting_taskscaler_task_instance_readiness_time_seconds",
+              "From an instance running to it taking work"));
+
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final Map<String, List<Timer>> timers = new ConcurrentHashMap<>();
   private final Supplier<Map<String, Integer>> instancesByState;
@@ -159,24 +214,30 @@ final class ScalerMetrics implements MeterBinder {
       Gauge.builder(
               meterName("fleeting_provisioner_instances"),
               () -> instancesByState.get().getOrDefault(state, 0))
+          .description(help("fleeting_provisioner_instances"))
           .tag("state", state)
           .register(registry);
     }
     Gauge.builder(meterName("fleeting_provisioner_max_instances"), () -> maxInstances)
+        .description(help("fleeting_provisioner_max_instances"))
         .register(registry);
     for (String state : TASK_STATES) {
       Gauge.builder(
               meterName("fleeting_taskscaler_tasks"),
               () -> tasksByState.get().getOrDefault(state, 0L))
+          .description(help("fleeting_taskscaler_tasks"))
           .tag("state", state)
           .register(registry);
     }
     Gauge.builder(
             meterName("fleeting_taskscaler_max_tasks_per_instance"), () -> capacityPerInstance)
+        .description(help("fleeting_taskscaler_max_tasks_per_instance"))
         .register(registry);
     Gauge.builder(meterName("fleeting_taskscaler_max_use_count_per_instance"), () -> maxUseCount)
+        .description(help("fleeting_taskscaler_max_use_count_per_instance"))
         .register(registry);
     Gauge.builder(meterName("fleeting_taskscaler_desired_instances"), () -> desired)
+        .description(help("fleeting_taskscaler_desired_instances"))
         .register(registry);
     // Make every labelled counter exist from the start, so dashboards see zeros, not gaps.
     for (String op : List.of("update", "increase", "decrease")) {
@@ -200,7 +261,8 @@ final class ScalerMetrics implements MeterBinder {
     for (Map.Entry<String, LongAdder> e : counters.entrySet()) {
       String[] parts = e.getKey().split("\\|", -1);
       FunctionCounter.Builder<LongAdder> b =
-          FunctionCounter.builder(meterName(parts[0]), e.getValue(), LongAdder::sum);
+          FunctionCounter.builder(meterName(parts[0]), e.getValue(), LongAdder::sum)
+              .description(help(parts[0]));
       if (!parts[1].isEmpty()) {
         b.tag(parts[1], parts[2]);
       }
@@ -213,7 +275,11 @@ final class ScalerMetrics implements MeterBinder {
             "fleeting_provisioner_instance_deletion_time_seconds",
             "fleeting_provisioner_instance_life_duration_seconds",
             "fleeting_taskscaler_task_instance_readiness_time_seconds")) {
-      Timer timer = Timer.builder(meterName(name)).publishPercentileHistogram().register(registry);
+      Timer timer =
+          Timer.builder(meterName(name))
+              .description(help(name))
+              .publishPercentileHistogram()
+              .register(registry);
       timers.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(timer);
     }
     // Provider error categories appear when first seen; bind the known ones now.
@@ -224,9 +290,18 @@ final class ScalerMetrics implements MeterBinder {
               meterName("fleetscaler_provider_errors_total"),
               counter("fleetscaler_provider_errors_total", "category", c),
               LongAdder::sum)
+          .description(help("fleetscaler_provider_errors_total"))
           .tag("category", c)
           .register(registry);
     }
+  }
+
+  private static String help(String prometheusName) {
+    String text = HELP.get(prometheusName);
+    if (text == null) {
+      throw new IllegalStateException("no HELP text for metric " + prometheusName);
+    }
+    return text;
   }
 
   /**

@@ -75,4 +75,15 @@ public record DaemonSettings(
         tlsClientCaFile,
         authTokenFile);
   }
+
+  /** The same settings with the gRPC API's listen address and security replaced. */
+  public DaemonSettings withApi(
+      String grpc,
+      @Nullable Path certFile,
+      @Nullable Path keyFile,
+      @Nullable Path clientCaFile,
+      @Nullable Path tokenFile) {
+    return new DaemonSettings(
+        httpListen, grpc, logFormat, pluginsDir, certFile, keyFile, clientCaFile, tokenFile);
+  }
 }

@@ -50,6 +50,12 @@ public final class PluginServer {
   public static final String MAGIC_COOKIE_VALUE =
       "3f9c1e7b52a84d06b8e2c4f1a7d39e5c0b6f28a4d1e7c3b9";
 
+  /**
+   * The go-plugin application protocol version this SDK speaks (handshake field 2, {@code
+   * PLUGIN_PROTOCOL_VERSIONS}); the gRPC service is {@code fleetscaler.plugin.v1.InstanceGroup}.
+   */
+  public static final int PROTOCOL_VERSION = PluginEnvironment.PROTOCOL_VERSION;
+
   private static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(2);
   private static final java.time.Duration HOST_POLL = java.time.Duration.ofSeconds(1);
 

@@ -1,0 +1,121 @@
+package io.fleetscaler.daemon;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.fleetscaler.daemon.api.ApiClient;
+import io.fleetscaler.daemon.api.ApiClientSettings;
+import io.fleetscaler.daemon.api.ApiServerSettings;
+import io.fleetscaler.proto.v1.GetFleetRequest;
+import io.fleetscaler.proto.v1.GetFleetResponse;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleetscaler status}: asks a running daemon's gRPC API for its fleet and prints, per group,
+ * the slots, the instances with their states and the recent scaling decisions with their reasons;
+ * or the same as JSON. Exit status 0 on success, 1 when the daemon cannot be asked, 2 on a usage
+ * error.
+ */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show the groups, instances, slots and recent decisions of a running daemon.")
+final class StatusCommand implements Callable<Integer> {
+
+  @Spec
+  @SuppressWarnings("NullAway.Init") // injected by picocli before call()
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--address",
+      defaultValue = ApiServerSettings.DEFAULT_LISTEN,
+      description = "The daemon's gRPC address (default: ${DEFAULT-VALUE}).")
+  String address = ApiServerSettings.DEFAULT_LISTEN;
+
+  @Option(names = "--group", description = "Show only this group.")
+  @Nullable String group;
+
+  @Option(names = "--json", description = "Print the fleet as JSON (the GetFleet answer).")
+  boolean json;
+
+  @Option(names = "--tls", description = "Connect with TLS (implied by the other --tls-* options).")
+  boolean tls;
+
+  @Option(names = "--tls-ca", description = "CA certificates (PEM) to verify the daemon with.")
+  @Nullable Path tlsCa;
+
+  @Option(names = "--tls-cert", description = "Client certificate (PEM) for mutual TLS.")
+  @Nullable Path tlsCert;
+
+  @Option(names = "--tls-key", description = "The client certificate's key (PKCS#8 PEM).")
+  @Nullable Path tlsKey;
+
+  @Option(names = "--token-file", description = "A file holding the API's bearer token.")
+  @Nullable Path tokenFile;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "10",
+      description = "Seconds to wait for the daemon (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds = 10;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ApiClientSettings settings;
+    try {
+      settings =
+          new ApiClientSettings(
+              address, tls || tlsCa != null || tlsCert != null, tlsCa, tlsCert, tlsKey, tokenFile);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    GetFleetResponse fleet;
+    try (ApiClient client = connect(settings)) {
+      fleet =
+          client
+              .blocking()
+              .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
+              .getFleet(GetFleetRequest.newBuilder().setGroup(group == null ? "" : group).build());
+    } catch (StatusRuntimeException e) {
+      err.println(
+          "fleetscaler status: "
+              + address
+              + ": "
+              + e.getStatus().getCode()
+              + (e.getStatus().getDescription() == null
+                  ? ""
+                  : ": " + e.getStatus().getDescription()));
+      err.flush();
+      return 1;
+    }
+    if (json) {
+      try {
+        out.println(JsonFormat.printer().print(fleet));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("the fleet has no JSON form: " + e.getMessage(), e);
+      }
+    } else {
+      out.print(StatusTable.render(fleet));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private ApiClient connect(ApiClientSettings settings) {
+    try {
+      return ApiClient.connect(settings);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+}

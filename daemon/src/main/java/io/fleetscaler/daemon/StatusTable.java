@@ -1,0 +1,154 @@
+package io.fleetscaler.daemon;
+
+import com.google.protobuf.Timestamp;
+import io.fleetscaler.plugin.api.GoDuration;
+import io.fleetscaler.proto.v1.Decision;
+import io.fleetscaler.proto.v1.Deletion;
+import io.fleetscaler.proto.v1.GetFleetResponse;
+import io.fleetscaler.proto.v1.GroupStatus;
+import io.fleetscaler.proto.v1.Instance;
+import io.fleetscaler.proto.v1.Policy;
+import io.fleetscaler.proto.v1.SlotCounts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The human-readable form of a GetFleet answer, for {@code fleetscaler status}. Pure. */
+final class StatusTable {
+  private StatusTable() {}
+
+  static String render(GetFleetResponse fleet) {
+    StringBuilder out = new StringBuilder();
+    for (GroupStatus g : fleet.getGroupsList()) {
+      if (!out.isEmpty()) {
+        out.append('\n');
+      }
+      group(out, g);
+    }
+    return out.toString();
+  }
+
+  private static void group(StringBuilder out, GroupStatus g) {
+    Policy p = g.getActivePolicy();
+    out.append("GROUP ")
+        .append(g.getName())
+        .append("  policy: idle_count=")
+        .append(p.getIdleCount())
+        .append(" idle_time=")
+        .append(
+            GoDuration.format(
+                Duration.ofSeconds(p.getIdleTime().getSeconds(), p.getIdleTime().getNanos())))
+        .append(" scale_factor=")
+        .append(p.getScaleFactor())
+        .append(" preemptive_mode=")
+        .append(p.getPreemptiveMode())
+        .append('\n');
+    SlotCounts s = g.getSlots();
+    out.append(
+        String.format(
+            "SLOTS  idle %d  reserved %d  acquired %d  unavailable %d  unhealthy %d  pending %d%n",
+            s.getIdle(),
+            s.getReserved(),
+            s.getAcquired(),
+            s.getUnavailable(),
+            s.getUnhealthy(),
+            s.getPending()));
+    String byState =
+        g.getInstancesByStateMap().entrySet().stream()
+            .filter(e -> e.getValue() > 0)
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining("  "));
+    out.append("INSTANCES  ").append(byState.isEmpty() ? "none" : byState).append('\n');
+
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("ID", "STATE", "HELD", "CLAIMS", "READY AT", "LAST RELEASE", "NOTE"));
+    for (Instance i : g.getInstancesList()) {
+      rows.add(
+          List.of(
+              i.getId(),
+              i.getPhase(),
+              Integer.toString(i.getHeld()),
+              Integer.toString(i.getClaims()),
+              i.hasReadyAt() ? time(i.getReadyAt()) : "-",
+              i.hasLastReleasedAt() ? time(i.getLastReleasedAt()) : "-",
+              note(i)));
+    }
+    if (rows.size() > 1) {
+      table(out, rows);
+    }
+
+    out.append("RECENT DECISIONS");
+    if (g.getRecentDecisionsCount() == 0) {
+      out.append("  none\n");
+      return;
+    }
+    out.append('\n');
+    List<List<String>> decisions = new ArrayList<>();
+    decisions.add(List.of("AT", "DEMAND", "DESIRED", "REQUESTED", "CREATED", "DELETED", "REASON"));
+    for (Decision d : g.getRecentDecisionsList()) {
+      decisions.add(
+          List.of(
+              time(d.getAt()),
+              Long.toString(d.getDemand()),
+              Integer.toString(d.getDesired()),
+              Integer.toString(d.getRequested()),
+              Integer.toString(d.getCreated()),
+              deletions(d.getDeletionsList()),
+              d.getNotScaledBecause().isEmpty() ? "-" : "not scaled: " + d.getNotScaledBecause()));
+    }
+    table(out, decisions);
+  }
+
+  private static String note(Instance i) {
+    List<String> notes = new ArrayList<>();
+    if (i.getExhausted()) {
+      notes.add("max_use_count reached");
+    }
+    if (!i.getDrainReason().isEmpty()) {
+      notes.add("draining: " + i.getDrainReason());
+    }
+    return notes.isEmpty() ? "" : String.join(", ", notes);
+  }
+
+  private static String deletions(List<Deletion> deletions) {
+    if (deletions.isEmpty()) {
+      return "-";
+    }
+    Map<String, Long> byReason =
+        deletions.stream()
+            .collect(
+                Collectors.groupingBy(
+                    Deletion::getReason, java.util.TreeMap::new, Collectors.counting()));
+    return byReason.entrySet().stream()
+        .map(e -> e.getValue() + " " + e.getKey())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String time(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds()).toString();
+  }
+
+  /** Left-aligned columns two spaces apart; the last column is not padded. */
+  private static void table(StringBuilder out, List<List<String>> rows) {
+    int columns = rows.getFirst().size();
+    int[] width = new int[columns];
+    for (List<String> row : rows) {
+      for (int c = 0; c < columns; c++) {
+        width[c] = Math.max(width[c], row.get(c).length());
+      }
+    }
+    for (List<String> row : rows) {
+      StringBuilder line = new StringBuilder("  ");
+      for (int c = 0; c < columns; c++) {
+        line.append(row.get(c));
+        if (c < columns - 1) {
+          line.append(" ".repeat(width[c] - row.get(c).length() + 2));
+        }
+      }
+      out.append(line.toString().stripTrailing()).append('\n');
+    }
+  }
+}

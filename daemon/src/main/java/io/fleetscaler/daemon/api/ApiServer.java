@@ -1,0 +1,35 @@
+package io.fleetscaler.daemon.api;
+
+import io.fleetscaler.core.scaler.TaskScaler;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * The running gRPC API, {@code fleetscaler.v1.Fleet}, over the daemon's groups. Thread-safe.
+ *
+ * <p>Started with {@link #start}; {@link #close()} ends every watch, stops taking calls, and waits
+ * briefly for calls under way before the scalers are shut down by their owner.
+ */
+public interface ApiServer extends AutoCloseable {
+
+  /**
+   * Binds and starts serving {@code groups}.
+   *
+   * @param settings where to listen and how to authenticate callers
+   * @param groups the scalers by group name, in configuration order (the order of GetFleet); at
+   *     least one. An empty group in a request means the only one when there is exactly one.
+   * @throws IllegalArgumentException listing every problem of {@code settings} (see {@link
+   *     ApiServerSettings#problems()}), or naming a credentials file that cannot be used
+   * @throws IllegalStateException if the address cannot be bound, naming it
+   */
+  static ApiServer start(ApiServerSettings settings, Map<String, TaskScaler> groups) {
+    return GrpcApiServer.start(settings, groups);
+  }
+
+  /** The bound address (with the chosen port when 0 was asked for). */
+  InetSocketAddress address();
+
+  /** Stops serving. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,317 @@
+package io.fleetscaler.daemon.api;
+
+import com.google.rpc.Code;
+import io.fleetscaler.core.scaler.Acquisition;
+import io.fleetscaler.core.scaler.NoCapacityException;
+import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.plugin.api.ProviderException;
+import io.fleetscaler.proto.v1.AcquireRequest;
+import io.fleetscaler.proto.v1.AcquireResponse;
+import io.fleetscaler.proto.v1.FleetEvent;
+import io.fleetscaler.proto.v1.FleetGrpc;
+import io.fleetscaler.proto.v1.GetFleetRequest;
+import io.fleetscaler.proto.v1.GetFleetResponse;
+import io.fleetscaler.proto.v1.ReleaseRequest;
+import io.fleetscaler.proto.v1.ReleaseResponse;
+import io.fleetscaler.proto.v1.ReserveRequest;
+import io.fleetscaler.proto.v1.ReserveResponse;
+import io.fleetscaler.proto.v1.UnreserveRequest;
+import io.fleetscaler.proto.v1.UnreserveResponse;
+import io.fleetscaler.proto.v1.WatchFleetRequest;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code fleetscaler.v1.Fleet} over a set of task scalers. Requests run on the transport's thread
+ * (the scaler's request methods do not block); only asking the plugin for connect info, which may
+ * call a cloud, runs on {@code blockingWork}.
+ *
+ * <p>Errors are returned with {@code onError}, never thrown: gRPC would turn a thrown exception
+ * into UNKNOWN.
+ *
+ * <p>No slot outlives a failed Acquire: if the call is cancelled, its deadline passes, the plugin
+ * cannot give connect info, or the instance is lost before the answer goes out, the slot is
+ * released. An answer already sent cannot be taken back; a client that gives up on one Releases the
+ * key.
+ */
+final class FleetService extends FleetGrpc.FleetImplBase {
+  static final int MAX_KEY_LENGTH = 256;
+
+  private final Map<String, TaskScaler> groups;
+  private final @Nullable String onlyGroup;
+  private final FleetWatch watch;
+  private final Executor blockingWork;
+
+  /**
+   * @param groups the scalers by group name, in configuration order; at least one
+   * @param watch the subscribers of WatchFleet over the same groups
+   * @param blockingWork runs plugin calls that may block
+   */
+  FleetService(Map<String, TaskScaler> groups, FleetWatch watch, Executor blockingWork) {
+    if (groups.isEmpty()) {
+      throw new IllegalArgumentException("the API needs at least one group, got none");
+    }
+    this.groups = groups;
+    this.onlyGroup = groups.size() == 1 ? groups.keySet().iterator().next() : null;
+    this.watch = watch;
+    this.blockingWork = blockingWork;
+  }
+
+  @Override
+  public void reserve(ReserveRequest request, StreamObserver<ReserveResponse> response) {
+    try {
+      String group = groupName(request.getGroup());
+      TaskScaler scaler = scaler(group);
+      String key = key(request.getKey());
+      ReserveResponse.Outcome outcome =
+          switch (scaler.reserve(key)) {
+            case RESERVED -> ReserveResponse.Outcome.RESERVED;
+            case ACCEPTED_PENDING -> ReserveResponse.Outcome.ACCEPTED_PENDING;
+            case ALREADY_HELD -> ReserveResponse.Outcome.ALREADY_HELD;
+            case NO_CAPACITY ->
+                throw ApiErrors.noCapacity(group, "no slot to reserve", scaler.snapshot());
+          };
+      response.onNext(ReserveResponse.newBuilder().setOutcome(outcome).build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  @Override
+  public void unreserve(UnreserveRequest request, StreamObserver<UnreserveResponse> response) {
+    try {
+      TaskScaler scaler = scaler(groupName(request.getGroup()));
+      boolean done = scaler.unreserve(key(request.getKey()));
+      response.onNext(UnreserveResponse.newBuilder().setUnreserved(done).build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  @Override
+  public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> response) {
+    try {
+      TaskScaler scaler = scaler(groupName(request.getGroup()));
+      String key = key(request.getKey());
+      boolean freed;
+      try {
+        freed = scaler.release(key);
+      } catch (IllegalStateException onlyReserved) {
+        throw ApiErrors.of(
+            Code.FAILED_PRECONDITION, "key: '" + key + "' is only reserved; call Unreserve");
+      }
+      response.onNext(ReleaseResponse.newBuilder().setReleased(freed).build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  @Override
+  public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
+    try {
+      String group = groupName(request.getGroup());
+      TaskScaler scaler = scaler(group);
+      String key = key(request.getKey());
+      Duration timeout = timeout(request);
+      ServerCallStreamObserver<AcquireResponse> call =
+          (ServerCallStreamObserver<AcquireResponse>) response;
+      // True while this call holds a slot it has not handed over: whoever clears it (the answer or
+      // the cancellation) decides whether the client gets the slot or it is released.
+      AtomicBoolean holding = new AtomicBoolean();
+      CompletableFuture<Acquisition> future = scaler.acquire(key, timeout);
+      call.setOnCancelHandler(
+          () -> {
+            future.cancel(false);
+            if (holding.compareAndSet(true, false)) {
+              scaler.release(key);
+            }
+          });
+      // The dependent stage needs no handle: it reports its own failures to the call.
+      var unused =
+          future.whenComplete(
+              (acquisition, error) -> {
+                if (error != null) {
+                  failAcquire(call, group, scaler, error);
+                  return;
+                }
+                holding.set(true);
+                if (call.isCancelled()) {
+                  if (holding.compareAndSet(true, false)) {
+                    scaler.release(key);
+                  }
+                  return;
+                }
+                blockingWork.execute(() -> answer(call, group, scaler, acquisition, holding));
+              });
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  private void answer(
+      ServerCallStreamObserver<AcquireResponse> call,
+      String group,
+      TaskScaler scaler,
+      Acquisition acquisition,
+      AtomicBoolean holding) {
+    String key = acquisition.key();
+    AcquireResponse.Builder answer =
+        AcquireResponse.newBuilder()
+            .setInstanceId(acquisition.instanceId())
+            .setSlot(acquisition.slot());
+    try {
+      answer.setConnectInfo(FleetMessages.connectInfo(acquisition.connectInfo()));
+    } catch (ProviderException | IllegalStateException e) {
+      if (holding.compareAndSet(true, false)) {
+        scaler.release(key);
+        call.onError(
+            ApiErrors.of(
+                Code.UNAVAILABLE,
+                "connect_info: the plugin could not say how to reach instance "
+                    + acquisition.instanceId()
+                    + " ("
+                    + e.getMessage()
+                    + "); the slot was released, retry"));
+      }
+      return;
+    }
+    String lostCause = acquisition.cancelCause();
+    if (lostCause != null) {
+      if (holding.compareAndSet(true, false)) {
+        scaler.release(key);
+        call.onError(
+            ApiErrors.of(
+                Code.ABORTED,
+                "instance "
+                    + acquisition.instanceId()
+                    + " was lost ("
+                    + lostCause
+                    + ") before the answer; acquire again"));
+      }
+      return;
+    }
+    var unused =
+        acquisition
+            .cancellation()
+            .thenAccept(cause -> watch.lost(group, key, acquisition.instanceId(), cause));
+    if (holding.compareAndSet(true, false)) {
+      call.onNext(answer.build());
+      call.onCompleted();
+    }
+  }
+
+  private static void failAcquire(
+      ServerCallStreamObserver<AcquireResponse> call,
+      String group,
+      TaskScaler scaler,
+      Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof CancellationException || call.isCancelled()) {
+      return; // the client is gone; it hears nothing more
+    }
+    call.onError(
+        switch (cause) {
+          case NoCapacityException e ->
+              ApiErrors.noCapacity(group, "no slot: " + e.getMessage(), scaler.snapshot());
+          case IllegalStateException e ->
+              ApiErrors.of(Code.ALREADY_EXISTS, "key: " + e.getMessage());
+          default ->
+              ApiErrors.of(Code.INTERNAL, "acquire failed: " + cause.getClass().getSimpleName());
+        });
+  }
+
+  @Override
+  public void getFleet(GetFleetRequest request, StreamObserver<GetFleetResponse> response) {
+    try {
+      GetFleetResponse.Builder b = GetFleetResponse.newBuilder();
+      if (request.getGroup().isEmpty()) {
+        groups.forEach(
+            (name, scaler) -> b.addGroups(FleetMessages.groupStatus(name, scaler.snapshot())));
+      } else {
+        String name = groupName(request.getGroup());
+        b.addGroups(FleetMessages.groupStatus(name, scaler(name).snapshot()));
+      }
+      response.onNext(b.build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  @Override
+  public void watchFleet(WatchFleetRequest request, StreamObserver<FleetEvent> response) {
+    try {
+      String group = request.getGroup().isEmpty() ? null : groupName(request.getGroup());
+      watch.subscribe(group, (ServerCallStreamObserver<FleetEvent>) response);
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  private TaskScaler scaler(String name) {
+    return Objects.requireNonNull(groups.get(name), name);
+  }
+
+  /** The group a request names, or the only one; the name is a key of {@link #groups}. */
+  private String groupName(String requested) {
+    if (requested.isEmpty()) {
+      if (onlyGroup == null) {
+        throw ApiErrors.invalid(
+            "group", "required: the daemon runs several groups " + groups.keySet());
+      }
+      return onlyGroup;
+    }
+    if (!groups.containsKey(requested)) {
+      throw ApiErrors.of(
+          Code.NOT_FOUND, "group: no group named '" + requested + "'; groups: " + groups.keySet());
+    }
+    return requested;
+  }
+
+  private static String key(String key) {
+    if (key.isEmpty()) {
+      throw ApiErrors.invalid("key", "required");
+    }
+    if (key.length() > MAX_KEY_LENGTH) {
+      throw ApiErrors.invalid(
+          "key", "at most " + MAX_KEY_LENGTH + " characters, got " + key.length());
+    }
+    return key;
+  }
+
+  private static Duration timeout(AcquireRequest request) {
+    if (request.hasTimeout()) {
+      com.google.protobuf.Duration t = request.getTimeout();
+      if (t.getSeconds() < 0
+          || t.getNanos() < 0
+          || t.getNanos() > 999_999_999
+          || (t.getSeconds() == 0 && t.getNanos() == 0)) {
+        throw ApiErrors.invalid(
+            "timeout", "must be positive, got " + t.getSeconds() + "s " + t.getNanos() + "ns");
+      }
+      return FleetMessages.javaDuration(t);
+    }
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      throw ApiErrors.invalid("timeout", "required when the call has no deadline");
+    }
+    return Duration.ofNanos(Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+  }
+}

@@ -28,6 +28,10 @@ final class ScalerMetrics implements MeterBinder {
   static final List<String> TASK_STATES =
       List.of("idle", "pending", "reserved", "acquired", "unavailable", "unhealthy");
 
+  /** The causes of {@code fleetscaler_instance_losses_total}. */
+  static final List<String> LOSS_CAUSES =
+      List.of("vanished", "deleted_by_cloud", "timeout", "heartbeat");
+
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final Map<String, List<Timer>> timers = new ConcurrentHashMap<>();
   private final Supplier<Map<String, Integer>> instancesByState;
@@ -72,6 +76,14 @@ final class ScalerMetrics implements MeterBinder {
 
   void vanished() {
     counter("fleetscaler_instances_vanished_total", "", "").increment();
+  }
+
+  /**
+   * An instance was lost without the scaler deleting it: {@code vanished} from the plugin's
+   * reports, {@code deleted_by_cloud}, {@code timeout} in the cloud, or failed {@code heartbeat}s.
+   */
+  void lost(String cause) {
+    counter("fleetscaler_instance_losses_total", "cause", cause).increment();
   }
 
   void failedCreation() {
@@ -193,6 +205,9 @@ final class ScalerMetrics implements MeterBinder {
     }
     for (String r : List.of("throttled", "max_instances", "backoff", "quota", "provider_error")) {
       counter("fleetscaler_did_not_scale_total", "reason", r);
+    }
+    for (String cause : LOSS_CAUSES) {
+      counter("fleetscaler_instance_losses_total", "cause", cause);
     }
     counter("fleeting_provisioner_missed_updates_total", "", "");
     counter("fleetscaler_instances_vanished_total", "", "");

@@ -17,6 +17,7 @@ import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.SecurityUtils;
+import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.transport.verification.HostKeyVerifier;
 import net.schmizz.sshj.userauth.UserAuthException;
@@ -131,14 +132,21 @@ final class SshConnector implements Connector {
             .setKeepAliveInterval((int) Math.max(1, e.keepalive().toSeconds()));
       }
       login(ssh, e, where);
-      try (Session session = ssh.startSession()) {
-        Session.Command cmd = session.exec(command);
-        cmd.join(remainingMillis(deadline, where), TimeUnit.MILLISECONDS);
-        String output = read(cmd.getInputStream(), CommandResult.MAX_OUTPUT);
-        output += read(cmd.getErrorStream(), CommandResult.MAX_OUTPUT - output.length());
-        Integer status = cmd.getExitStatus();
-        return new CommandResult(status == null ? -1 : status, output);
+      // Not closed on its own: closing a session waits for the remote command to end, which a
+      // timed-out command may never do; closing the client drops the connection at once.
+      Session session = ssh.startSession();
+      Session.Command cmd = session.exec(command);
+      long waitMillis = remainingMillis(deadline, where);
+      try {
+        cmd.join(waitMillis, TimeUnit.MILLISECONDS);
+      } catch (ConnectionException ex) {
+        throw new ConnectorException(
+            where + ": the command did not end within " + Duration.ofMillis(waitMillis), ex);
       }
+      String output = read(cmd.getInputStream(), CommandResult.MAX_OUTPUT);
+      output += read(cmd.getErrorStream(), CommandResult.MAX_OUTPUT - output.length());
+      Integer status = cmd.getExitStatus();
+      return new CommandResult(status == null ? -1 : status, output);
     } catch (LoginRefused | ConnectorException ex) {
       throw ex;
     } catch (IOException ex) {

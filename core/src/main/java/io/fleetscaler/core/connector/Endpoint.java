@@ -10,11 +10,13 @@ import org.jspecify.annotations.Nullable;
  * Where and as whom to log in to one instance: the plugin's connect info merged with the operator's
  * settings. Secrets never appear in {@link #toString()}.
  *
- * <p>Merge rules, following fleeting's: with {@code use_static_credentials} the operator's
- * username, password and key win over the plugin's; otherwise the plugin's win and the operator's
- * fill what the plugin left empty. The port is the one written in the address, else the plugin's
- * {@code protocol_port}, else the operator's, else the protocol's default. Timeout and keep-alive
- * are the operator's when set, else the plugin's.
+ * <p>Merge rules: the plugin's connect info is authoritative, since it already started from the
+ * operator's {@code connector_config} (plugins receive it at init) and applied {@code
+ * use_static_credentials} there (static credentials, or ones the plugin minted); the operator's
+ * values only fill what the plugin left empty: the username, and the password or key as a pair when
+ * the plugin gave neither. The port is the one written in the address, else the plugin's {@code
+ * protocol_port}, else the operator's, else the protocol's default. Timeout and keep-alive are the
+ * operator's when set, else the plugin's.
  */
 record Endpoint(
     String instanceId,
@@ -37,9 +39,8 @@ record Endpoint(
     if (address.isEmpty()) {
       throw new ConnectorException("instance " + info.id() + " has no address in its connect info");
     }
-    boolean operatorFirst = op.useStaticCredentials();
-    ConnectorConfig first = operatorFirst ? op : plugin;
-    ConnectorConfig second = operatorFirst ? plugin : op;
+    ConnectorConfig first = plugin;
+    ConnectorConfig second = op;
     String username = first.username().isEmpty() ? second.username() : first.username();
     String password;
     String key;

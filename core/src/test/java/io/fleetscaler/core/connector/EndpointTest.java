@@ -32,17 +32,15 @@ class EndpointTest {
   }
 
   @Test
-  void pluginCredentialsWinUnlessStaticCredentialsAreAsked() {
-    ConnectorConfig plugin = config("core", "", "PLUGIN KEY", false, 0, Duration.ZERO);
-    ConnectorConfig op = config("ci", "", "OPERATOR KEY", false, 0, Duration.ZERO);
-    Endpoint e = Endpoint.of(info(plugin, "10.0.0.5", ""), new ConnectorSettings(op, false));
-    assertThat(e.username()).isEqualTo("core");
-    assertThat(e.privateKey()).isEqualTo("PLUGIN KEY");
-
-    ConnectorConfig staticOp = config("ci", "", "OPERATOR KEY", true, 0, Duration.ZERO);
-    Endpoint s = Endpoint.of(info(plugin, "10.0.0.5", ""), new ConnectorSettings(staticOp, false));
-    assertThat(s.username()).isEqualTo("ci");
-    assertThat(s.privateKey()).isEqualTo("OPERATOR KEY");
+  void thePluginsCredentialsWinWhateverTheOperatorSet() {
+    ConnectorConfig plugin = config("core", "", "PLUGIN KEY", true, 0, Duration.ZERO);
+    for (boolean isStatic : new boolean[] {false, true}) {
+      ConnectorConfig op = config("ci", "pw", "OPERATOR KEY", isStatic, 0, Duration.ZERO);
+      Endpoint e = Endpoint.of(info(plugin, "10.0.0.5", ""), new ConnectorSettings(op, false));
+      assertThat(e.username()).isEqualTo("core");
+      assertThat(e.privateKey()).isEqualTo("PLUGIN KEY");
+      assertThat(e.password()).isNull();
+    }
   }
 
   @Test

@@ -153,8 +153,11 @@ class SshConnectorIT {
   }
 
   @Test
-  void staticCredentialsOfTheOperatorWinOverThePlugins() {
-    plugin.set(info(otherKey, sshd.hostPort(), null));
+  void theOperatorsKeyServesWhenThePluginGivesNone() {
+    ConnectorConfig none =
+        new ConnectorConfig(
+            "linux", "amd64", Protocol.SSH, 0, "", null, null, false, Duration.ZERO, Duration.ZERO);
+    plugin.set(new ConnectInfo("vm-1", none, sshd.hostPort(), "", null));
     ConnectorConfig op =
         new ConnectorConfig(
             "",

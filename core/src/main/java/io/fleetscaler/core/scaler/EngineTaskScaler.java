@@ -59,6 +59,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final ReadinessGate readiness;
   private final @Nullable ConnectorChecks checks;
   private final @Nullable ExecutorService ownedExecutor;
+  private final @Nullable AcquireHeartbeat acquireHeartbeat;
   private final LongAdder reserveOps;
   private final LongAdder unreserveOps;
   private final LongAdder acquireOps;
@@ -96,7 +97,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             b.maxUseCount);
     double limit = b.scaleThrottleLimit == 0 ? 100 : b.scaleThrottleLimit;
     int burst = b.scaleThrottleBurst > 0 ? b.scaleThrottleBurst : b.maxInstances;
-    boolean connectorUsed = !b.instanceReadyCommand.isEmpty() || b.connectorHeartbeat;
+    boolean connectorUsed =
+        !b.instanceReadyCommand.isEmpty() || b.connectorHeartbeat || b.acquireHeartbeat;
     Executor executor = b.connectorExecutor;
     ExecutorService owned = null;
     if (connectorUsed && executor == null) {
@@ -106,9 +108,15 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       executor = owned;
     }
     this.ownedExecutor = owned;
+    Connector connector = connectorUsed ? connector(b) : null;
     this.checks =
-        connectorUsed && executor != null
-            ? new ConnectorChecks(connector(b), executor, this::wake)
+        connector != null && executor != null
+            ? new ConnectorChecks(connector, executor, this::wake)
+            : null;
+    this.acquireHeartbeat =
+        b.acquireHeartbeat && executor != null
+            ? new AcquireHeartbeat(
+                b.group, b.connectorHeartbeat ? connector : null, b.readinessTimeout, executor)
             : null;
     this.readiness =
         new ReadinessGate(
@@ -273,7 +281,13 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           // A slot was free although the key's reservation was still pending: that one is done.
           withControl(() -> pendingReservations.remove(key));
         }
-        return CompletableFuture.completedFuture(held);
+        if (acquireHeartbeat == null) {
+          return CompletableFuture.completedFuture(held);
+        }
+        Waiter w =
+            new Waiter(key, new CompletableFuture<>(), options.clock.instant().plus(timeout));
+        handOut(w, held);
+        return w.future();
       }
       case Refusal refusal -> {
         if (refusal != Refusal.NO_CAPACITY) {
@@ -408,13 +422,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         HeldSlot held = new HeldSlot(w.key(), slot, options.group);
         holders.put(w.key(), held);
         it.remove();
-        deferred.add(
-            () -> {
-              if (!w.future().complete(held)) {
-                // The caller gave up meanwhile: give the slot back.
-                release(w.key());
-              }
-            });
+        deferred.add(() -> handOut(w, held));
       } else if (claim == Refusal.NO_CAPACITY) {
         break;
       } else {
@@ -441,6 +449,65 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       }
     }
     publish();
+  }
+
+  /**
+   * Gives an acquired slot to its waiting caller: at once, or once the acquire heartbeat passes.
+   * Called outside the control lock.
+   */
+  private void handOut(Waiter w, HeldSlot held) {
+    AcquireHeartbeat hb = acquireHeartbeat;
+    if (hb != null && hb.start(held.instanceId(), failure -> heartbeatDone(w, held, failure))) {
+      return;
+    }
+    if (!w.future().complete(held)) {
+      // The caller gave up meanwhile: give the slot back.
+      release(w.key());
+    }
+  }
+
+  /**
+   * The acquire heartbeat of the instance {@code held} is on ended: hand the slot out, or count the
+   * failure, give the slot back and let the key wait for another (until its deadline).
+   */
+  private void heartbeatDone(Waiter w, HeldSlot held, @Nullable String failure) {
+    if (failure == null) {
+      withControl(
+          () -> {
+            Provisioner.Tracked t = provisioner.tracked(held.instanceId());
+            if (t != null) {
+              health.passed(t);
+            }
+          });
+      if (!w.future().complete(held)) {
+        release(w.key());
+      }
+      return;
+    }
+    withControl(
+        () -> {
+          Provisioner.Tracked t = provisioner.tracked(held.instanceId());
+          if (t != null) {
+            health.failed(t, failure);
+          }
+          // Unless the failure just lost the instance (which revoked the slot), give it back.
+          if (holders.remove(w.key(), held)) {
+            allocator.release(w.key());
+          }
+          if (w.future().isDone()) {
+            return;
+          }
+          if (shutDown.get()) {
+            deferred.add(
+                () ->
+                    w.future()
+                        .completeExceptionally(new NoCapacityException("the scaler shut down")));
+            return;
+          }
+          waiters.put(w.key(), w);
+          serveLocked();
+          planLocked();
+        });
   }
 
   private void expireLocked(Instant now) {

@@ -116,7 +116,21 @@ final class HealthChecker {
         && t.heartbeatFailures < failureThreshold;
   }
 
-  private void failed(Provisioner.Tracked t, String why) {
+  /** A heartbeat made elsewhere (before an acquisition) passed. */
+  void passed(Provisioner.Tracked t) {
+    if (watched(t)) {
+      t.heartbeatFailures = 0;
+    }
+  }
+
+  /**
+   * Counts a failed heartbeat; at the threshold the instance is lost as the class notes say.
+   * Ignored for instances not (or no longer) watched.
+   */
+  void failed(Provisioner.Tracked t, String why) {
+    if (!watched(t)) {
+      return;
+    }
     t.heartbeatFailures++;
     if (t.heartbeatFailures < failureThreshold) {
       LOG.log(

@@ -126,6 +126,7 @@ public interface TaskScaler extends AutoCloseable {
     Duration readinessTimeout = Duration.ofMinutes(5);
     boolean connectorHeartbeat;
     @Nullable Executor connectorExecutor;
+    boolean acquireHeartbeat;
 
     Builder(InstanceGroup group) {
       this.group = Objects.requireNonNull(group, "group");
@@ -254,6 +255,17 @@ public interface TaskScaler extends AutoCloseable {
     }
 
     /**
+     * Heartbeats an instance right before each acquisition on it is handed out (default false, as
+     * gitlab-runner's acquire heartbeats): the plugin's heartbeat, plus {@code exit 0} through the
+     * connector with {@link #connectorHeartbeat}. A failure counts toward {@code failure_threshold}
+     * and the caller waits for another slot; the slot given back counts as one use of its instance.
+     */
+    public Builder acquireHeartbeat(boolean value) {
+      acquireHeartbeat = value;
+      return this;
+    }
+
+    /**
      * Where connector commands run (default: a virtual thread each, owned by the scaler). A direct
      * executor ({@code Runnable::run}) runs them inside the tick, which makes tests deterministic.
      */
@@ -328,8 +340,8 @@ public interface TaskScaler extends AutoCloseable {
       if (b.instanceReadyCommand.isBlank() && !b.instanceReadyCommand.isEmpty()) {
         errors.add("instance_ready_command: must not be only blanks");
       }
-      if (b.connectorHeartbeat && b.heartbeatInterval.isZero()) {
-        errors.add("connector heartbeats need a heartbeat interval > 0");
+      if (b.connectorHeartbeat && b.heartbeatInterval.isZero() && !b.acquireHeartbeat) {
+        errors.add("connector heartbeats need a heartbeat interval > 0 or acquire heartbeats");
       }
       if (b.failureThreshold < 1) {
         errors.add("failure_threshold: must be >= 1, got " + b.failureThreshold);

@@ -153,6 +153,32 @@ class ConnectorScalerIT {
   }
 
   @Test
+  void aDeadHostIsCaughtByTheHeartbeatBeforeTheJobGetsIt() {
+    ManualClock clock = new ManualClock();
+    SshdFleet fleet = fleet(2, clock);
+    try (TaskScaler scaler =
+        options(fleet, clock)
+            .policies(List.of(Policy.of(1)))
+            .acquireHeartbeat(true)
+            .connectorHeartbeat(true)
+            .failureThreshold(1)
+            .build()) {
+      EngineTaskScaler engine = (EngineTaskScaler) scaler;
+      scaler.tick(); // the idle instance, vm-1, is requested
+      scaler.tick(); // and ready
+      assertThat(scaler.snapshot().instancesByState()).containsEntry("ready", 1);
+      fleet.sshd("vm-1").kill();
+      CompletableFuture<Acquisition> job = scaler.acquire("job", FOREVER);
+      assertThat(job).isNotDone(); // its heartbeat failed: vm-1 is lost, vm-2 requested
+      assertThat(engine.counter("fleetscaler_instance_losses_total", "cause", "heartbeat"))
+          .isEqualTo(1);
+      scaler.tick();
+      assertThat(job).isCompleted();
+      assertThat(job.join().instanceId()).isEqualTo("vm-2");
+    }
+  }
+
+  @Test
   void expiredCredentialsAreFetchedAgainForTheNextHeartbeat() {
     ManualClock clock = new ManualClock();
     SshdFleet fleet = fleet(1, clock);

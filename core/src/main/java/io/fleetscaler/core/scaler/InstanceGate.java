@@ -16,16 +16,4 @@ interface InstanceGate {
 
   /** The instance left the provisioner's table: drop what is remembered about it. */
   void forget(String instanceId);
-
-  /** Every running instance is ready at once; nothing is remembered. */
-  InstanceGate OPEN =
-      new InstanceGate() {
-        @Override
-        public boolean admit(String instanceId) {
-          return true;
-        }
-
-        @Override
-        public void forget(String instanceId) {}
-      };
 }

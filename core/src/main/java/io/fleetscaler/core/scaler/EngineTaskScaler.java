@@ -138,7 +138,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             new Backoff(new Random(b.randomSeed)),
             readiness.backoff(),
             metrics,
-            provisioner);
+            provisioner,
+            b.decisionListener);
     this.reserveOps = metrics.taskOperation("reserve");
     this.unreserveOps = metrics.taskOperation("unreserve");
     this.acquireOps = metrics.taskOperation("acquire");

@@ -8,6 +8,8 @@ public enum DeletionReason {
   MAX_USE("max_use"),
   /** Failed its health checks. */
   UNHEALTHY("unhealthy"),
+  /** Its {@code instance_ready_command} failed or timed out: it never took work. */
+  READINESS("readiness"),
   /** The cloud reported {@code timeout}: deleted in the cloud, not merely forgotten. */
   TIMEOUT("timeout"),
   /** The scaler is shutting down with deletion of its instances. */

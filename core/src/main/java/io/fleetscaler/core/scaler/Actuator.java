@@ -1,6 +1,7 @@
 package io.fleetscaler.core.scaler;
 
 import io.fleetscaler.core.planner.Deletion;
+import io.fleetscaler.core.planner.DeletionReason;
 import io.fleetscaler.core.planner.InstancePhase;
 import io.fleetscaler.core.planner.Limits;
 import io.fleetscaler.core.planner.Plan;
@@ -37,6 +38,7 @@ final class Actuator {
   private final Duration deletionRetryInterval;
   private final TokenBucket throttle;
   private final Backoff backoff;
+  private final Backoff readinessBackoff;
   private final ScalerMetrics metrics;
   private final Provisioner provisioner;
   private final Planner planner = Planner.create();
@@ -51,6 +53,7 @@ final class Actuator {
       Duration deletionRetryInterval,
       TokenBucket throttle,
       Backoff backoff,
+      Backoff readinessBackoff,
       ScalerMetrics metrics,
       Provisioner provisioner,
       Consumer<Decision> decisionListener) {
@@ -61,6 +64,7 @@ final class Actuator {
     this.deletionRetryInterval = deletionRetryInterval;
     this.throttle = throttle;
     this.backoff = backoff;
+    this.readinessBackoff = readinessBackoff;
     this.metrics = metrics;
     this.provisioner = provisioner;
     this.decisionListener = decisionListener;
@@ -75,7 +79,7 @@ final class Actuator {
     int created = 0;
     String notScaled = "";
     if (plan.create() > 0) {
-      if (backoff.active(now)) {
+      if (backoff.active(now) || readinessBackoff.active(now)) {
         notScaled = "backoff";
       } else {
         int allowed = throttle.take(plan.create(), now);
@@ -186,6 +190,21 @@ final class Actuator {
       decrease(ids, now);
     }
     return done;
+  }
+
+  /**
+   * Deletes one instance now, outside any plan (it failed its readiness check): it holds nothing,
+   * since it never took work.
+   */
+  void delete(Provisioner.Tracked t, DeletionReason reason, Instant now) {
+    if (t.allocated()) {
+      allocator.remove(t.id, "instance " + t.id + " deleted: " + reason.label());
+    }
+    t.phase = InstancePhase.DELETING;
+    t.deleteRequestedAt = now;
+    metrics.deleted(reason);
+    metrics.scaled("down", 1);
+    decrease(List.of(t.id), now);
   }
 
   private void decrease(List<String> ids, Instant now) {

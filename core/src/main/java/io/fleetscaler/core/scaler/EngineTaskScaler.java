@@ -1,5 +1,7 @@
 package io.fleetscaler.core.scaler;
 
+import io.fleetscaler.core.connector.Connector;
+import io.fleetscaler.core.connector.ConnectorSettings;
 import io.fleetscaler.core.planner.Limits;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.policy.PolicySchedule;
@@ -23,6 +25,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,6 +56,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final Provisioner provisioner;
   private final Actuator actuator;
   private final HealthChecker health;
+  private final ReadinessGate readiness;
+  private final @Nullable ConnectorChecks checks;
+  private final @Nullable ExecutorService ownedExecutor;
+  private final @Nullable AcquireHeartbeat acquireHeartbeat;
   private final LongAdder reserveOps;
   private final LongAdder unreserveOps;
   private final LongAdder acquireOps;
@@ -88,7 +97,36 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             b.maxUseCount);
     double limit = b.scaleThrottleLimit == 0 ? 100 : b.scaleThrottleLimit;
     int burst = b.scaleThrottleBurst > 0 ? b.scaleThrottleBurst : b.maxInstances;
-    this.provisioner = new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics);
+    boolean connectorUsed =
+        !b.instanceReadyCommand.isEmpty() || b.connectorHeartbeat || b.acquireHeartbeat;
+    Executor executor = b.connectorExecutor;
+    ExecutorService owned = null;
+    if (connectorUsed && executor == null) {
+      owned =
+          Executors.newThreadPerTaskExecutor(
+              Thread.ofVirtual().name("fleetscaler-connector-", 0).factory());
+      executor = owned;
+    }
+    this.ownedExecutor = owned;
+    Connector connector = connectorUsed ? connector(b) : null;
+    this.checks =
+        connector != null && executor != null
+            ? new ConnectorChecks(connector, executor, this::wake)
+            : null;
+    this.acquireHeartbeat =
+        b.acquireHeartbeat && executor != null
+            ? new AcquireHeartbeat(
+                b.group, b.connectorHeartbeat ? connector : null, b.readinessTimeout, executor)
+            : null;
+    this.readiness =
+        new ReadinessGate(
+            checks,
+            b.instanceReadyCommand,
+            b.readinessTimeout,
+            new Backoff(new Random(b.randomSeed ^ 0x5DEECE66DL)),
+            b.clock);
+    this.provisioner =
+        new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness);
     this.actuator =
         new Actuator(
             b.group,
@@ -98,6 +136,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             b.deletionRetryInterval,
             new TokenBucket(limit, burst, b.clock.instant()),
             new Backoff(new Random(b.randomSeed)),
+            readiness.backoff(),
             metrics,
             provisioner,
             b.decisionListener);
@@ -107,9 +146,58 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     this.releaseOps = metrics.taskOperation("release");
     this.health =
         new HealthChecker(
-            b.group, allocator, b.clock, b.heartbeatInterval, b.failureThreshold, metrics);
+            b.group,
+            allocator,
+            b.clock,
+            b.heartbeatInterval,
+            b.failureThreshold,
+            metrics,
+            b.connectorHeartbeat ? checks : null,
+            b.readinessTimeout);
     this.loop =
         b.manualTicks ? null : new TickLoop(this::tick, this::interval, b.clock, this::withControl);
+  }
+
+  /**
+   * The builder's connector, else SSH with its settings, else with the plugin's connector config.
+   */
+  private static Connector connector(TaskScaler.Builder b) {
+    Connector given = b.connector;
+    if (given != null) {
+      return given;
+    }
+    ConnectorSettings settings = b.connectorSettings;
+    if (settings == null) {
+      settings = new ConnectorSettings(b.settings.connector(), false);
+    }
+    return Connector.ssh(settings, b.group::connectInfo, b.clock);
+  }
+
+  /** A connector check finished on the executor: tick soon to apply it. */
+  private void wake() {
+    TickLoop l = loop;
+    if (l == null || shutDown.get()) {
+      return;
+    }
+    if (control.isHeldByCurrentThread()) {
+      l.nudge(Duration.ZERO);
+    } else {
+      withControl(() -> l.nudge(Duration.ZERO));
+    }
+  }
+
+  /** Applies the connector checks that finished: readiness verdicts, connector heartbeats. */
+  private void applyCheckOutcomes() {
+    ConnectorChecks c = checks;
+    if (c == null) {
+      return;
+    }
+    for (ConnectorChecks.Outcome o : c.drain()) {
+      switch (o.kind()) {
+        case READINESS -> readiness.complete(o, provisioner, actuator);
+        case HEARTBEAT -> health.complete(o, provisioner);
+      }
+    }
   }
 
   static TaskScaler start(TaskScaler.Builder b) {
@@ -194,7 +282,13 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           // A slot was free although the key's reservation was still pending: that one is done.
           withControl(() -> pendingReservations.remove(key));
         }
-        return CompletableFuture.completedFuture(held);
+        if (acquireHeartbeat == null) {
+          return CompletableFuture.completedFuture(held);
+        }
+        Waiter w =
+            new Waiter(key, new CompletableFuture<>(), options.clock.instant().plus(timeout));
+        handOut(w, held);
+        return w.future();
       }
       case Refusal refusal -> {
         if (refusal != Refusal.NO_CAPACITY) {
@@ -268,8 +362,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     withControl(
         () -> {
           boolean updated = provisioner.update();
+          applyCheckOutcomes();
           if (updated) {
             health.check(provisioner.tracked());
+            applyCheckOutcomes();
             actuator.retryDeletions();
           }
           serveLocked();
@@ -286,7 +382,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
    * under control (or, in tests, with no loop running).
    */
   Duration interval() {
-    return provisioner.expecting() || !waiters.isEmpty()
+    ConnectorChecks c = checks;
+    return provisioner.expecting() || !waiters.isEmpty() || (c != null && c.busy())
         ? options.updateIntervalWhenExpecting
         : options.updateInterval;
   }
@@ -326,13 +423,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         HeldSlot held = new HeldSlot(w.key(), slot, options.group);
         holders.put(w.key(), held);
         it.remove();
-        deferred.add(
-            () -> {
-              if (!w.future().complete(held)) {
-                // The caller gave up meanwhile: give the slot back.
-                release(w.key());
-              }
-            });
+        deferred.add(() -> handOut(w, held));
       } else if (claim == Refusal.NO_CAPACITY) {
         break;
       } else {
@@ -359,6 +450,65 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       }
     }
     publish();
+  }
+
+  /**
+   * Gives an acquired slot to its waiting caller: at once, or once the acquire heartbeat passes.
+   * Called outside the control lock.
+   */
+  private void handOut(Waiter w, HeldSlot held) {
+    AcquireHeartbeat hb = acquireHeartbeat;
+    if (hb != null && hb.start(held.instanceId(), failure -> heartbeatDone(w, held, failure))) {
+      return;
+    }
+    if (!w.future().complete(held)) {
+      // The caller gave up meanwhile: give the slot back.
+      release(w.key());
+    }
+  }
+
+  /**
+   * The acquire heartbeat of the instance {@code held} is on ended: hand the slot out, or count the
+   * failure, give the slot back and let the key wait for another (until its deadline).
+   */
+  private void heartbeatDone(Waiter w, HeldSlot held, @Nullable String failure) {
+    if (failure == null) {
+      withControl(
+          () -> {
+            Provisioner.Tracked t = provisioner.tracked(held.instanceId());
+            if (t != null) {
+              health.passed(t);
+            }
+          });
+      if (!w.future().complete(held)) {
+        release(w.key());
+      }
+      return;
+    }
+    withControl(
+        () -> {
+          Provisioner.Tracked t = provisioner.tracked(held.instanceId());
+          if (t != null) {
+            health.failed(t, failure);
+          }
+          // Unless the failure just lost the instance (which revoked the slot), give it back.
+          if (holders.remove(w.key(), held)) {
+            allocator.release(w.key());
+          }
+          if (w.future().isDone()) {
+            return;
+          }
+          if (shutDown.get()) {
+            deferred.add(
+                () ->
+                    w.future()
+                        .completeExceptionally(new NoCapacityException("the scaler shut down")));
+            return;
+          }
+          waiters.put(w.key(), w);
+          serveLocked();
+          planLocked();
+        });
   }
 
   private void expireLocked(Instant now) {
@@ -492,5 +642,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           }
         });
     options.group.shutdown();
+    if (ownedExecutor != null) {
+      // Checks still running are abandoned: their outcomes would never be applied.
+      ownedExecutor.shutdownNow();
+    }
   }
 }

@@ -53,6 +53,7 @@ final class Provisioner {
     @Nullable DeletionReason drainReason;
     @Nullable Instant lastHeartbeat;
     int heartbeatFailures;
+    boolean readinessStarted;
 
     Tracked(String id, @Nullable Instant requestedAt, Instant firstSeen, InstancePhase phase) {
       this.id = id;
@@ -73,6 +74,7 @@ final class Provisioner {
   private final InstantSource clock;
   private final Duration creationTimeout;
   private final ScalerMetrics metrics;
+  private final InstanceGate gate;
   private final Map<String, Tracked> table = new LinkedHashMap<>();
   private final ArrayDeque<Instant> requested = new ArrayDeque<>();
   private final List<Tracked> deletedNow = new ArrayList<>();
@@ -85,12 +87,14 @@ final class Provisioner {
       SlotAllocator allocator,
       InstantSource clock,
       Duration creationTimeout,
-      ScalerMetrics metrics) {
+      ScalerMetrics metrics,
+      InstanceGate gate) {
     this.group = group;
     this.allocator = allocator;
     this.clock = clock;
     this.creationTimeout = creationTimeout;
     this.metrics = metrics;
+    this.gate = gate;
   }
 
   /**
@@ -141,6 +145,7 @@ final class Provisioner {
       if (!seen.contains(t.id)) {
         if (t.deleteRequestedAt == null) {
           metrics.vanished();
+          metrics.lost("vanished");
           revoke(t, "instance " + t.id + " vanished from the cloud");
         }
         gone(t, now);
@@ -157,21 +162,28 @@ final class Provisioner {
         // Suspension is not driven by this scaler yet: such instances are not ready capacity.
         if (t.phase == InstancePhase.RUNNING) {
           t.phase = InstancePhase.CREATING;
+          // Back to running later means checking readiness again.
+          t.readinessStarted = false;
         }
       }
       case RUNNING -> {
-        if (t.phase == InstancePhase.CREATING || t.phase == InstancePhase.RUNNING) {
-          if (t.requestedAt != null) {
+        if (t.phase == InstancePhase.CREATING
+            || (t.phase == InstancePhase.RUNNING && !t.readinessStarted)) {
+          if (t.requestedAt != null && !t.readinessStarted) {
             metrics.isRunningTime(Duration.between(t.requestedAt, now));
-            metrics.readinessTime(Duration.between(t.requestedAt, now));
           }
-          allocator.add(t.id);
-          t.phase = InstancePhase.READY;
-          t.readyAt = now;
+          t.phase = InstancePhase.RUNNING;
+          if (!t.readinessStarted) {
+            t.readinessStarted = true;
+            if (gate.admit(t.id)) {
+              makeReady(t, now);
+            }
+          }
         }
       }
       case DELETING -> {
         if (t.deleteRequestedAt == null) {
+          metrics.lost("deleted_by_cloud");
           revoke(t, "instance " + t.id + " is being deleted by the cloud");
           t.deleteRequestedAt = now;
           t.deleteAccepted = true;
@@ -181,6 +193,7 @@ final class Provisioner {
       case DELETED -> {
         if (t.deleteRequestedAt == null) {
           metrics.vanished();
+          metrics.lost("deleted_by_cloud");
           revoke(t, "instance " + t.id + " was deleted by the cloud");
         }
         t.phase = InstancePhase.DELETING;
@@ -188,11 +201,27 @@ final class Provisioner {
       }
       case TIMEOUT -> {
         if (t.phase != InstancePhase.DELETING) {
+          if (t.phase != InstancePhase.TIMEOUT) {
+            metrics.lost("timeout");
+          }
           revoke(t, "instance " + t.id + " timed out in the cloud");
           t.phase = InstancePhase.TIMEOUT;
         }
       }
     }
+  }
+
+  /**
+   * The instance passed its readiness check (or needs none): its slots go into the allocator and
+   * its readiness time (from the request) is recorded.
+   */
+  void makeReady(Tracked t, Instant now) {
+    if (t.requestedAt != null) {
+      metrics.readinessTime(Duration.between(t.requestedAt, now));
+    }
+    allocator.add(t.id);
+    t.phase = InstancePhase.READY;
+    t.readyAt = now;
   }
 
   /** Takes the instance out of the allocator, telling holders why, if it is there. */
@@ -210,6 +239,7 @@ final class Provisioner {
     }
     metrics.lifeDuration(Duration.between(t.firstSeen, now));
     lastRelease.remove(t.id);
+    gate.forget(t.id);
   }
 
   private void expireRequests(Instant now) {

@@ -64,6 +64,9 @@ final class ScalerMetrics implements MeterBinder {
               "fleetscaler_instances_vanished_total",
               "Instances that disappeared from the cloud unasked"),
           Map.entry(
+              "fleetscaler_instance_losses_total",
+              "Instances lost with or without jobs on them, by cause"),
+          Map.entry(
               "fleetscaler_instance_creations_failed_total",
               "Requested instances the cloud never listed in time"),
           Map.entry("fleetscaler_provider_errors_total", "Errors the plugin reported, by category"),
@@ -82,6 +85,10 @@ final class ScalerMetrics implements MeterBinder {
           Map.entry(
               "fleeting_taskscaler_task_instance_readiness_time_seconds",
               "From an instance running to it taking work"));
+
+  /** The causes of {@code fleetscaler_instance_losses_total}. */
+  static final List<String> LOSS_CAUSES =
+      List.of("vanished", "deleted_by_cloud", "timeout", "heartbeat");
 
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final Map<String, List<Timer>> timers = new ConcurrentHashMap<>();
@@ -127,6 +134,14 @@ final class ScalerMetrics implements MeterBinder {
 
   void vanished() {
     counter("fleetscaler_instances_vanished_total", "", "").increment();
+  }
+
+  /**
+   * An instance was lost without the scaler deleting it: {@code vanished} from the plugin's
+   * reports, {@code deleted_by_cloud}, {@code timeout} in the cloud, or failed {@code heartbeat}s.
+   */
+  void lost(String cause) {
+    counter("fleetscaler_instance_losses_total", "cause", cause).increment();
   }
 
   void failedCreation() {
@@ -254,6 +269,9 @@ final class ScalerMetrics implements MeterBinder {
     }
     for (String r : List.of("throttled", "max_instances", "backoff", "quota", "provider_error")) {
       counter("fleetscaler_did_not_scale_total", "reason", r);
+    }
+    for (String cause : LOSS_CAUSES) {
+      counter("fleetscaler_instance_losses_total", "cause", cause);
     }
     counter("fleeting_provisioner_missed_updates_total", "", "");
     counter("fleetscaler_instances_vanished_total", "", "");

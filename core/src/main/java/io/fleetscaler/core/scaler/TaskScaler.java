@@ -1,5 +1,7 @@
 package io.fleetscaler.core.scaler;
 
+import io.fleetscaler.core.connector.Connector;
+import io.fleetscaler.core.connector.ConnectorSettings;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.slots.SlotLimits;
 import io.fleetscaler.plugin.api.InstanceGroup;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -118,6 +121,13 @@ public interface TaskScaler extends AutoCloseable {
     boolean manualTicks;
     boolean deleteInstancesOnShutdown;
     @Nullable MeterRegistry meterRegistry;
+    @Nullable ConnectorSettings connectorSettings;
+    @Nullable Connector connector;
+    String instanceReadyCommand = "";
+    Duration readinessTimeout = Duration.ofMinutes(5);
+    boolean connectorHeartbeat;
+    @Nullable Executor connectorExecutor;
+    boolean acquireHeartbeat;
     Consumer<Decision> decisionListener = d -> {};
 
     Builder(InstanceGroup group) {
@@ -194,6 +204,78 @@ public interface TaskScaler extends AutoCloseable {
       return this;
     }
 
+    /** Consecutive heartbeat failures that make an instance unhealthy (default 3). */
+    public Builder failureThreshold(int value) {
+      failureThreshold = value;
+      return this;
+    }
+
+    /**
+     * How the scaler's SSH connector reaches instances ({@code connector_config} and {@code
+     * use_external_addr}). Without it, the connector uses the connector configuration given to
+     * {@link #plugin} and dials internal addresses. Only used when a ready command or connector
+     * heartbeats are configured.
+     */
+    public Builder connector(ConnectorSettings value) {
+      connectorSettings = Objects.requireNonNull(value, "connector settings");
+      return this;
+    }
+
+    /**
+     * Runs commands on instances with {@code value} instead of the SSH connector: for embedders
+     * with their own transport, and for tests.
+     */
+    public Builder connector(Connector value) {
+      connector = Objects.requireNonNull(value, "connector");
+      return this;
+    }
+
+    /**
+     * {@code instance_ready_command}: run through the connector on every new instance once it is
+     * running; only when it exits 0 does the instance take work, otherwise it is deleted and
+     * creation backs off. Empty (the default) makes running instances ready at once.
+     */
+    public Builder instanceReadyCommand(String value) {
+      instanceReadyCommand = Objects.requireNonNull(value, "instance_ready_command");
+      return this;
+    }
+
+    /** How long the ready command may take, connecting included (default 5 minutes). */
+    public Builder readinessTimeout(Duration value) {
+      readinessTimeout = Objects.requireNonNull(value, "readiness timeout");
+      return this;
+    }
+
+    /**
+     * Whether each heartbeat also runs {@code exit 0} through the connector after the plugin's
+     * heartbeat (default false), so that an instance the cloud calls healthy but that cannot be
+     * logged in to counts as failing. Bounded by the readiness timeout.
+     */
+    public Builder connectorHeartbeat(boolean value) {
+      connectorHeartbeat = value;
+      return this;
+    }
+
+    /**
+     * Heartbeats an instance right before each acquisition on it is handed out (default false, as
+     * gitlab-runner's acquire heartbeats): the plugin's heartbeat, plus {@code exit 0} through the
+     * connector with {@link #connectorHeartbeat}. A failure counts toward {@code failure_threshold}
+     * and the caller waits for another slot; the slot given back counts as one use of its instance.
+     */
+    public Builder acquireHeartbeat(boolean value) {
+      acquireHeartbeat = value;
+      return this;
+    }
+
+    /**
+     * Where connector commands run (default: a virtual thread each, owned by the scaler). A direct
+     * executor ({@code Runnable::run}) runs them inside the tick, which makes tests deterministic.
+     */
+    public Builder connectorExecutor(Executor value) {
+      connectorExecutor = Objects.requireNonNull(value, "executor");
+      return this;
+    }
+
     /** The policies, in order; the last active one applies. */
     public Builder policies(List<Policy> value) {
       policies = List.copyOf(value);
@@ -266,6 +348,13 @@ public interface TaskScaler extends AutoCloseable {
       positive(errors, "creation_timeout", b.creationTimeout);
       if (b.heartbeatInterval.isNegative()) {
         errors.add("heartbeat_interval: must be >= 0 (0 = off), got " + b.heartbeatInterval);
+      }
+      positive(errors, "readiness_timeout", b.readinessTimeout);
+      if (b.instanceReadyCommand.isBlank() && !b.instanceReadyCommand.isEmpty()) {
+        errors.add("instance_ready_command: must not be only blanks");
+      }
+      if (b.connectorHeartbeat && b.heartbeatInterval.isZero() && !b.acquireHeartbeat) {
+        errors.add("connector heartbeats need a heartbeat interval > 0 or acquire heartbeats");
       }
       if (b.failureThreshold < 1) {
         errors.add("failure_threshold: must be >= 1, got " + b.failureThreshold);

@@ -415,7 +415,7 @@ class TaskScalerTest {
   }
 
   @Test
-  void brokenInstanceIsMarkedUnhealthyAfterTheThresholdAndReplacedOnceEmpty() {
+  void brokenInstanceIsLostAfterTheThresholdItsJobCancelledAndItIsReplaced() {
     Harness h =
         new Harness(
             b ->
@@ -424,20 +424,23 @@ class TaskScalerTest {
                     .heartbeat(Duration.ofMinutes(1), 2));
     Acquisition job = acquireReady(h, "job");
     h.simulated.breakInstance(job.instanceId());
-    h.advance(Duration.ofMinutes(1)); // first failure: still healthy
-    assertThat(h.scaler.snapshot().instancesByState()).containsEntry("unhealthy", 0);
-    h.advance(Duration.ofMinutes(1)); // second failure: unhealthy, but it holds the job
-    assertThat(h.scaler.snapshot().instancesByState()).containsEntry("unhealthy", 1);
-    assertThat(h.inState(InstanceState.DELETING)).isZero();
+    h.advance(Duration.ofMinutes(1)); // first failure: still in service
     assertThat(job.cancelCause()).isNull();
-    // No new work goes there: the next job waits for a new instance.
-    CompletableFuture<Acquisition> next = h.scaler.acquire("next", FOREVER);
-    assertThat(next).isNotDone();
-    h.scaler.release("job");
-    h.scaler.tick();
+    assertThat(h.inState(InstanceState.DELETING)).isZero();
+    h.advance(Duration.ofMinutes(1)); // second failure: lost, its job cancelled with the cause
+    assertThat(job.cancelCause())
+        .contains(job.instanceId())
+        .contains("2 consecutive heartbeats failed")
+        .contains("the plugin reports it unhealthy");
+    assertThat(h.scaler.counter("fleetscaler_instance_losses_total", "cause", "heartbeat"))
+        .isEqualTo(1);
     assertThat(h.inState(InstanceState.DELETING)).isEqualTo(1);
     assertThat(h.scaler.counter("fleetscaler_instance_deletions_total", "reason", "unhealthy"))
         .isEqualTo(1);
+    assertThat(h.scaler.release("job")).isFalse();
+    // No new work goes there: the next job waits for a new instance.
+    CompletableFuture<Acquisition> next = h.scaler.acquire("next", FOREVER);
+    assertThat(next).isNotDone();
     h.advance(Harness.BOOT);
     assertThat(next).isCompleted();
     assertThat(next.join().instanceId()).isNotEqualTo(job.instanceId());

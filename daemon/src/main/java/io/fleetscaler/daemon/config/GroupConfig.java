@@ -1,7 +1,9 @@
 package io.fleetscaler.daemon.config;
 
+import io.fleetscaler.core.connector.ConnectorSettings;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.plugin.api.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,15 +109,16 @@ public record GroupConfig(
    * Applies every setting of this group that the scaler takes, except the plugin's process itself
    * (the builder already holds the {@link io.fleetscaler.plugin.api.InstanceGroup}): the plugin's
    * settings and configuration, capacity, limits, intervals, throttle, failure threshold, shutdown
-   * deletion and policies. Settings the scaler has no option for yet ({@code
-   * instance_ready_command}, {@code state_storage}, the connector's own options) stay on this
-   * record for the components that use them.
+   * deletion, policies, {@code instance_ready_command} and the connector ({@code connector_config}
+   * with {@code use_external_addr}). Settings the scaler has no option for yet ({@code
+   * state_storage}) stay on this record for the components that use them.
    *
    * @return {@code b}
    * @throws java.io.UncheckedIOException if {@code connector_config.key_path} cannot be read
    */
   public TaskScaler.Builder applyTo(TaskScaler.Builder b) {
-    return b.plugin(new Settings(connector.toConnectorConfig()), pluginConfigJson)
+    ConnectorConfig connectorConfig = connector.toConnectorConfig();
+    return b.plugin(new Settings(connectorConfig), pluginConfigJson)
         .capacityPerInstance(capacityPerInstance)
         .maxUseCount(maxUseCount)
         .maxInstances(maxInstances)
@@ -123,9 +126,10 @@ public record GroupConfig(
         .updateIntervalWhenExpecting(updateIntervalWhenExpecting)
         .deletionRetryInterval(deletionRetryInterval)
         .scaleThrottle(scaleThrottle.limit(), scaleThrottle.burst())
-        // Heartbeats stay off (interval 0) as in gitlab-runner without its feature flag; the
-        // threshold still applies to readiness failures once those are wired.
+        // Heartbeats stay off (interval 0) as in gitlab-runner without its feature flag.
         .heartbeat(Duration.ZERO, failureThreshold)
+        .connector(new ConnectorSettings(connectorConfig, connector.useExternalAddr()))
+        .instanceReadyCommand(instanceReadyCommand)
         .deleteInstancesOnShutdown(deleteInstancesOnShutdown)
         .policies(policies);
   }

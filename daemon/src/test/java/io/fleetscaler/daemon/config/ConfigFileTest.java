@@ -2,6 +2,8 @@ package io.fleetscaler.daemon.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetscaler.core.connector.CommandResult;
+import io.fleetscaler.core.connector.Connector;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.scaler.ScalerSnapshot;
 import io.fleetscaler.core.scaler.TaskScaler;
@@ -284,6 +286,53 @@ class ConfigFileTest {
       clock.advance(Duration.ofSeconds(11));
       scaler.tick();
       assertThat(scaler.snapshot().slots().idle()).isEqualTo(9L);
+    }
+  }
+
+  @Test
+  void applyToRunsTheReadyCommandThroughTheConnector() throws Exception {
+    Path file = tmp.resolve("ready.toml");
+    Files.writeString(
+        file,
+        """
+        [[group]]
+        name = "sim"
+        plugin = "simulated"
+        max_instances = 2
+        instance_ready_command = "cloud-init status --wait"
+        [group.plugin_config]
+        create_latency = "10s"
+        [[group.policy]]
+        idle_count = 1
+        """);
+    GroupConfig g = ConfigFile.load(file).groups().get(0);
+    ManualClock clock = new ManualClock();
+    List<String> commands = new ArrayList<>();
+    Connector recording =
+        new Connector() {
+          @Override
+          public CommandResult run(String instanceId, String command, Duration timeout) {
+            commands.add(command);
+            return new CommandResult(0, "");
+          }
+
+          @Override
+          public void forget(String instanceId) {}
+        };
+
+    try (TaskScaler scaler =
+        g.applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
+            .connector(recording)
+            .connectorExecutor(Runnable::run)
+            .clock(clock)
+            .manualTicks()
+            .randomSeed(1)
+            .build()) {
+      scaler.tick();
+      clock.advance(Duration.ofSeconds(11));
+      scaler.tick();
+      assertThat(commands).containsExactly("cloud-init status --wait");
+      assertThat(scaler.snapshot().slots().idle()).isEqualTo(1L);
     }
   }
 }

@@ -168,6 +168,7 @@ final class Actuator {
       }
       t.phase = InstancePhase.DELETING;
       t.deleteRequestedAt = now;
+      t.deletionReason = d.reason();
       metrics.deleted(d.reason());
       done.add(d);
       ids.add(t.id);

@@ -4,6 +4,8 @@ import io.fleetscaler.core.planner.Limits;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.policy.PolicySchedule;
 import io.fleetscaler.core.slots.Claim;
+import io.fleetscaler.core.slots.Holding;
+import io.fleetscaler.core.slots.InstanceView;
 import io.fleetscaler.core.slots.Outcome;
 import io.fleetscaler.core.slots.Refusal;
 import io.fleetscaler.core.slots.RemovalListener;
@@ -11,18 +13,30 @@ import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.slots.SlotCounts;
 import io.fleetscaler.core.slots.SlotLimits;
+import io.fleetscaler.core.state.SnapshotWriter;
+import io.fleetscaler.core.state.StateStore;
+import io.fleetscaler.core.state.StoredInstance;
+import io.fleetscaler.core.state.StoredState;
+import io.fleetscaler.plugin.api.ProviderInfo;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,7 +52,8 @@ import org.jspecify.annotations.Nullable;
  * control lock; keeping waiting demand, serving and the lock discipline together keeps the rule
  * "allocator first, lock only to wait" checkable in one place.
  */
-final class EngineTaskScaler implements TaskScaler, RemovalListener {
+final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner.Adoption {
+  private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());
 
   /** An acquisition waiting for a slot. */
   private record Waiter(String key, CompletableFuture<Acquisition> future, Instant deadline) {}
@@ -59,6 +74,16 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private volatile PolicySchedule schedule;
   private final @Nullable TickLoop loop;
+
+  // State storage: set once in start(), before the scaler is handed out or the loop runs.
+  private @Nullable SnapshotWriter writer;
+  private String groupId = "";
+  // Keys of saved holdings whose instance is not adopted yet: their requests wait under control.
+  private final Set<String> awaitingAdoption = ConcurrentHashMap.newKeySet();
+  private volatile boolean adopting;
+  // Guarded by control: restored holdings still waiting for their keys, and keys released early.
+  private final List<HeldSlot> restoredHeld = new ArrayList<>();
+  private final Set<String> givenUpEarly = new HashSet<>();
 
   // Guarded by control.
   private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
@@ -113,8 +138,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
 
   static TaskScaler start(TaskScaler.Builder b) {
     b.validate();
-    b.group.init(b.settings, b.pluginConfigJson);
+    ProviderInfo info = b.group.init(b.settings, b.pluginConfigJson);
     EngineTaskScaler scaler = new EngineTaskScaler(b);
+    scaler.restoreState(b.stateDir, info.id());
     if (b.meterRegistry != null) {
       scaler.metrics.bindTo(b.meterRegistry);
     }
@@ -132,15 +158,23 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (shutDown.get()) {
       return ReserveResult.NO_CAPACITY;
     }
+    if (restoring(key)) {
+      return ReserveResult.ALREADY_HELD; // its saved reservation comes back with its instance
+    }
     Claim claim = allocator.reserve(key);
     switch (claim) {
       case Slot slot -> {
-        holders.put(key, new HeldSlot(key, slot, options.group));
+        settle(holders.put(key, HeldSlot.reserved(key, slot, options.group)));
+        changed();
         return ReserveResult.RESERVED;
       }
       case Refusal refusal -> {
         if (refusal != Refusal.NO_CAPACITY) {
-          return ReserveResult.ALREADY_HELD;
+          HeldSlot h = holders.get(key);
+          // A restored reservation asked for again: it is the key's once more.
+          return h != null && !h.acquired() && h.settle()
+              ? ReserveResult.RESERVED
+              : ReserveResult.ALREADY_HELD;
         }
       }
     }
@@ -164,11 +198,16 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   @Override
   public boolean unreserve(String key) {
     unreserveOps.increment();
+    if (restoring(key) && giveUpEarly(key)) {
+      return true;
+    }
     HeldSlot held = holders.get(key);
     if (held != null) {
       Outcome outcome = allocator.unreserve(key);
       if (outcome == Outcome.FREED || outcome == Outcome.NOT_HELD) {
         holders.remove(key, held);
+        held.settle();
+        changed();
         return outcome == Outcome.FREED;
       }
       return false;
@@ -184,21 +223,31 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (shutDown.get()) {
       return CompletableFuture.failedFuture(new NoCapacityException("the scaler is shut down"));
     }
-    Claim claim = allocator.acquire(key);
+    Claim claim = restoring(key) ? Refusal.NO_CAPACITY : allocator.acquire(key);
     switch (claim) {
       case Slot slot -> {
         HeldSlot held = new HeldSlot(key, slot, options.group);
-        holders.put(key, held);
+        settle(holders.put(key, held));
         if (pendingReserved > 0) {
           // A slot was free although the key's reservation was still pending: that one is done.
           withControl(() -> pendingReservations.remove(key));
         }
-        return CompletableFuture.completedFuture(held);
+        CompletableFuture<Acquisition> future = new CompletableFuture<>();
+        deliver(key, held, future);
+        return future;
       }
       case Refusal refusal -> {
         if (refusal != Refusal.NO_CAPACITY) {
-          return CompletableFuture.failedFuture(
-              new IllegalStateException("key " + key + " has already acquired a slot"));
+          HeldSlot h = holders.get(key);
+          if (h != null && h.acquired() && h.settle()) {
+            // A restored acquisition asked for again: saved already, so handed back at once.
+            return CompletableFuture.completedFuture(h);
+          }
+          if (h == null || !h.restoredPending()) {
+            return CompletableFuture.failedFuture(
+                new IllegalStateException("key " + key + " has already acquired a slot"));
+          }
+          // Its grace period is ending under control: wait there for the outcome.
         }
       }
     }
@@ -227,14 +276,21 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   @Override
   public boolean release(String key) {
     releaseOps.increment();
+    if (restoring(key) && giveUpEarly(key)) {
+      return true;
+    }
     Outcome outcome = allocator.release(key);
     if (outcome == Outcome.NOT_ACQUIRED) {
       throw new IllegalStateException("key " + key + " is only reserved; call unreserve");
     }
     HeldSlot held = holders.remove(key);
+    if (held != null) {
+      held.settle();
+    }
     if (outcome != Outcome.FREED) {
       return false;
     }
+    changed();
     if (held != null) {
       provisioner.lastRelease.put(held.instanceId(), options.clock.instant());
     }
@@ -249,6 +305,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     // Called by the allocator on the provisioner's thread, under the control lock.
     HeldSlot held = holders.remove(key);
     if (held != null) {
+      held.settle();
       held.revoke(cause);
       deferred.add(held::signal);
     }
@@ -273,9 +330,11 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           }
           serveLocked();
           expireLocked(options.clock.instant());
+          expireRestoredLocked(options.clock.instant());
           if (updated && !shutDown.get()) {
             actuator.planAndApply(activePolicy(), waiters.size(), false);
           }
+          publishKnownLocked();
         });
   }
 
@@ -293,6 +352,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private void planLocked() {
     if (!shutDown.get()) {
       actuator.planAndApply(activePolicy(), waiters.size(), false);
+      publishKnownLocked();
       if (loop != null) {
         loop.nudge(options.updateIntervalWhenExpecting);
       }
@@ -320,20 +380,26 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         it.remove();
         continue;
       }
+      if (restoring(w.key())) {
+        continue; // its saved slot comes back with its instance
+      }
       Claim claim = allocator.acquire(w.key());
+      HeldSlot restored = holders.get(w.key());
       if (claim instanceof Slot slot) {
         HeldSlot held = new HeldSlot(w.key(), slot, options.group);
-        holders.put(w.key(), held);
+        settle(holders.put(w.key(), held));
+        it.remove();
+        deferred.add(() -> deliver(w.key(), held, w.future()));
+      } else if (claim == Refusal.NO_CAPACITY) {
+        break;
+      } else if (restored != null && restored.acquired() && restored.settle()) {
         it.remove();
         deferred.add(
             () -> {
-              if (!w.future().complete(held)) {
-                // The caller gave up meanwhile: give the slot back.
+              if (!w.future().complete(restored)) {
                 release(w.key());
               }
             });
-      } else if (claim == Refusal.NO_CAPACITY) {
-        break;
       } else {
         it.remove();
         deferred.add(
@@ -348,7 +414,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         String key = it.next();
         Claim claim = allocator.reserve(key);
         if (claim instanceof Slot slot) {
-          holders.put(key, new HeldSlot(key, slot, options.group));
+          settle(holders.put(key, HeldSlot.reserved(key, slot, options.group)));
+          changed();
           it.remove();
         } else if (claim == Refusal.NO_CAPACITY) {
           break;
@@ -487,9 +554,277 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           waiters.clear();
           pendingReservations.clear();
           if (options.deleteInstancesOnShutdown && provisioner.update()) {
-            actuator.planAndApply(activePolicy(), 0, true);
+            deleteAllLocked();
+          }
+          publishKnownLocked();
+        });
+    if (options.deleteInstancesOnShutdown) {
+      awaitDeletion();
+    }
+    SnapshotWriter w = writer;
+    if (w != null) {
+      w.close(); // the last save, before the plugin goes: nothing after it changes the fleet
+    }
+    // Only now: a plugin shut down first could not delete or report anything (the reference
+    // stack once killed its plugin before scaling in and leaked every instance).
+    options.group.shutdown();
+  }
+
+  /** Revokes every held slot and asks the cloud to delete every instance. Under control. */
+  private void deleteAllLocked() {
+    provisioner.revokeAll("the scaler shut down and deletes its instances");
+    actuator.planAndApply(activePolicy(), 0, true);
+  }
+
+  /**
+   * Polls the plugin every {@code shutdown_deletion_interval}, at most {@code
+   * shutdown_deletion_retries} times, until it reports no instance; deletes what appears meanwhile
+   * (instances whose creation was under way).
+   */
+  private void awaitDeletion() {
+    boolean[] gone = {false};
+    withControl(() -> gone[0] = provisioner.empty());
+    for (int poll = 0; poll < options.shutdownDeletionRetries && !gone[0]; poll++) {
+      try {
+        options.sleeper.sleep(options.shutdownDeletionInterval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      withControl(
+          () -> {
+            if (provisioner.update()) {
+              deleteAllLocked();
+              gone[0] = provisioner.empty();
+            }
+            publishKnownLocked();
+          });
+    }
+    if (!gone[0]) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "shutdown: the plugin still reports instances after {0} polls; they stay in the saved"
+              + " state (if enabled) and are deleted at the next start",
+          options.shutdownDeletionRetries);
+    }
+  }
+
+  // ---- state storage and restart adoption ----
+
+  /**
+   * Opens the state store (if configured) and hands its saved instances to the provisioner, whose
+   * first update adopts those the cloud still reports. A saved holding outside the configured
+   * capacity would have no slot to return to: refuse to start rather than lose it.
+   */
+  private void restoreState(@Nullable Path dir, String group) {
+    List<StoredInstance> saved = List.of();
+    StateStore store = null;
+    if (dir != null) {
+      Optional<StoredState> loaded;
+      try {
+        store = StateStore.open(dir, group);
+        loaded = store.load();
+      } catch (IOException e) {
+        throw new IllegalStateException("state_storage: " + e.getMessage(), e);
+      }
+      if (loaded.isPresent()) {
+        saved = loaded.get().instances();
+        checkCapacity(store, loaded.get());
+      }
+    }
+    for (StoredInstance i : saved) {
+      for (Holding h : i.holdings()) {
+        awaitingAdoption.add(h.key());
+      }
+    }
+    adopting = !awaitingAdoption.isEmpty();
+    provisioner.restore(
+        saved, options.keepInstanceWithAcquisitions, options.removePreexistingInstances, this);
+    if (store != null) {
+      groupId = group;
+      writer = SnapshotWriter.start(store, this::savedState, options.stateSaveDelay);
+    }
+  }
+
+  private void checkCapacity(StateStore store, StoredState state) {
+    for (StoredInstance i : state.instances()) {
+      for (Holding h : i.holdings()) {
+        if (h.index() >= options.capacityPerInstance) {
+          throw new IllegalStateException(
+              "state_storage: "
+                  + store.file()
+                  + " says key "
+                  + h.key()
+                  + " holds slot "
+                  + h.index()
+                  + " of instance "
+                  + i.id()
+                  + ", which capacity_per_instance "
+                  + options.capacityPerInstance
+                  + " does not have (saved with "
+                  + state.capacityPerInstance()
+                  + "): start with the saved capacity until those jobs are done, or delete the"
+                  + " file to give up the saved state (its instances are then removed as"
+                  + " preexisting)");
+        }
+      }
+    }
+  }
+
+  @Override
+  public void adopted(StoredInstance stored, List<Slot> slots) {
+    Instant until = options.clock.instant().plus(options.restoredAcquisitionGrace);
+    for (int n = 0; n < slots.size(); n++) {
+      Holding h = stored.holdings().get(n);
+      HeldSlot held = HeldSlot.restored(h.key(), slots.get(n), options.group, h.acquired(), until);
+      holders.put(h.key(), held);
+      awaitingAdoption.remove(h.key());
+      if (givenUpEarly.remove(h.key())) {
+        held.settle();
+        giveBack(held);
+      } else {
+        restoredHeld.add(held);
+      }
+    }
+    adopting = !awaitingAdoption.isEmpty();
+    LOG.log(
+        System.Logger.Level.INFO,
+        "adopted instance {0} with {1} held slots and {2} claims from the saved state",
+        stored.id(),
+        slots.size(),
+        stored.claims());
+  }
+
+  @Override
+  public void dropped(StoredInstance stored, String why) {
+    for (Holding h : stored.holdings()) {
+      awaitingAdoption.remove(h.key());
+      givenUpEarly.remove(h.key());
+    }
+    adopting = !awaitingAdoption.isEmpty();
+    if (!stored.holdings().isEmpty()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "{0}: its {1} saved held slots are void",
+          why,
+          stored.holdings().size());
+    }
+  }
+
+  /** Whether {@code key} has a saved holding whose instance is not adopted yet. */
+  private boolean restoring(String key) {
+    return adopting && awaitingAdoption.contains(key);
+  }
+
+  /** Release or unreserve of a key whose saved holding is not adopted yet. */
+  private boolean giveUpEarly(String key) {
+    boolean[] done = {false};
+    withControl(
+        () -> {
+          if (awaitingAdoption.contains(key)) {
+            done[0] = givenUpEarly.add(key);
           }
         });
-    options.group.shutdown();
+    return done[0];
+  }
+
+  /** Frees a restored holding nobody claimed again. Under control. */
+  private void giveBack(HeldSlot held) {
+    Outcome o = held.acquired() ? allocator.release(held.key()) : allocator.unreserve(held.key());
+    holders.remove(held.key(), held);
+    if (o == Outcome.FREED) {
+      provisioner.lastRelease.put(held.instanceId(), options.clock.instant());
+      changed();
+    }
+  }
+
+  /** Gives back restored holdings whose grace period is over. Under control. */
+  private void expireRestoredLocked(Instant now) {
+    for (Iterator<HeldSlot> it = restoredHeld.iterator(); it.hasNext(); ) {
+      HeldSlot h = it.next();
+      Instant until = h.restoredUntil();
+      if (!h.restoredPending()) {
+        it.remove();
+      } else if (until != null && !now.isBefore(until) && h.settle()) {
+        it.remove();
+        giveBack(h);
+      }
+    }
+  }
+
+  private static void settle(@Nullable HeldSlot previous) {
+    if (previous != null) {
+      previous.settle();
+    }
+  }
+
+  private void changed() {
+    SnapshotWriter w = writer;
+    if (w != null) {
+      w.changed();
+    }
+  }
+
+  private void publishKnownLocked() {
+    if (provisioner.publishKnown()) {
+      changed();
+    }
+  }
+
+  /**
+   * Hands an acquired slot to the caller once it is saved: a crash after the caller has it can then
+   * never lose it. If saving fails, or the caller gave up meanwhile, the slot is released.
+   * Completion runs on the common pool, never on the state writer's thread.
+   */
+  private void deliver(String key, HeldSlot held, CompletableFuture<Acquisition> to) {
+    SnapshotWriter w = writer;
+    if (w == null) {
+      if (!to.complete(held)) {
+        release(key); // the caller gave up meanwhile: give the slot back
+      }
+      return;
+    }
+    var unused =
+        w.changedDurably()
+            .whenCompleteAsync(
+                (ok, error) -> {
+                  if (error != null) {
+                    if (holders.get(key) == held) {
+                      release(key);
+                    }
+                    to.completeExceptionally(
+                        new IllegalStateException(
+                            held + " was not handed out: saving the scaler state failed", error));
+                  } else if (!to.complete(held) && holders.get(key) == held) {
+                    release(key);
+                  }
+                },
+                ForkJoinPool.commonPool());
+  }
+
+  /**
+   * The state to save, on the writer's thread: the provisioner's published table, with use counts
+   * and holdings read from the allocator (the truth for every instance in it).
+   */
+  private StoredState savedState() {
+    Map<String, InstanceView> views = new HashMap<>();
+    for (InstanceView v : allocator.instances()) {
+      views.put(v.instanceId(), v);
+    }
+    List<StoredInstance> out = new ArrayList<>();
+    for (Provisioner.Known k : provisioner.known()) {
+      InstanceView v = k.allocated() ? views.get(k.id()) : null;
+      StoredInstance stored = k.stored();
+      if (v != null) {
+        out.add(
+            new StoredInstance(
+                k.id(), v.claims(), v.completedUses(), k.deletion(), allocator.holdings(k.id())));
+      } else if (stored != null) {
+        out.add(stored);
+      } else {
+        out.add(new StoredInstance(k.id(), 0, 0, k.deletion(), List.of()));
+      }
+    }
+    return new StoredState(groupId, options.capacityPerInstance, out);
   }
 }

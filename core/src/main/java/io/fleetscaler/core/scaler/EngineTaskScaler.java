@@ -639,7 +639,11 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
     }
     adopting = !awaitingAdoption.isEmpty();
     provisioner.restore(
-        saved, options.keepInstanceWithAcquisitions, options.removePreexistingInstances, this);
+        saved,
+        options.keepInstanceWithAcquisitions,
+        options.removePreexistingInstances,
+        this,
+        this::changed);
     if (store != null) {
       groupId = group;
       writer = SnapshotWriter.start(store, this::savedState, options.stateSaveDelay);
@@ -766,9 +770,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
   }
 
   private void publishKnownLocked() {
-    if (provisioner.publishKnown()) {
-      changed();
-    }
+    provisioner.publishKnown();
   }
 
   /**

@@ -113,6 +113,7 @@ final class Provisioner {
         public void dropped(StoredInstance stored, String why) {}
       };
   private volatile List<Known> known = List.of();
+  private Runnable onKnownChange = () -> {};
 
   /** Last release per instance; written by request threads, read when planning. */
   final Map<String, Instant> lastRelease = new ConcurrentHashMap<>();
@@ -138,7 +139,9 @@ final class Provisioner {
       List<StoredInstance> saved,
       boolean keepWithAcquisitions,
       boolean removeUnknown,
-      Adoption to) {
+      Adoption to,
+      Runnable onChange) {
+    onKnownChange = onChange;
     keepInstanceWithAcquisitions = keepWithAcquisitions;
     removePreexisting = removeUnknown;
     adoption = to;
@@ -155,12 +158,8 @@ final class Provisioner {
     return known;
   }
 
-  /**
-   * Publishes the table for saving; under control.
-   *
-   * @return whether it changed since the last call
-   */
-  boolean publishKnown() {
+  /** Publishes the table for saving, and says so if it changed; under control. */
+  void publishKnown() {
     List<Known> k = new ArrayList<>(table.size() + toAdopt.size());
     for (Tracked t : table.values()) {
       DeletionReason reason = t.deletionReason;
@@ -174,9 +173,10 @@ final class Provisioner {
       k.add(new Known(i.id(), false, i.deletion(), i));
     }
     List<Known> next = List.copyOf(k);
-    boolean changed = !next.equals(known);
-    known = next;
-    return changed;
+    if (!next.equals(known)) {
+      known = next;
+      onKnownChange.run();
+    }
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 final class RecordingCloud implements InstanceGroup {
   static final long START =
       io.fleetscaler.plugin.simulated.ManualClock.DEFAULT_START.getEpochSecond();
+  static final String GROUP_ID = "recording/test-group";
   final List<String> calls = new ArrayList<>();
   final Map<String, InstanceState> instances = new LinkedHashMap<>();
   private final Map<String, Integer> deletingFor = new LinkedHashMap<>();
@@ -57,7 +58,7 @@ final class RecordingCloud implements InstanceGroup {
   @Override
   public ProviderInfo init(Settings settings, String pluginConfigJson) {
     record("init");
-    return new ProviderInfo("recording/test-group", 100, "1", "", Set.of());
+    return new ProviderInfo(GROUP_ID, 100, "1", "", Set.of());
   }
 
   @Override

@@ -17,6 +17,8 @@ import io.fleetscaler.core.state.SnapshotWriter;
 import io.fleetscaler.core.state.StateStore;
 import io.fleetscaler.core.state.StoredInstance;
 import io.fleetscaler.core.state.StoredState;
+import io.fleetscaler.plugin.api.ConnectInfo;
+import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
@@ -84,6 +86,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
   // Guarded by control: restored holdings still waiting for their keys, and keys released early.
   private final List<HeldSlot> restoredHeld = new ArrayList<>();
   private final Set<String> givenUpEarly = new HashSet<>();
+  // The last connection details the plugin gave per instance (or restored ones), saved with the
+  // state, and served while the plugin cannot answer.
+  private final Map<String, ConnectInfo> lastConnect = new ConcurrentHashMap<>();
+  private final HeldSlot.ConnectSource connects = this::connectInfo;
 
   // Guarded by control.
   private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
@@ -164,7 +170,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
     Claim claim = allocator.reserve(key);
     switch (claim) {
       case Slot slot -> {
-        settle(holders.put(key, HeldSlot.reserved(key, slot, options.group)));
+        settle(holders.put(key, HeldSlot.reserved(key, slot, connects)));
         changed();
         return ReserveResult.RESERVED;
       }
@@ -226,7 +232,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
     Claim claim = restoring(key) ? Refusal.NO_CAPACITY : allocator.acquire(key);
     switch (claim) {
       case Slot slot -> {
-        HeldSlot held = new HeldSlot(key, slot, options.group);
+        HeldSlot held = new HeldSlot(key, slot, connects);
         settle(holders.put(key, held));
         if (pendingReserved > 0) {
           // A slot was free although the key's reservation was still pending: that one is done.
@@ -331,6 +337,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
           serveLocked();
           expireLocked(options.clock.instant());
           expireRestoredLocked(options.clock.instant());
+          forgetGoneLocked();
           if (updated && !shutDown.get()) {
             actuator.planAndApply(activePolicy(), waiters.size(), false);
           }
@@ -386,7 +393,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
       Claim claim = allocator.acquire(w.key());
       HeldSlot restored = holders.get(w.key());
       if (claim instanceof Slot slot) {
-        HeldSlot held = new HeldSlot(w.key(), slot, options.group);
+        HeldSlot held = new HeldSlot(w.key(), slot, connects);
         settle(holders.put(w.key(), held));
         it.remove();
         deferred.add(() -> deliver(w.key(), held, w.future()));
@@ -414,7 +421,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
         String key = it.next();
         Claim claim = allocator.reserve(key);
         if (claim instanceof Slot slot) {
-          settle(holders.put(key, HeldSlot.reserved(key, slot, options.group)));
+          settle(holders.put(key, HeldSlot.reserved(key, slot, connects)));
           changed();
           it.remove();
         } else if (claim == Refusal.NO_CAPACITY) {
@@ -678,9 +685,13 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
   @Override
   public void adopted(StoredInstance stored, List<Slot> slots) {
     Instant until = options.clock.instant().plus(options.restoredAcquisitionGrace);
+    ConnectInfo saved = stored.connectInfo();
+    if (saved != null) {
+      lastConnect.put(stored.id(), saved);
+    }
     for (int n = 0; n < slots.size(); n++) {
       Holding h = stored.holdings().get(n);
-      HeldSlot held = HeldSlot.restored(h.key(), slots.get(n), options.group, h.acquired(), until);
+      HeldSlot held = HeldSlot.restored(h.key(), slots.get(n), connects, h.acquired(), until);
       holders.put(h.key(), held);
       awaitingAdoption.remove(h.key());
       if (givenUpEarly.remove(h.key())) {
@@ -739,6 +750,15 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
     if (o == Outcome.FREED) {
       provisioner.lastRelease.put(held.instanceId(), options.clock.instant());
       changed();
+    }
+  }
+
+  /** Drops the connection details of instances no longer known. Under control. */
+  private void forgetGoneLocked() {
+    if (!lastConnect.isEmpty()) {
+      Set<String> known = new HashSet<>();
+      provisioner.tracked().forEach(t -> known.add(t.id));
+      lastConnect.keySet().retainAll(known);
     }
   }
 
@@ -820,7 +840,12 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
       if (v != null) {
         out.add(
             new StoredInstance(
-                k.id(), v.claims(), v.completedUses(), k.deletion(), allocator.holdings(k.id())));
+                k.id(),
+                v.claims(),
+                v.completedUses(),
+                k.deletion(),
+                allocator.holdings(k.id()),
+                lastConnect.get(k.id())));
       } else if (stored != null) {
         out.add(stored);
       } else {
@@ -828,5 +853,29 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
       }
     }
     return new StoredState(groupId, options.capacityPerInstance, out);
+  }
+
+  /**
+   * Asks the plugin how to reach an instance and remembers the answer. If the plugin cannot answer
+   * (not: does not know the instance), the last answer is served while its credentials are valid:
+   * after a restart, that is the saved one, so running jobs can reconnect while the plugin starts.
+   */
+  private ConnectInfo connectInfo(String instanceId) {
+    ConnectInfo info;
+    try {
+      info = options.group.connectInfo(instanceId);
+    } catch (ProviderException.NotFound e) {
+      throw e;
+    } catch (RuntimeException e) {
+      ConnectInfo last = lastConnect.get(instanceId);
+      if (last != null && !last.expiredAt(options.clock.instant())) {
+        return last;
+      }
+      throw e;
+    }
+    if (writer != null && !info.equals(lastConnect.put(instanceId, info))) {
+      changed();
+    }
+    return info;
   }
 }

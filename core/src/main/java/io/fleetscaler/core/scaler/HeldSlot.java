@@ -2,7 +2,6 @@ package io.fleetscaler.core.scaler;
 
 import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.plugin.api.ConnectInfo;
-import io.fleetscaler.plugin.api.InstanceGroup;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,9 +10,16 @@ import org.jspecify.annotations.Nullable;
 
 /** A key's slot, reserved or acquired; the {@link Acquisition} handed to callers. Thread-safe. */
 final class HeldSlot implements Acquisition {
+
+  /** Where {@link #connectInfo()} asks: the plugin, through the scaler. */
+  @FunctionalInterface
+  interface ConnectSource {
+    ConnectInfo connectInfo(String instanceId);
+  }
+
   private final String key;
   private final Slot slot;
-  private final InstanceGroup group;
+  private final ConnectSource group;
   private final CompletableFuture<String> cancellation = new CompletableFuture<>();
   private volatile @Nullable String cancelCause;
   private final boolean acquired;
@@ -22,14 +28,14 @@ final class HeldSlot implements Acquisition {
   private final @Nullable AtomicBoolean restored;
   private final @Nullable Instant restoredUntil;
 
-  HeldSlot(String key, Slot slot, InstanceGroup group) {
+  HeldSlot(String key, Slot slot, ConnectSource group) {
     this(key, slot, group, true, null);
   }
 
   private HeldSlot(
       String key,
       Slot slot,
-      InstanceGroup group,
+      ConnectSource group,
       boolean acquired,
       @Nullable Instant restoredUntil) {
     this.key = key;
@@ -41,13 +47,13 @@ final class HeldSlot implements Acquisition {
   }
 
   /** A reservation (not an acquisition). */
-  static HeldSlot reserved(String key, Slot slot, InstanceGroup group) {
+  static HeldSlot reserved(String key, Slot slot, ConnectSource group) {
     return new HeldSlot(key, slot, group, false, null);
   }
 
   /** A holding restored after a restart, given up at {@code until} unless claimed again. */
   static HeldSlot restored(
-      String key, Slot slot, InstanceGroup group, boolean acquired, Instant until) {
+      String key, Slot slot, ConnectSource group, boolean acquired, Instant until) {
     return new HeldSlot(key, slot, group, acquired, until);
   }
 

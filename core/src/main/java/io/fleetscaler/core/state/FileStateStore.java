@@ -1,6 +1,9 @@
 package io.fleetscaler.core.state;
 
 import io.fleetscaler.core.slots.Holding;
+import io.fleetscaler.plugin.api.ConnectInfo;
+import io.fleetscaler.plugin.api.ConnectorConfig;
+import io.fleetscaler.plugin.api.Protocol;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -22,6 +25,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -29,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link StateStore} as a line-oriented text file, so an operator can read it:
@@ -38,15 +44,18 @@ import java.util.Set;
  * group aws%2Feu-west-1%2Fci
  * capacity 2
  * instance i-0abc claims=3 uses=2 deletion=-
+ * connect protocol=ssh port=22 username=core password=~ key=-----BEGIN... os=linux arch=amd64 ...
  * hold runner-1%2Fjob-7 0 acquired
  * end 1 1
  * </pre>
  *
- * Strings are URL-encoded; {@code hold} lines belong to the {@code instance} line above them; the
- * {@code end} line (instances, holdings) proves the file is whole.
+ * Strings are URL-encoded and {@code ~} stands for null (an encoded string never contains a raw
+ * {@code ~}); {@code connect} and {@code hold} lines belong to the {@code instance} line above
+ * them; the {@code end} line (instances, holdings) proves the file is whole.
  */
 final class FileStateStore implements StateStore {
   private static final String MAGIC = "fleetscaler-state 1";
+  private static final String NULL = "~";
   private static final Set<PosixFilePermission> OTHERS =
       EnumSet.of(
           PosixFilePermission.GROUP_READ,
@@ -180,6 +189,11 @@ final class FileStateStore implements StateStore {
       long uses = p.integer(p.value(f[3], "uses", n), n);
       String deletion = p.value(f[4], "deletion", n);
       n++;
+      ConnectInfo connect = null;
+      if (n < lines.size() && lines.get(n).startsWith("connect ")) {
+        connect = p.connect(id, p.fields(n, "connect", 14), n);
+        n++;
+      }
       List<Holding> held = new ArrayList<>();
       while (n < lines.size() && lines.get(n).startsWith("hold ")) {
         String[] h = p.fields(n, "hold", 4);
@@ -192,7 +206,8 @@ final class FileStateStore implements StateStore {
       }
       holdings += held.size();
       instances.add(
-          new StoredInstance(id, claims, uses, deletion.equals("-") ? null : deletion, held));
+          new StoredInstance(
+              id, claims, uses, deletion.equals("-") ? null : deletion, held, connect));
     }
     String[] end = p.fields(n, "end", 3);
     p.expect(
@@ -248,6 +263,10 @@ final class FileStateStore implements StateStore {
               i.claims(),
               i.completedUses(),
               deletion == null ? "-" : encode(deletion)));
+      ConnectInfo c = i.connectInfo();
+      if (c != null) {
+        out.write(connectLine(c));
+      }
       for (Holding h : i.holdings()) {
         out.write(
             "hold "
@@ -260,6 +279,32 @@ final class FileStateStore implements StateStore {
       }
     }
     out.write("end " + state.instances().size() + " " + holdings + "\n");
+  }
+
+  private static String connectLine(ConnectInfo c) {
+    ConnectorConfig k = c.connector();
+    Instant expires = c.expires();
+    return String.join(
+            " ",
+            "connect",
+            "protocol=" + encode(k.protocol().wireName()),
+            "port=" + k.protocolPort(),
+            "username=" + encode(k.username()),
+            "password=" + nullable(k.password()),
+            "key=" + nullable(k.privateKey()),
+            "os=" + encode(k.os()),
+            "arch=" + encode(k.arch()),
+            "static=" + k.useStaticCredentials(),
+            "keepalive=" + k.keepalive(),
+            "timeout=" + k.timeout(),
+            "internal=" + encode(c.internalAddr()),
+            "external=" + encode(c.externalAddr()),
+            "expires=" + (expires == null ? NULL : expires.toString()))
+        + "\n";
+  }
+
+  private static String nullable(@Nullable String s) {
+    return s == null ? NULL : encode(s);
   }
 
   private static String encode(String s) {
@@ -279,16 +324,56 @@ final class FileStateStore implements StateStore {
 
     String[] fields(int n, String keyword, int count) throws IOException {
       String[] f = line(n).split(" ", -1);
+      // Never echo the line: a connect line holds credentials.
       expect(
           f.length == count && f[0].equals(keyword),
           n,
-          "expected '" + keyword + "' with " + (count - 1) + " fields, got '" + line(n) + "'");
+          "expected '"
+              + keyword
+              + "' with "
+              + (count - 1)
+              + " fields, got '"
+              + f[0]
+              + "' with "
+              + (f.length - 1));
       return f;
     }
 
     String value(String field, String name, int n) throws IOException {
-      expect(field.startsWith(name + "="), n, "expected " + name + "=..., got " + field);
+      expect(field.startsWith(name + "="), n, "expected " + name + "=...");
       return decode(field.substring(name.length() + 1));
+    }
+
+    ConnectInfo connect(String id, String[] f, int n) throws IOException {
+      try {
+        ConnectorConfig k =
+            new ConnectorConfig(
+                value(f[6], "os", n),
+                value(f[7], "arch", n),
+                Protocol.fromWireName(value(f[1], "protocol", n)),
+                integer(value(f[2], "port", n), n),
+                value(f[3], "username", n),
+                nullableValue(f[4], "password", n),
+                nullableValue(f[5], "key", n),
+                Boolean.parseBoolean(value(f[8], "static", n)),
+                Duration.parse(value(f[9], "keepalive", n)),
+                Duration.parse(value(f[10], "timeout", n)));
+        String expires = nullableValue(f[13], "expires", n);
+        return new ConnectInfo(
+            id,
+            k,
+            value(f[11], "internal", n),
+            value(f[12], "external", n),
+            expires == null ? null : Instant.parse(expires));
+      } catch (RuntimeException e) {
+        throw error(n, "bad connection details: " + e.getMessage());
+      }
+    }
+
+    @Nullable String nullableValue(String field, String name, int n) throws IOException {
+      expect(field.startsWith(name + "="), n, "expected " + name + "=...");
+      String raw = field.substring(name.length() + 1);
+      return raw.equals(NULL) ? null : decode(raw);
     }
 
     int integer(String s, int n) throws IOException {

@@ -1,6 +1,7 @@
 package io.fleetscaler.core.state;
 
 import io.fleetscaler.core.slots.Holding;
+import io.fleetscaler.plugin.api.ConnectInfo;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -14,9 +15,16 @@ import org.jspecify.annotations.Nullable;
  * @param deletion why its deletion was asked for (a deletion reason's label), or null if it was not
  *     being deleted; a restart asks again
  * @param holdings the slots its keys held, reserved or acquired
+ * @param connectInfo how it was last reached, credentials included, as the plugin last said; null
+ *     if no caller asked
  */
 public record StoredInstance(
-    String id, int claims, long completedUses, @Nullable String deletion, List<Holding> holdings) {
+    String id,
+    int claims,
+    long completedUses,
+    @Nullable String deletion,
+    List<Holding> holdings,
+    @Nullable ConnectInfo connectInfo) {
   public StoredInstance {
     Objects.requireNonNull(id, "id");
     if (id.isEmpty()) {
@@ -27,5 +35,15 @@ public record StoredInstance(
           "claims and completedUses must be >= 0, got " + claims + " and " + completedUses);
     }
     holdings = List.copyOf(holdings);
+  }
+
+  /** An instance with no saved connection details. */
+  public StoredInstance(
+      String id,
+      int claims,
+      long completedUses,
+      @Nullable String deletion,
+      List<Holding> holdings) {
+    this(id, claims, completedUses, deletion, holdings, null);
   }
 }

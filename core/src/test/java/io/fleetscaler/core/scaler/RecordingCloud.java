@@ -104,8 +104,13 @@ final class RecordingCloud implements InstanceGroup {
     return ids;
   }
 
+  volatile boolean pluginDown;
+
   @Override
   public ConnectInfo connectInfo(String id) {
+    if (pluginDown) {
+      throw new ProviderException.Unavailable("plugin restarting");
+    }
     if (!instances.containsKey(id)) {
       throw new ProviderException.NotFound("no instance " + id);
     }

@@ -7,6 +7,7 @@ import io.fleetscaler.core.planner.DeletionReason;
 import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.planner.InstancePhase;
 import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.InstanceState;
 import io.fleetscaler.plugin.simulated.ManualClock;
 import java.nio.file.Path;
@@ -78,6 +79,20 @@ class RestartAdoptionTest {
     assertThat(cloud.callNames()).doesNotContain("decrease");
     assertThat(after.release("a")).isTrue();
     assertThat(after.release("a")).isFalse();
+  }
+
+  @Test
+  void savedConnectionDetailsServeWhileThePluginCannotAnswer() {
+    TaskScaler before = first();
+    Acquisition a = before.acquire("a", Duration.ZERO).join();
+    ConnectInfo seen = a.connectInfo();
+    before.shutdown();
+
+    TaskScaler after = start(o -> o.keepInstanceWithAcquisitions(true));
+    after.tick();
+    cloud.pluginDown = true;
+
+    assertThat(after.acquire("a", Duration.ZERO).join().connectInfo()).isEqualTo(seen);
   }
 
   @Test

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetscaler.core.slots.Holding;
+import io.fleetscaler.plugin.api.ConnectInfo;
+import io.fleetscaler.plugin.api.ConnectorConfig;
+import io.fleetscaler.plugin.api.Protocol;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +25,26 @@ import org.junit.jupiter.api.io.TempDir;
 class StateStoreTest {
   static final String GROUP = "aws/eu-west-1/ci runners";
 
+  static final String SECRET = "s3cr3t p@ss~word";
+
+  static final ConnectInfo CONNECT =
+      new ConnectInfo(
+          "i-1",
+          new ConnectorConfig(
+              "linux",
+              "amd64",
+              Protocol.SSH,
+              2222,
+              "core",
+              SECRET,
+              null,
+              true,
+              Duration.ofSeconds(30),
+              Duration.ZERO),
+          "10.0.0.7",
+          "",
+          Instant.parse("2026-11-23T15:00:00Z"));
+
   static StoredState sample() {
     return new StoredState(
         GROUP,
@@ -31,7 +55,8 @@ class StateStoreTest {
                 3,
                 2,
                 null,
-                List.of(new Holding("runner 1/job=7&x", 0, true), new Holding("k2", 1, false))),
+                List.of(new Holding("runner 1/job=7&x", 0, true), new Holding("k2", 1, false)),
+                CONNECT),
             new StoredInstance("i-2", 0, 0, "idle_time", List.of())));
   }
 
@@ -89,6 +114,18 @@ class StateStoreTest {
     assertThatThrownBy(store::load)
         .isInstanceOf(IOException.class)
         .hasMessageContaining(store.file() + ":" + (lines.size() - 1) + ":");
+  }
+
+  @Test
+  void aMalformedConnectLineIsReportedWithoutItsSecrets(@TempDir Path dir) throws IOException {
+    StateStore store = StateStore.open(dir, GROUP);
+    store.save(sample());
+    String text = Files.readString(store.file());
+    assertThat(text).contains("connect ").doesNotContain(SECRET); // encoded, not in clear text
+    Files.writeString(store.file(), text.replace(" static=true", " static=true extra"));
+    assertThatThrownBy(store::load)
+        .hasMessageContaining(":5:")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
   }
 
   @Test

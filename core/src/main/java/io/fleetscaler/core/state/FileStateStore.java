@@ -22,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -116,16 +115,18 @@ final class FileStateStore implements StateStore {
   }
 
   private static void checkDirectory(Path dir) throws IOException {
-    UserPrincipal me =
-        FileSystems.getDefault()
-            .getUserPrincipalLookupService()
-            .lookupPrincipalByName(System.getProperty("user.name"));
-    UserPrincipal owner = Files.getOwner(dir);
-    if (!owner.getName().equals(me.getName())) {
-      throw new AccessDeniedException(
-          dir.toString(),
-          null,
-          "state_storage dir belongs to " + owner.getName() + ", not to " + me.getName());
+    // Our effective uid is the owner of /proc/self (Linux); compared as numbers, so a uid without a
+    // passwd entry (common in containers) works. Elsewhere the owner check is skipped.
+    Path self = Path.of("/proc/self");
+    if (Files.exists(self)) {
+      Object me = Files.getAttribute(self, "unix:uid");
+      Object owner = Files.getAttribute(dir, "unix:uid");
+      if (!me.equals(owner)) {
+        throw new AccessDeniedException(
+            dir.toString(),
+            null,
+            "state_storage dir belongs to uid " + owner + ", not to this process's uid " + me);
+      }
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
     if (perms.stream().anyMatch(OTHERS_WRITE::contains)) {

@@ -4,8 +4,6 @@ import io.fleetscaler.core.planner.Limits;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.policy.PolicySchedule;
 import io.fleetscaler.core.slots.Claim;
-import io.fleetscaler.core.slots.Holding;
-import io.fleetscaler.core.slots.InstanceView;
 import io.fleetscaler.core.slots.Outcome;
 import io.fleetscaler.core.slots.Refusal;
 import io.fleetscaler.core.slots.RemovalListener;
@@ -13,32 +11,19 @@ import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.slots.SlotCounts;
 import io.fleetscaler.core.slots.SlotLimits;
-import io.fleetscaler.core.state.SnapshotWriter;
-import io.fleetscaler.core.state.StateStore;
-import io.fleetscaler.core.state.StoredInstance;
-import io.fleetscaler.core.state.StoredState;
-import io.fleetscaler.plugin.api.ConnectInfo;
-import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * control lock; keeping waiting demand, serving and the lock discipline together keeps the rule
  * "allocator first, lock only to wait" checkable in one place.
  */
-final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner.Adoption {
+final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());
 
   /** An acquisition waiting for a slot. */
@@ -77,19 +62,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
   private volatile PolicySchedule schedule;
   private final @Nullable TickLoop loop;
 
-  // State storage: set once in start(), before the scaler is handed out or the loop runs.
-  private @Nullable SnapshotWriter writer;
-  private String groupId = "";
-  // Keys of saved holdings whose instance is not adopted yet: their requests wait under control.
-  private final Set<String> awaitingAdoption = ConcurrentHashMap.newKeySet();
-  private volatile boolean adopting;
-  // Guarded by control: restored holdings still waiting for their keys, and keys released early.
-  private final List<HeldSlot> restoredHeld = new ArrayList<>();
-  private final Set<String> givenUpEarly = new HashSet<>();
-  // The last connection details the plugin gave per instance (or restored ones), saved with the
-  // state, and served while the plugin cannot answer.
-  private final Map<String, ConnectInfo> lastConnect = new ConcurrentHashMap<>();
-  private final HeldSlot.ConnectSource connects = this::connectInfo;
+  private final StateKeeper state;
+  private final HeldSlot.ConnectSource connects;
 
   // Guarded by control.
   private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
@@ -120,6 +94,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
     double limit = b.scaleThrottleLimit == 0 ? 100 : b.scaleThrottleLimit;
     int burst = b.scaleThrottleBurst > 0 ? b.scaleThrottleBurst : b.maxInstances;
     this.provisioner = new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics);
+    this.state =
+        new StateKeeper(b, allocator, provisioner, holders, this::withControl, this::release);
+    this.connects = state::connectInfo;
     this.actuator =
         new Actuator(
             b.group,
@@ -146,7 +123,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
     b.validate();
     ProviderInfo info = b.group.init(b.settings, b.pluginConfigJson);
     EngineTaskScaler scaler = new EngineTaskScaler(b);
-    scaler.restoreState(b.stateDir, info.id());
+    scaler.state.open(b.stateDir, info.id());
     if (b.meterRegistry != null) {
       scaler.metrics.bindTo(b.meterRegistry);
     }
@@ -568,10 +545,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
     if (options.deleteInstancesOnShutdown) {
       awaitDeletion();
     }
-    SnapshotWriter w = writer;
-    if (w != null) {
-      w.close(); // the last save, before the plugin goes: nothing after it changes the fleet
-    }
+    state.close(); // the last save, before the plugin goes: nothing after it changes the fleet
     // Only now: a plugin shut down first could not delete or report anything (the reference
     // stack once killed its plugin before scaling in and leaked every instance).
     options.group.shutdown();
@@ -616,266 +590,39 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener, Provisioner
     }
   }
 
-  // ---- state storage and restart adoption ----
+  // ---- state storage: delegated ----
 
-  /**
-   * Opens the state store (if configured) and hands its saved instances to the provisioner, whose
-   * first update adopts those the cloud still reports. A saved holding outside the configured
-   * capacity would have no slot to return to: refuse to start rather than lose it.
-   */
-  private void restoreState(@Nullable Path dir, String group) {
-    List<StoredInstance> saved = List.of();
-    StateStore store = null;
-    if (dir != null) {
-      Optional<StoredState> loaded;
-      try {
-        store = StateStore.open(dir, group);
-        loaded = store.load();
-      } catch (IOException e) {
-        throw new IllegalStateException("state_storage: " + e.getMessage(), e);
-      }
-      if (loaded.isPresent()) {
-        saved = loaded.get().instances();
-        checkCapacity(store, loaded.get());
-      }
-    }
-    for (StoredInstance i : saved) {
-      for (Holding h : i.holdings()) {
-        awaitingAdoption.add(h.key());
-      }
-    }
-    adopting = !awaitingAdoption.isEmpty();
-    provisioner.restore(
-        saved,
-        options.keepInstanceWithAcquisitions,
-        options.removePreexistingInstances,
-        this,
-        this::changed);
-    if (store != null) {
-      groupId = group;
-      writer = SnapshotWriter.start(store, this::savedState, options.stateSaveDelay);
-    }
-  }
-
-  private void checkCapacity(StateStore store, StoredState state) {
-    for (StoredInstance i : state.instances()) {
-      for (Holding h : i.holdings()) {
-        if (h.index() >= options.capacityPerInstance) {
-          throw new IllegalStateException(
-              "state_storage: "
-                  + store.file()
-                  + " says key "
-                  + h.key()
-                  + " holds slot "
-                  + h.index()
-                  + " of instance "
-                  + i.id()
-                  + ", which capacity_per_instance "
-                  + options.capacityPerInstance
-                  + " does not have (saved with "
-                  + state.capacityPerInstance()
-                  + "): start with the saved capacity until those jobs are done, or delete the"
-                  + " file to give up the saved state (its instances are then removed as"
-                  + " preexisting)");
-        }
-      }
-    }
-  }
-
-  @Override
-  public void adopted(StoredInstance stored, List<Slot> slots) {
-    Instant until = options.clock.instant().plus(options.restoredAcquisitionGrace);
-    ConnectInfo saved = stored.connectInfo();
-    if (saved != null) {
-      lastConnect.put(stored.id(), saved);
-    }
-    for (int n = 0; n < slots.size(); n++) {
-      Holding h = stored.holdings().get(n);
-      HeldSlot held = HeldSlot.restored(h.key(), slots.get(n), connects, h.acquired(), until);
-      holders.put(h.key(), held);
-      awaitingAdoption.remove(h.key());
-      if (givenUpEarly.remove(h.key())) {
-        held.settle();
-        giveBack(held);
-      } else {
-        restoredHeld.add(held);
-      }
-    }
-    adopting = !awaitingAdoption.isEmpty();
-    LOG.log(
-        System.Logger.Level.INFO,
-        "adopted instance {0} with {1} held slots and {2} claims from the saved state",
-        stored.id(),
-        slots.size(),
-        stored.claims());
-  }
-
-  @Override
-  public void dropped(StoredInstance stored, String why) {
-    for (Holding h : stored.holdings()) {
-      awaitingAdoption.remove(h.key());
-      givenUpEarly.remove(h.key());
-    }
-    adopting = !awaitingAdoption.isEmpty();
-    if (!stored.holdings().isEmpty()) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "{0}: its {1} saved held slots are void",
-          why,
-          stored.holdings().size());
-    }
-  }
-
-  /** Whether {@code key} has a saved holding whose instance is not adopted yet. */
   private boolean restoring(String key) {
-    return adopting && awaitingAdoption.contains(key);
+    return state.restoring(key);
   }
 
-  /** Release or unreserve of a key whose saved holding is not adopted yet. */
   private boolean giveUpEarly(String key) {
-    boolean[] done = {false};
-    withControl(
-        () -> {
-          if (awaitingAdoption.contains(key)) {
-            done[0] = givenUpEarly.add(key);
-          }
-        });
-    return done[0];
-  }
-
-  /** Frees a restored holding nobody claimed again. Under control. */
-  private void giveBack(HeldSlot held) {
-    Outcome o = held.acquired() ? allocator.release(held.key()) : allocator.unreserve(held.key());
-    holders.remove(held.key(), held);
-    if (o == Outcome.FREED) {
-      provisioner.lastRelease.put(held.instanceId(), options.clock.instant());
-      changed();
-    }
-  }
-
-  /** Drops the connection details of instances no longer known. Under control. */
-  private void forgetGoneLocked() {
-    if (!lastConnect.isEmpty()) {
-      Set<String> known = new HashSet<>();
-      provisioner.tracked().forEach(t -> known.add(t.id));
-      lastConnect.keySet().retainAll(known);
-    }
-  }
-
-  /** Gives back restored holdings whose grace period is over. Under control. */
-  private void expireRestoredLocked(Instant now) {
-    for (Iterator<HeldSlot> it = restoredHeld.iterator(); it.hasNext(); ) {
-      HeldSlot h = it.next();
-      Instant until = h.restoredUntil();
-      if (!h.restoredPending()) {
-        it.remove();
-      } else if (until != null && !now.isBefore(until) && h.settle()) {
-        it.remove();
-        giveBack(h);
-      }
-    }
-  }
-
-  private static void settle(@Nullable HeldSlot previous) {
-    if (previous != null) {
-      previous.settle();
-    }
+    return state.giveUpEarly(key);
   }
 
   private void changed() {
-    SnapshotWriter w = writer;
-    if (w != null) {
-      w.changed();
-    }
+    state.changed();
+  }
+
+  private void deliver(String key, HeldSlot held, CompletableFuture<Acquisition> to) {
+    state.deliver(key, held, to);
+  }
+
+  private void expireRestoredLocked(Instant now) {
+    state.expireRestoredLocked(now);
+  }
+
+  private void forgetGoneLocked() {
+    state.forgetGoneLocked();
   }
 
   private void publishKnownLocked() {
     provisioner.publishKnown();
   }
 
-  /**
-   * Hands an acquired slot to the caller once it is saved: a crash after the caller has it can then
-   * never lose it. If saving fails, or the caller gave up meanwhile, the slot is released.
-   * Completion runs on the common pool, never on the state writer's thread.
-   */
-  private void deliver(String key, HeldSlot held, CompletableFuture<Acquisition> to) {
-    SnapshotWriter w = writer;
-    if (w == null) {
-      if (!to.complete(held)) {
-        release(key); // the caller gave up meanwhile: give the slot back
-      }
-      return;
+  private static void settle(@Nullable HeldSlot previous) {
+    if (previous != null) {
+      previous.settle();
     }
-    var unused =
-        w.changedDurably()
-            .whenCompleteAsync(
-                (ok, error) -> {
-                  if (error != null) {
-                    if (holders.get(key) == held) {
-                      release(key);
-                    }
-                    to.completeExceptionally(
-                        new IllegalStateException(
-                            held + " was not handed out: saving the scaler state failed", error));
-                  } else if (!to.complete(held) && holders.get(key) == held) {
-                    release(key);
-                  }
-                },
-                ForkJoinPool.commonPool());
-  }
-
-  /**
-   * The state to save, on the writer's thread: the provisioner's published table, with use counts
-   * and holdings read from the allocator (the truth for every instance in it).
-   */
-  private StoredState savedState() {
-    Map<String, InstanceView> views = new HashMap<>();
-    for (InstanceView v : allocator.instances()) {
-      views.put(v.instanceId(), v);
-    }
-    List<StoredInstance> out = new ArrayList<>();
-    for (Provisioner.Known k : provisioner.known()) {
-      InstanceView v = k.allocated() ? views.get(k.id()) : null;
-      StoredInstance stored = k.stored();
-      if (v != null) {
-        out.add(
-            new StoredInstance(
-                k.id(),
-                v.claims(),
-                v.completedUses(),
-                k.deletion(),
-                allocator.holdings(k.id()),
-                lastConnect.get(k.id())));
-      } else if (stored != null) {
-        out.add(stored);
-      } else {
-        out.add(new StoredInstance(k.id(), 0, 0, k.deletion(), List.of()));
-      }
-    }
-    return new StoredState(groupId, options.capacityPerInstance, out);
-  }
-
-  /**
-   * Asks the plugin how to reach an instance and remembers the answer. If the plugin cannot answer
-   * (not: does not know the instance), the last answer is served while its credentials are valid:
-   * after a restart, that is the saved one, so running jobs can reconnect while the plugin starts.
-   */
-  private ConnectInfo connectInfo(String instanceId) {
-    ConnectInfo info;
-    try {
-      info = options.group.connectInfo(instanceId);
-    } catch (ProviderException.NotFound e) {
-      throw e;
-    } catch (RuntimeException e) {
-      ConnectInfo last = lastConnect.get(instanceId);
-      if (last != null && !last.expiredAt(options.clock.instant())) {
-        return last;
-      }
-      throw e;
-    }
-    if (writer != null && !info.equals(lastConnect.put(instanceId, info))) {
-      changed();
-    }
-    return info;
   }
 }

@@ -13,6 +13,7 @@ import io.fleetscaler.daemon.http.HttpEndpoints;
 import io.fleetscaler.daemon.http.Readiness;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.sdk.PluginClient;
+import io.fleetscaler.plugin.sdk.PluginProcess;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +69,16 @@ final class Daemon {
 
   /** Runs until SIGTERM; returns the exit status (1 when something could not start). */
   int run() throws InterruptedException {
+    // The plugin SDK kills plugin processes a grace period after the JVM starts exiting; a
+    // shutdown that deletes instances must be able to poll the plugin until they are gone.
+    Duration longestDeletion =
+        config.groups().stream()
+            .map(GroupConfig::shutdownDeletionWait)
+            .max(Duration::compareTo)
+            .orElse(Duration.ZERO);
+    if (!longestDeletion.isZero()) {
+      PluginProcess.exitGraceAtLeast(longestDeletion.plus(Duration.ofSeconds(15)));
+    }
     for (GroupConfig g : config.groups()) {
       String problem = start(g);
       if (problem != null) {

@@ -1,8 +1,10 @@
 package io.fleetscaler.benchmarks.slots;
 
 import io.fleetscaler.core.slots.Claim;
+import io.fleetscaler.core.slots.Holding;
 import io.fleetscaler.core.slots.InstanceView;
 import io.fleetscaler.core.slots.Outcome;
+import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.slots.SlotCounts;
 import io.fleetscaler.core.slots.SlotLimits;
@@ -82,6 +84,16 @@ final class LockedSlotAllocator implements SlotAllocator {
               slots.add(instanceId);
               return instanceId;
             });
+  }
+
+  @Override
+  public List<Slot> adopt(String instanceId, int claims, long completedUses, List<Holding> held) {
+    return locked(() -> slots.adopt(instanceId, claims, completedUses, held));
+  }
+
+  @Override
+  public List<Holding> holdings(String instanceId) {
+    return locked(() -> slots.holdings(instanceId));
   }
 
   @Override

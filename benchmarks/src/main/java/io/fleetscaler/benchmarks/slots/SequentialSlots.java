@@ -1,6 +1,7 @@
 package io.fleetscaler.benchmarks.slots;
 
 import io.fleetscaler.core.slots.Claim;
+import io.fleetscaler.core.slots.Holding;
 import io.fleetscaler.core.slots.InstanceView;
 import io.fleetscaler.core.slots.Outcome;
 import io.fleetscaler.core.slots.Refusal;
@@ -199,6 +200,47 @@ final class SequentialSlots {
     }
     indexById.put(id, i);
     relevel(i);
+  }
+
+  List<Slot> adopt(String id, int savedClaims, long completedUses, List<Holding> holdings) {
+    add(id);
+    int i = count - 1; // add() appended it
+    List<Slot> out = new ArrayList<>();
+    for (Holding h : holdings) {
+      if (h.index() >= capacity
+          || (busy[i] & (1L << h.index())) != 0
+          || keys.containsKey(h.key())) {
+        throw new IllegalArgumentException("cannot adopt " + h + " on " + id);
+      }
+      busy[i] |= 1L << h.index();
+      if (h.acquired()) {
+        acquired[i] |= 1L << h.index();
+      }
+      held[i]++;
+      keys.put(h.key(), i * capacity + h.index());
+      out.add(handles[i][h.index()]);
+    }
+    if (maxUse > 0) {
+      claims[i] = Math.min(maxUse, Math.max(savedClaims, holdings.size()));
+    }
+    uses[i] = completedUses;
+    relevel(i);
+    return out;
+  }
+
+  List<Holding> holdings(String id) {
+    Integer i = indexById.get(id);
+    List<Holding> out = new ArrayList<>();
+    if (i == null) {
+      return out;
+    }
+    for (Map.Entry<String, Integer> e : keys.entrySet()) {
+      if (e.getValue() / capacity == i) {
+        int bit = e.getValue() % capacity;
+        out.add(new Holding(e.getKey(), bit, (acquired[i] & (1L << bit)) != 0));
+      }
+    }
+    return out;
   }
 
   boolean setState(String id, int to, int from) {

@@ -1,8 +1,10 @@
 package io.fleetscaler.benchmarks.slots;
 
 import io.fleetscaler.core.slots.Claim;
+import io.fleetscaler.core.slots.Holding;
 import io.fleetscaler.core.slots.InstanceView;
 import io.fleetscaler.core.slots.Outcome;
+import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.slots.SlotCounts;
 import io.fleetscaler.core.slots.SlotLimits;
@@ -48,6 +50,17 @@ final class SynchronizedScanSlotAllocator implements SlotAllocator {
   @Override
   public synchronized void add(String instanceId) {
     slots.add(instanceId);
+  }
+
+  @Override
+  public synchronized List<Slot> adopt(
+      String instanceId, int claims, long completedUses, List<Holding> held) {
+    return slots.adopt(instanceId, claims, completedUses, held);
+  }
+
+  @Override
+  public synchronized List<Holding> holdings(String instanceId) {
+    return slots.holdings(instanceId);
   }
 
   @Override

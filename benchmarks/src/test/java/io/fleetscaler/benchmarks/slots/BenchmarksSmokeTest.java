@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetscaler.benchmarks.planner.PlannerBenchmark;
 import io.fleetscaler.benchmarks.scaler.ScaleUpLatencyBenchmark;
+import io.fleetscaler.benchmarks.scaler.StateStorageBenchmark;
 import java.util.Collection;
 import java.util.Set;
 import java.util.TreeSet;
@@ -47,6 +48,7 @@ class BenchmarksSmokeTest {
     String name = SlotAllocatorBenchmark.class.getName();
     String planner = PlannerBenchmark.class.getName();
     String scaler = ScaleUpLatencyBenchmark.class.getName();
+    String storage = StateStorageBenchmark.class.getName();
     assertThat(ran)
         .containsExactlyInAnyOrder(
             name + ".acquireRelease1Thread/lockfree",
@@ -59,7 +61,11 @@ class BenchmarksSmokeTest {
             planner + ".plan/steady/sortall",
             planner + ".plan/surge/engine",
             planner + ".plan/surge/sortall",
-            scaler + ".acquireToIncrease");
+            scaler + ".acquireToIncrease",
+            storage + ".acquireRelease/off",
+            storage + ".acquireRelease/on",
+            storage + ".reserveUnreserve/off",
+            storage + ".reserveUnreserve/on");
   }
 
   /** The benchmark, then its parameters but the pinned fleet size, by parameter name. */

@@ -17,12 +17,31 @@ public enum DeletionReason {
   /** More instances exist than {@code max_instances} allows. */
   OVER_MAX("over_max"),
   /** Found in the cloud without any record of its use: removed for safety. */
-  PREEXISTING("preexisting");
+  PREEXISTING("preexisting"),
+  /**
+   * Adopted after a restart with acquisitions while {@code keep_instance_with_acquisitions} is off:
+   * deleted once they are released.
+   */
+  RESTORED("restored");
 
   private final String label;
 
   DeletionReason(String label) {
     this.label = label;
+  }
+
+  /**
+   * The reason with {@code label}.
+   *
+   * @throws IllegalArgumentException if no reason has that label
+   */
+  public static DeletionReason ofLabel(String label) {
+    for (DeletionReason r : values()) {
+      if (r.label.equals(label)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("unknown deletion reason: " + label);
   }
 
   /** The lower-case name used in metrics and logs. */

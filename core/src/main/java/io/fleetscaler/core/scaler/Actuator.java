@@ -177,10 +177,15 @@ final class Actuator {
           t.phase = InstancePhase.DRAINING;
           continue;
         }
+        // Saved as deleting before its use count leaves the allocator: a restart must not adopt
+        // it as a fresh instance.
+        t.deletionReason = d.reason();
+        provisioner.publishKnown();
         allocator.remove(t.id, "instance " + t.id + " deleted: " + d.reason().label());
       }
       t.phase = InstancePhase.DELETING;
       t.deleteRequestedAt = now;
+      t.deletionReason = d.reason();
       metrics.deleted(d.reason());
       done.add(d);
       ids.add(t.id);

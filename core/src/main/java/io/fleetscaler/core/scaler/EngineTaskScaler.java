@@ -13,6 +13,7 @@ import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.slots.SlotCounts;
 import io.fleetscaler.core.slots.SlotLimits;
+import io.fleetscaler.plugin.api.ProviderInfo;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  * "allocator first, lock only to wait" checkable in one place.
  */
 final class EngineTaskScaler implements TaskScaler, RemovalListener {
+  private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());
 
   /** An acquisition waiting for a slot. */
   private record Waiter(String key, CompletableFuture<Acquisition> future, Instant deadline) {}
@@ -68,6 +70,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private volatile PolicySchedule schedule;
   private final @Nullable TickLoop loop;
+
+  private final StateKeeper state;
+  private final HeldSlot.ConnectSource connects;
 
   // Guarded by control.
   private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
@@ -127,6 +132,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             b.clock);
     this.provisioner =
         new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness);
+    this.state =
+        new StateKeeper(b, allocator, provisioner, holders, this::withControl, this::release);
+    this.connects = state::connectInfo;
     this.actuator =
         new Actuator(
             b.group,
@@ -202,8 +210,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
 
   static TaskScaler start(TaskScaler.Builder b) {
     b.validate();
-    b.group.init(b.settings, b.pluginConfigJson);
+    ProviderInfo info = b.group.init(b.settings, b.pluginConfigJson);
     EngineTaskScaler scaler = new EngineTaskScaler(b);
+    scaler.state.open(b.stateDir, info.id());
     if (b.meterRegistry != null) {
       scaler.metrics.bindTo(b.meterRegistry);
     }
@@ -221,15 +230,23 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (shutDown.get()) {
       return ReserveResult.NO_CAPACITY;
     }
+    if (restoring(key)) {
+      return ReserveResult.ALREADY_HELD; // its saved reservation comes back with its instance
+    }
     Claim claim = allocator.reserve(key);
     switch (claim) {
       case Slot slot -> {
-        holders.put(key, new HeldSlot(key, slot, options.group));
+        settle(holders.put(key, HeldSlot.reserved(key, slot, connects)));
+        changed();
         return ReserveResult.RESERVED;
       }
       case Refusal refusal -> {
         if (refusal != Refusal.NO_CAPACITY) {
-          return ReserveResult.ALREADY_HELD;
+          HeldSlot h = holders.get(key);
+          // A restored reservation asked for again: it is the key's once more.
+          return h != null && !h.acquired() && h.settle()
+              ? ReserveResult.RESERVED
+              : ReserveResult.ALREADY_HELD;
         }
       }
     }
@@ -253,11 +270,16 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   @Override
   public boolean unreserve(String key) {
     unreserveOps.increment();
+    if (restoring(key) && giveUpEarly(key)) {
+      return true;
+    }
     HeldSlot held = holders.get(key);
     if (held != null) {
       Outcome outcome = allocator.unreserve(key);
       if (outcome == Outcome.FREED || outcome == Outcome.NOT_HELD) {
         holders.remove(key, held);
+        held.settle();
+        changed();
         return outcome == Outcome.FREED;
       }
       return false;
@@ -273,17 +295,14 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (shutDown.get()) {
       return CompletableFuture.failedFuture(new NoCapacityException("the scaler is shut down"));
     }
-    Claim claim = allocator.acquire(key);
+    Claim claim = restoring(key) ? Refusal.NO_CAPACITY : allocator.acquire(key);
     switch (claim) {
       case Slot slot -> {
-        HeldSlot held = new HeldSlot(key, slot, options.group);
-        holders.put(key, held);
+        HeldSlot held = new HeldSlot(key, slot, connects);
+        settle(holders.put(key, held));
         if (pendingReserved > 0) {
           // A slot was free although the key's reservation was still pending: that one is done.
           withControl(() -> pendingReservations.remove(key));
-        }
-        if (acquireHeartbeat == null) {
-          return CompletableFuture.completedFuture(held);
         }
         Waiter w =
             new Waiter(key, new CompletableFuture<>(), options.clock.instant().plus(timeout));
@@ -292,8 +311,16 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       }
       case Refusal refusal -> {
         if (refusal != Refusal.NO_CAPACITY) {
-          return CompletableFuture.failedFuture(
-              new IllegalStateException("key " + key + " has already acquired a slot"));
+          HeldSlot h = holders.get(key);
+          if (h != null && h.acquired() && h.settle()) {
+            // A restored acquisition asked for again: saved already, so handed back at once.
+            return CompletableFuture.completedFuture(h);
+          }
+          if (h == null || !h.restoredPending()) {
+            return CompletableFuture.failedFuture(
+                new IllegalStateException("key " + key + " has already acquired a slot"));
+          }
+          // Its grace period is ending under control: wait there for the outcome.
         }
       }
     }
@@ -322,14 +349,21 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   @Override
   public boolean release(String key) {
     releaseOps.increment();
+    if (restoring(key) && giveUpEarly(key)) {
+      return true;
+    }
     Outcome outcome = allocator.release(key);
     if (outcome == Outcome.NOT_ACQUIRED) {
       throw new IllegalStateException("key " + key + " is only reserved; call unreserve");
     }
     HeldSlot held = holders.remove(key);
+    if (held != null) {
+      held.settle();
+    }
     if (outcome != Outcome.FREED) {
       return false;
     }
+    changed();
     if (held != null) {
       provisioner.lastRelease.put(held.instanceId(), options.clock.instant());
     }
@@ -344,6 +378,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     // Called by the allocator on the provisioner's thread, under the control lock.
     HeldSlot held = holders.remove(key);
     if (held != null) {
+      held.settle();
       held.revoke(cause);
       deferred.add(held::signal);
     }
@@ -370,9 +405,12 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           }
           serveLocked();
           expireLocked(options.clock.instant());
+          expireRestoredLocked(options.clock.instant());
+          forgetGoneLocked();
           if (updated && !shutDown.get()) {
             actuator.planAndApply(activePolicy(), waiters.size(), false);
           }
+          publishKnownLocked();
         });
   }
 
@@ -391,6 +429,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private void planLocked() {
     if (!shutDown.get()) {
       actuator.planAndApply(activePolicy(), waiters.size(), false);
+      publishKnownLocked();
       if (loop != null) {
         loop.nudge(options.updateIntervalWhenExpecting);
       }
@@ -418,14 +457,26 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         it.remove();
         continue;
       }
+      if (restoring(w.key())) {
+        continue; // its saved slot comes back with its instance
+      }
       Claim claim = allocator.acquire(w.key());
+      HeldSlot restored = holders.get(w.key());
       if (claim instanceof Slot slot) {
-        HeldSlot held = new HeldSlot(w.key(), slot, options.group);
-        holders.put(w.key(), held);
+        HeldSlot held = new HeldSlot(w.key(), slot, connects);
+        settle(holders.put(w.key(), held));
         it.remove();
         deferred.add(() -> handOut(w, held));
       } else if (claim == Refusal.NO_CAPACITY) {
         break;
+      } else if (restored != null && restored.acquired() && restored.settle()) {
+        it.remove();
+        deferred.add(
+            () -> {
+              if (!w.future().complete(restored)) {
+                release(w.key());
+              }
+            });
       } else {
         it.remove();
         deferred.add(
@@ -440,7 +491,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         String key = it.next();
         Claim claim = allocator.reserve(key);
         if (claim instanceof Slot slot) {
-          holders.put(key, new HeldSlot(key, slot, options.group));
+          settle(holders.put(key, HeldSlot.reserved(key, slot, connects)));
+          changed();
           it.remove();
         } else if (claim == Refusal.NO_CAPACITY) {
           break;
@@ -461,10 +513,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (hb != null && hb.start(held.instanceId(), failure -> heartbeatDone(w, held, failure))) {
       return;
     }
-    if (!w.future().complete(held)) {
-      // The caller gave up meanwhile: give the slot back.
-      release(w.key());
-    }
+    deliver(w.key(), held, w.future());
   }
 
   /**
@@ -480,9 +529,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
               health.passed(t);
             }
           });
-      if (!w.future().complete(held)) {
-        release(w.key());
-      }
+      deliver(w.key(), held, w.future());
       return;
     }
     withControl(
@@ -638,13 +685,95 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           waiters.clear();
           pendingReservations.clear();
           if (options.deleteInstancesOnShutdown && provisioner.update()) {
-            actuator.planAndApply(activePolicy(), 0, true);
+            deleteAllLocked();
           }
+          publishKnownLocked();
         });
+    if (options.deleteInstancesOnShutdown) {
+      awaitDeletion();
+    }
+    state.close(); // the last save, before the plugin goes: nothing after it changes the fleet
+    // Only now: a plugin shut down first could not delete or report anything (the reference
+    // stack once killed its plugin before scaling in and leaked every instance).
     options.group.shutdown();
     if (ownedExecutor != null) {
       // Checks still running are abandoned: their outcomes would never be applied.
       ownedExecutor.shutdownNow();
+    }
+  }
+
+  /** Revokes every held slot and asks the cloud to delete every instance. Under control. */
+  private void deleteAllLocked() {
+    provisioner.revokeAll("the scaler shut down and deletes its instances");
+    actuator.planAndApply(activePolicy(), 0, true);
+  }
+
+  /**
+   * Polls the plugin every {@code shutdown_deletion_interval}, at most {@code
+   * shutdown_deletion_retries} times, until it reports no instance; deletes what appears meanwhile
+   * (instances whose creation was under way).
+   */
+  private void awaitDeletion() {
+    boolean[] gone = {false};
+    withControl(() -> gone[0] = provisioner.empty());
+    for (int poll = 0; poll < options.shutdownDeletionRetries && !gone[0]; poll++) {
+      try {
+        options.sleeper.sleep(options.shutdownDeletionInterval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      withControl(
+          () -> {
+            if (provisioner.update()) {
+              deleteAllLocked();
+              gone[0] = provisioner.empty();
+            }
+            publishKnownLocked();
+          });
+    }
+    if (!gone[0]) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "shutdown: the plugin still reports instances after {0} polls; they stay in the saved"
+              + " state (if enabled) and are deleted at the next start",
+          options.shutdownDeletionRetries);
+    }
+  }
+
+  // ---- state storage: delegated ----
+
+  private boolean restoring(String key) {
+    return state.restoring(key);
+  }
+
+  private boolean giveUpEarly(String key) {
+    return state.giveUpEarly(key);
+  }
+
+  private void changed() {
+    state.changed();
+  }
+
+  private void deliver(String key, HeldSlot held, CompletableFuture<Acquisition> to) {
+    state.deliver(key, held, to);
+  }
+
+  private void expireRestoredLocked(Instant now) {
+    state.expireRestoredLocked(now);
+  }
+
+  private void forgetGoneLocked() {
+    state.forgetGoneLocked();
+  }
+
+  private void publishKnownLocked() {
+    provisioner.publishKnown();
+  }
+
+  private static void settle(@Nullable HeldSlot previous) {
+    if (previous != null) {
+      previous.settle();
     }
   }
 }

@@ -4,8 +4,11 @@ import io.fleetscaler.core.planner.DeletionReason;
 import io.fleetscaler.core.planner.FleetSnapshot;
 import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.planner.InstancePhase;
+import io.fleetscaler.core.slots.Holding;
 import io.fleetscaler.core.slots.InstanceView;
+import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
+import io.fleetscaler.core.state.StoredInstance;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceStatus;
 import java.time.Duration;
@@ -54,6 +57,10 @@ final class Provisioner {
     @Nullable Instant lastHeartbeat;
     int heartbeatFailures;
     boolean readinessStarted;
+    @Nullable DeletionReason deletionReason;
+
+    /** Saved state waiting for the instance to run, when it was adopted after a restart. */
+    @Nullable StoredInstance stored;
 
     Tracked(String id, @Nullable Instant requestedAt, Instant firstSeen, InstancePhase phase) {
       this.id = id;
@@ -79,6 +86,37 @@ final class Provisioner {
   private final ArrayDeque<Instant> requested = new ArrayDeque<>();
   private final List<Tracked> deletedNow = new ArrayList<>();
 
+  /** Told when saved holdings are restored onto an instance, or dropped with it. */
+  interface Adoption {
+    /** {@code slots} are the handles of {@code stored.holdings()}, in order. Under control. */
+    void adopted(StoredInstance stored, List<Slot> slots);
+
+    /** The instance is gone or unusable, so its saved holdings are void. Under control. */
+    void dropped(StoredInstance stored, String why);
+  }
+
+  /**
+   * One entry of the saved table. The allocator's view of an allocated instance is the truth;
+   * {@code stored} is its saved state while that still waits to apply (or is being applied).
+   */
+  record Known(
+      String id, boolean allocated, @Nullable String deletion, @Nullable StoredInstance stored) {}
+
+  private final Map<String, StoredInstance> toAdopt = new HashMap<>();
+  private boolean firstUpdate = true;
+  private boolean keepInstanceWithAcquisitions = true;
+  private boolean removePreexisting = true;
+  private Adoption adoption =
+      new Adoption() {
+        @Override
+        public void adopted(StoredInstance stored, List<Slot> slots) {}
+
+        @Override
+        public void dropped(StoredInstance stored, String why) {}
+      };
+  private volatile List<Known> known = List.of();
+  private Runnable onKnownChange = () -> {};
+
   /** Last release per instance; written by request threads, read when planning. */
   final Map<String, Instant> lastRelease = new ConcurrentHashMap<>();
 
@@ -95,6 +133,54 @@ final class Provisioner {
     this.creationTimeout = creationTimeout;
     this.metrics = metrics;
     this.gate = gate;
+  }
+
+  /**
+   * Sets what the first update adopts: saved instances the cloud still reports get their holdings
+   * and use counts back; others are dropped. Call before the first update.
+   */
+  void restore(
+      List<StoredInstance> saved,
+      boolean keepWithAcquisitions,
+      boolean removeUnknown,
+      Adoption to,
+      Runnable onChange) {
+    onKnownChange = onChange;
+    keepInstanceWithAcquisitions = keepWithAcquisitions;
+    removePreexisting = removeUnknown;
+    adoption = to;
+    List<Known> k = new ArrayList<>();
+    for (StoredInstance i : saved) {
+      toAdopt.put(i.id(), i);
+      k.add(new Known(i.id(), false, i.deletion(), i));
+    }
+    known = List.copyOf(k);
+  }
+
+  /** The table as it is to be saved; readable from any thread. */
+  List<Known> known() {
+    return known;
+  }
+
+  /** Publishes the table for saving, and says so if it changed; under control. */
+  void publishKnown() {
+    List<Known> k = new ArrayList<>(table.size() + toAdopt.size());
+    for (Tracked t : table.values()) {
+      DeletionReason reason = t.deletionReason;
+      if (reason == null && t.phase == InstancePhase.PREEXISTING) {
+        continue; // nothing known of it: a restart must treat it as unknown again
+      }
+      String deletion = reason != null ? reason.label() : null;
+      k.add(new Known(t.id, t.allocated(), deletion, t.stored));
+    }
+    for (StoredInstance i : toAdopt.values()) {
+      k.add(new Known(i.id(), false, i.deletion(), i));
+    }
+    List<Known> next = List.copyOf(k);
+    if (!next.equals(known)) {
+      known = next;
+      onKnownChange.run();
+    }
   }
 
   /**
@@ -121,15 +207,22 @@ final class Provisioner {
         if (status.state() == io.fleetscaler.plugin.api.InstanceState.DELETED) {
           continue;
         }
-        Instant requestedAt = requested.pollFirst();
-        t =
-            new Tracked(
-                status.id(),
-                requestedAt,
-                now,
-                requestedAt == null ? InstancePhase.PREEXISTING : InstancePhase.CREATING);
-        if (requestedAt != null) {
-          metrics.creationTime(Duration.between(requestedAt, now));
+        StoredInstance stored = toAdopt.remove(status.id());
+        if (stored != null) {
+          t = restored(stored, now);
+        } else {
+          Instant requestedAt = requested.pollFirst();
+          t =
+              new Tracked(
+                  status.id(),
+                  requestedAt,
+                  now,
+                  requestedAt == null && removePreexisting
+                      ? InstancePhase.PREEXISTING
+                      : InstancePhase.CREATING);
+          if (requestedAt != null) {
+            metrics.creationTime(Duration.between(requestedAt, now));
+          }
         }
         table.put(t.id, t);
       }
@@ -152,8 +245,39 @@ final class Provisioner {
         it.remove();
       }
     }
+    if (firstUpdate) {
+      firstUpdate = false;
+      for (StoredInstance gone : toAdopt.values()) {
+        adoption.dropped(gone, "instance " + gone.id() + " is gone from the cloud");
+      }
+      toAdopt.clear();
+    }
     expireRequests(now);
     return true;
+  }
+
+  /** A saved instance the cloud still reports: to be deleted again, or adopted once running. */
+  private Tracked restored(StoredInstance stored, Instant now) {
+    String deletion = stored.deletion();
+    if (deletion != null) {
+      // Its deletion was asked for before the restart: ask again (it holds nothing by then).
+      Tracked t = new Tracked(stored.id(), null, now, InstancePhase.DRAINING);
+      t.drainReason = reasonOf(deletion);
+      t.deletionReason = t.drainReason;
+      adoption.dropped(stored, "instance " + stored.id() + " was being deleted");
+      return t;
+    }
+    Tracked t = new Tracked(stored.id(), null, now, InstancePhase.CREATING);
+    t.stored = stored;
+    return t;
+  }
+
+  private static DeletionReason reasonOf(String label) {
+    try {
+      return DeletionReason.ofLabel(label);
+    } catch (IllegalArgumentException e) {
+      return DeletionReason.PREEXISTING;
+    }
   }
 
   private void apply(Tracked t, InstanceStatus status, Instant now) {
@@ -175,7 +299,9 @@ final class Provisioner {
           t.phase = InstancePhase.RUNNING;
           if (!t.readinessStarted) {
             t.readinessStarted = true;
-            if (gate.admit(t.id)) {
+            // An instance adopted from saved state was ready before the restart, and its jobs may
+            // still run on it: it is not checked again.
+            if (t.stored != null || gate.admit(t.id)) {
               makeReady(t, now);
             }
           }
@@ -211,17 +337,53 @@ final class Provisioner {
     }
   }
 
+  /** Takes every instance out of the allocator, revoking every held slot with {@code cause}. */
+  void revokeAll(String cause) {
+    for (Tracked t : table.values()) {
+      if (t.allocated()) {
+        allocator.remove(t.id, cause);
+      }
+    }
+  }
+
+  /** Whether the cloud's last report listed any instance that is not gone. */
+  boolean empty() {
+    return table.isEmpty();
+  }
+
   /**
-   * The instance passed its readiness check (or needs none): its slots go into the allocator and
-   * its readiness time (from the request) is recorded.
+   * The instance passed its readiness check (or needs none): its slots go into the allocator (with
+   * its saved holdings and use counts when it was adopted after a restart) and its readiness time
+   * (from the request) is recorded. The table is published first, so that a snapshot saved for a
+   * claim on this instance names it.
    */
   void makeReady(Tracked t, Instant now) {
     if (t.requestedAt != null) {
       metrics.readinessTime(Duration.between(t.requestedAt, now));
     }
-    allocator.add(t.id);
     t.phase = InstancePhase.READY;
     t.readyAt = now;
+    publishKnown();
+    StoredInstance stored = t.stored;
+    t.stored = null;
+    if (stored == null) {
+      allocator.add(t.id);
+      return;
+    }
+    List<Slot> slots;
+    try {
+      slots = allocator.adopt(t.id, stored.claims(), stored.completedUses(), stored.holdings());
+    } catch (IllegalArgumentException e) {
+      adoption.dropped(stored, String.valueOf(e.getMessage()));
+      allocator.add(t.id);
+      return;
+    }
+    adoption.adopted(stored, slots);
+    boolean hadAcquisitions = stored.holdings().stream().anyMatch(Holding::acquired);
+    if (hadAcquisitions && !keepInstanceWithAcquisitions) {
+      allocator.drain(t.id);
+      t.drainReason = DeletionReason.RESTORED;
+    }
   }
 
   /** Takes the instance out of the allocator, telling holders why, if it is there. */
@@ -308,6 +470,9 @@ final class Provisioner {
                 t.readyAt,
                 lastRelease.get(t.id),
                 t.drainReason));
+      } else if (t.phase == InstancePhase.DRAINING && t.drainReason != null) {
+        // Adopted after a restart mid-deletion: not in the allocator, deleted for its reason.
+        infos.add(new InstanceInfo(t.id, t.phase, 0, 0, false, null, null, t.drainReason));
       } else {
         infos.add(InstanceInfo.outside(t.id, t.phase));
       }

@@ -8,6 +8,7 @@ import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -89,8 +90,11 @@ public interface TaskScaler extends AutoCloseable {
   void tick();
 
   /**
-   * Stops the loop, fails waiting acquisitions, deletes idle instances if configured, and shuts the
-   * plugin down. Idempotent.
+   * Stops the scaler, then the plugin, in this order: reservations and acquisitions are refused
+   * from the start and waiting acquisitions fail; with {@link Builder#deleteInstancesOnShutdown}
+   * every instance is deleted and the plugin polled at {@link Builder#shutdownDeletion} until it
+   * reports none (or the retries run out); the state is saved (with state storage); only then is
+   * the plugin shut down. Idempotent.
    */
   void shutdown();
 
@@ -120,6 +124,14 @@ public interface TaskScaler extends AutoCloseable {
     long randomSeed = System.nanoTime();
     boolean manualTicks;
     boolean deleteInstancesOnShutdown;
+    Duration shutdownDeletionInterval = Duration.ofSeconds(10);
+    int shutdownDeletionRetries = 3;
+    Sleeper sleeper = Sleeper.system();
+    @Nullable Path stateDir;
+    boolean keepInstanceWithAcquisitions;
+    boolean removePreexistingInstances = true;
+    Duration restoredAcquisitionGrace = Duration.ofMinutes(15);
+    Duration stateSaveDelay = Duration.ofSeconds(1);
     @Nullable MeterRegistry meterRegistry;
     @Nullable ConnectorSettings connectorSettings;
     @Nullable Connector connector;
@@ -300,9 +312,77 @@ public interface TaskScaler extends AutoCloseable {
       return this;
     }
 
-    /** Deletes every idle instance on {@link TaskScaler#shutdown()} (default false). */
+    /**
+     * Deletes every instance on {@link TaskScaler#shutdown()}, cancelling acquisitions still held,
+     * and waits for the plugin to stop reporting them (default false: instances are left running
+     * and, with state storage, adopted by the next start).
+     */
     public Builder deleteInstancesOnShutdown(boolean value) {
       deleteInstancesOnShutdown = value;
+      return this;
+    }
+
+    /**
+     * How a shutdown with deletion waits: it polls the plugin every {@code interval} up to {@code
+     * retries} times until no instance is reported (defaults 10 seconds and 3, {@code
+     * shutdown_deletion_interval} and {@code shutdown_deletion_retries}).
+     */
+    public Builder shutdownDeletion(Duration interval, int retries) {
+      shutdownDeletionInterval = Objects.requireNonNull(interval, "interval");
+      shutdownDeletionRetries = retries;
+      return this;
+    }
+
+    /** How the shutdown waits between polls (default {@link Sleeper#system()}). */
+    public Builder sleeper(Sleeper value) {
+      sleeper = Objects.requireNonNull(value, "sleeper");
+      return this;
+    }
+
+    /**
+     * Enables state storage ({@code state_storage.enabled} and {@code dir}): use counts and held
+     * slots are saved in {@code dir} and instances are adopted with them at the next start. See
+     * {@link io.fleetscaler.core.state.StateStore} for the layout and permissions.
+     */
+    public Builder stateStorage(Path dir) {
+      stateDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * Whether an instance adopted with acquisitions stays in service ({@code
+     * keep_instance_with_acquisitions}, default false: it takes no new work and is deleted once
+     * they are released, as the job that ran on it may have left it dirty).
+     */
+    public Builder keepInstanceWithAcquisitions(boolean value) {
+      keepInstanceWithAcquisitions = value;
+      return this;
+    }
+
+    /**
+     * Whether an instance found at start that nothing is known of is deleted (reason {@code
+     * preexisting}; default true). False adopts it as a fresh, never used instance.
+     */
+    public Builder removePreexistingInstances(boolean value) {
+      removePreexistingInstances = value;
+      return this;
+    }
+
+    /**
+     * How long a slot restored from state storage waits for its key to reserve or acquire again
+     * before it is released (default 15 minutes, gitlab-runner's {@code instance_acquire_timeout}).
+     */
+    public Builder restoredAcquisitionGrace(Duration value) {
+      restoredAcquisitionGrace = Objects.requireNonNull(value, "grace");
+      return this;
+    }
+
+    /**
+     * The longest a change (a release, a reservation, a new instance) waits before it is saved
+     * (default 1 second). Acquisitions never wait for it: each is saved before it is handed out.
+     */
+    public Builder stateSaveDelay(Duration value) {
+      stateSaveDelay = Objects.requireNonNull(value, "delay");
       return this;
     }
 
@@ -358,6 +438,16 @@ public interface TaskScaler extends AutoCloseable {
       }
       if (b.failureThreshold < 1) {
         errors.add("failure_threshold: must be >= 1, got " + b.failureThreshold);
+      }
+      positive(errors, "shutdown_deletion_interval", b.shutdownDeletionInterval);
+      if (b.shutdownDeletionRetries < 0) {
+        errors.add("shutdown_deletion_retries: must be >= 0, got " + b.shutdownDeletionRetries);
+      }
+      if (b.restoredAcquisitionGrace.isNegative()) {
+        errors.add("restored_acquisition_grace: must be >= 0, got " + b.restoredAcquisitionGrace);
+      }
+      if (b.stateSaveDelay.isNegative()) {
+        errors.add("state_save_delay: must be >= 0, got " + b.stateSaveDelay);
       }
       if (!(b.scaleThrottleLimit == -1 || b.scaleThrottleLimit >= 0)) {
         errors.add(

@@ -8,8 +8,10 @@ import static io.fleetscaler.core.slots.InstanceWord.UNHEALTHY;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -544,6 +546,47 @@ final class PackingSlotAllocator implements SlotAllocator {
 
   @Override
   public void add(String instanceId) {
+    install(instanceId, 0, 0, List.of());
+  }
+
+  @Override
+  public List<Slot> adopt(String instanceId, int claims, long completedUses, List<Holding> held) {
+    if (claims < 0 || completedUses < 0) {
+      throw new IllegalArgumentException(
+          "claims and completedUses must be >= 0, got " + claims + " and " + completedUses);
+    }
+    long seenBits = 0;
+    Set<String> seenKeys = new HashSet<>();
+    for (Holding h : held) {
+      if (h.index() >= capacity) {
+        throw new IllegalArgumentException(
+            "cannot adopt " + h + " on " + instanceId + ": capacity_per_instance is " + capacity);
+      }
+      if ((seenBits & (1L << h.index())) != 0 || !seenKeys.add(h.key())) {
+        throw new IllegalArgumentException(
+            "cannot adopt " + h + " on " + instanceId + ": slot or key given twice");
+      }
+      if (liveCell(h.key()) >= 0) {
+        throw new IllegalArgumentException(
+            "cannot adopt " + h + " on " + instanceId + ": the key holds a live slot");
+      }
+      seenBits |= 1L << h.index();
+    }
+    int i = install(instanceId, claims, completedUses, held);
+    List<Slot> slots = new ArrayList<>(held.size());
+    for (Holding h : held) {
+      slots.add(handle((i << SLOT_SHIFT) | h.index()));
+    }
+    return slots;
+  }
+
+  /**
+   * Puts an instance on a free index, ready, with {@code held} taken. Everything but the word is
+   * written first; the word's volatile write publishes the instance to request threads, and no
+   * request thread can reach the held slots' keys before it (their bindings name this index's new
+   * incarnation, which is stale until the word is written).
+   */
+  private int install(String instanceId, int claims, long completedUses, List<Holding> held) {
     Objects.requireNonNull(instanceId, "instanceId");
     if (indexById.containsKey(instanceId)) {
       throw new IllegalStateException("instance " + instanceId + " is already live");
@@ -568,18 +611,31 @@ final class PackingSlotAllocator implements SlotAllocator {
       handles[(i << SLOT_SHIFT) | bit] = new Slot(instanceId, bit);
       owners.set((i << SLOT_SHIFT) | bit, VACANT[incarnation]);
     }
+    long w = InstanceWord.fresh(incarnation);
+    for (Holding h : held) {
+      int slot = (i << SLOT_SHIFT) | h.index();
+      owners.set(slot, h.key());
+      keys.insert(h.key(), ((long) incarnation << 32) | slot);
+      w |= 1L << h.index();
+      if (h.acquired()) {
+        w |= InstanceWord.acquiredBit(h.index());
+      }
+    }
+    if (maxUse > 0) {
+      w = InstanceWord.plusClaims(w, Math.min(maxUse, Math.max(claims, held.size())));
+    }
     ids[i] = instanceId;
-    meta.set(i * STRIDE + USES, 0);
+    meta.set(i * STRIDE + USES, completedUses);
     meta.set(i * STRIDE + LAST_ACTIVITY, ticker.getAsLong());
     if (i == highWater) {
       highWater = i + 1;
     }
-    long w = InstanceWord.fresh(incarnation);
     meta.set(i * STRIDE + WORD, w);
     indexById.put(instanceId, i);
     int claimable = InstanceWord.claimable(w, capacity, maxUse);
     levels.move(i, 0, claimable);
     permits.getAndAdd(PERMITS, claimable);
+    return i;
   }
 
   @Override
@@ -721,6 +777,34 @@ final class PackingSlotAllocator implements SlotAllocator {
       }
     }
     return new SlotCounts(instances, idle, reserved, acquired, unavailable, unhealthy);
+  }
+
+  @Override
+  public List<Holding> holdings(String instanceId) {
+    Integer boxed = indexById.get(instanceId);
+    if (boxed == null) {
+      return List.of();
+    }
+    int i = boxed;
+    for (; ; ) {
+      long w = word(i);
+      int state = InstanceWord.state(w);
+      if (state == EMPTY || state == REMOVED || !instanceId.equals(ids[i])) {
+        return List.of();
+      }
+      List<Holding> held = new ArrayList<>();
+      for (long busy = InstanceWord.busy(w); busy != 0; busy &= busy - 1) {
+        int bit = Long.numberOfTrailingZeros(busy);
+        // A busy bit without a key is a claim or release in flight: not handed out, or done.
+        if (owners.get((i << SLOT_SHIFT) | bit) instanceof String key) {
+          held.add(new Holding(key, bit, (w & InstanceWord.acquiredBit(bit)) != 0));
+        }
+      }
+      // Owners were read against this word; if it moved meanwhile, read both again.
+      if (word(i) == w) {
+        return held;
+      }
+    }
   }
 
   @Override

@@ -92,6 +92,24 @@ public interface SlotAllocator {
   void add(String instanceId);
 
   /**
+   * Makes a ready instance's slots available again after a restart, with the slots its keys held
+   * and the claims it had served, so that a restored key finds its slot and the use budget is not
+   * reset. Like {@link #add}, but the instance starts with {@code held} taken.
+   *
+   * @param claims claims charged against {@code max_use_count} before the restart; raised to the
+   *     number of held slots and capped at {@code max_use_count} (ignored when uses are unlimited)
+   * @param completedUses releases counted on it before the restart
+   * @param held the slots to give back to their keys; each index below the capacity, no index or
+   *     key twice, and no key that holds a live slot already
+   *     <p>No request for the keys of {@code held} may run while this call does (the caller holds
+   *     them back until it returns).
+   * @return the handles of {@code held}, in its order
+   * @throws IllegalArgumentException naming the offending holding
+   * @throws IllegalStateException as {@link #add} does
+   */
+  List<Slot> adopt(String instanceId, int claims, long completedUses, List<Holding> held);
+
+  /**
    * Takes no new work on the instance; held slots stay held until released. Idempotent.
    *
    * @return false if the instance is unknown
@@ -119,6 +137,15 @@ public interface SlotAllocator {
    * @return the keys that were told; empty if none held a slot or the instance is unknown
    */
   List<String> remove(String instanceId, String cause);
+
+  /**
+   * The slots held on a live instance and their keys, for saving them. May be called from any
+   * thread. A slot being claimed or freed at the moment may be missing; a claim that returned
+   * before this call started is present, with its acquired flag as of that return or later.
+   *
+   * @return empty if the instance is unknown
+   */
+  List<Holding> holdings(String instanceId);
 
   /** Slots by state; see {@link SlotCounts}. */
   SlotCounts counts();

@@ -118,7 +118,7 @@ public record GroupConfig(
    */
   public TaskScaler.Builder applyTo(TaskScaler.Builder b) {
     ConnectorConfig connectorConfig = connector.toConnectorConfig();
-    return b.plugin(new Settings(connectorConfig), pluginConfigJson)
+    b.plugin(new Settings(connectorConfig), pluginConfigJson)
         .capacityPerInstance(capacityPerInstance)
         .maxUseCount(maxUseCount)
         .maxInstances(maxInstances)
@@ -131,7 +131,23 @@ public record GroupConfig(
         .connector(new ConnectorSettings(connectorConfig, connector.useExternalAddr()))
         .instanceReadyCommand(instanceReadyCommand)
         .deleteInstancesOnShutdown(deleteInstancesOnShutdown)
+        .shutdownDeletion(shutdownDeletionInterval, shutdownDeletionRetries)
         .policies(policies);
+    if (stateStorage.enabled()) {
+      b.stateStorage(stateStorage.dir())
+          .keepInstanceWithAcquisitions(stateStorage.keepInstanceWithAcquisitions());
+    }
+    return b;
+  }
+
+  /**
+   * The longest a shutdown with {@code delete_instances_on_shutdown} may wait for the cloud ({@code
+   * shutdown_deletion_interval × shutdown_deletion_retries}); zero without it.
+   */
+  public Duration shutdownDeletionWait() {
+    return deleteInstancesOnShutdown
+        ? shutdownDeletionInterval.multipliedBy(shutdownDeletionRetries)
+        : Duration.ZERO;
   }
 
   /**

@@ -7,6 +7,20 @@ public final class PluginProcess {
   private PluginProcess() {}
 
   /**
+   * Lets plugin processes outlive a JVM shutdown for up to {@code grace} (default 10 seconds)
+   * before the SDK's exit hook kills them. Shutdown hooks run concurrently, so a host whose own
+   * hook deletes instances on shutdown and polls until they are gone (up to {@code
+   * shutdown_deletion_interval × shutdown_deletion_retries}) must raise it above that, or the
+   * plugin is killed before scale-in is over and the instances leak. Only ever raises the grace.
+   */
+  public static void exitGraceAtLeast(java.time.Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must be >= 0, got " + grace);
+    }
+    ProcessTree.exitGraceAtLeast(grace);
+  }
+
+  /**
    * Starts the plugin, checks its handshake, connects with mutual TLS and health-checks it, then
    * supervises it: after a crash it is restarted with exponential backoff and re-initialised with
    * the arguments of the last successful {@code init}.

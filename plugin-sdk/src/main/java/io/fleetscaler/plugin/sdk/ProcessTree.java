@@ -34,9 +34,19 @@ final class ProcessTree {
    * How long the JVM shutdown hook lets plugins still alive exit before it kills them. Shutdown
    * hooks run concurrently: a host that stops its scaler in its own hook (telling the plugin to
    * shut down, waiting for scale-in) must not have the plugin killed under it. A host that exits
-   * without closing its plugins delays JVM exit by at most this much.
+   * without closing its plugins delays JVM exit by at most this much. Raised by {@link
+   * #exitGraceAtLeast} when the host's own shutdown may take longer.
    */
   static final Duration EXIT_HOOK_GRACE = Duration.ofSeconds(10);
+
+  private static volatile Duration exitHookGrace = EXIT_HOOK_GRACE;
+
+  /** Raises the exit hook's grace to {@code grace} if it is shorter. */
+  static synchronized void exitGraceAtLeast(Duration grace) {
+    if (grace.compareTo(exitHookGrace) > 0) {
+      exitHookGrace = grace;
+    }
+  }
 
   static {
     Runtime.getRuntime()
@@ -45,7 +55,7 @@ final class ProcessTree {
   }
 
   private static void killAtExit() {
-    long deadline = System.nanoTime() + EXIT_HOOK_GRACE.toNanos();
+    long deadline = System.nanoTime() + exitHookGrace.toNanos();
     for (Process process : List.copyOf(LIVE)) {
       try {
         long left = deadline - System.nanoTime();

@@ -1,0 +1,208 @@
+package io.fleetscaler.core.scaler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetscaler.core.planner.DeletionReason;
+import io.fleetscaler.core.planner.InstanceInfo;
+import io.fleetscaler.core.planner.InstancePhase;
+import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.plugin.api.ConnectInfo;
+import io.fleetscaler.plugin.api.InstanceState;
+import io.fleetscaler.plugin.simulated.ManualClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A second scaler over the same cloud and state directory adopts what the first left. */
+class RestartAdoptionTest {
+  @TempDir Path dir;
+  final ManualClock clock = new ManualClock();
+  final RecordingCloud cloud = new RecordingCloud(clock);
+
+  TaskScaler start(UnaryOperator<TaskScaler.Builder> options) {
+    return options
+        .apply(
+            TaskScaler.builder(cloud)
+                .clock(clock)
+                .manualTicks()
+                .randomSeed(1)
+                .capacityPerInstance(2)
+                .maxUseCount(10)
+                .maxInstances(4)
+                .policies(List.of(Policy.of(4).withIdleTime(Duration.ofHours(1))))
+                .stateStorage(dir))
+        .build();
+  }
+
+  /** Two ready instances, four slots: a and b acquired, c reserved. */
+  TaskScaler first() {
+    TaskScaler scaler = start(b -> b);
+    scaler.tick();
+    scaler.tick();
+    scaler.tick();
+    return scaler;
+  }
+
+  static InstanceInfo info(TaskScaler scaler, String id) {
+    return scaler.snapshot().instances().stream()
+        .filter(i -> i.id().equals(id))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void acquisitionsGoBackToTheirKeysWithTheirUseCounts() {
+    TaskScaler before = first();
+    Acquisition a = before.acquire("a", Duration.ZERO).join();
+    Acquisition b = before.acquire("b", Duration.ZERO).join();
+    assertThat(before.reserve("c")).isEqualTo(ReserveResult.RESERVED);
+    before.acquire("d", Duration.ZERO).join();
+    before.release("d");
+    int claimsOfA = info(before, a.instanceId()).claims();
+    before.shutdown();
+
+    TaskScaler after = start(o -> o.keepInstanceWithAcquisitions(true));
+    after.tick();
+
+    Acquisition a2 = after.acquire("a", Duration.ZERO).join();
+    assertThat(List.of(a2.instanceId(), a2.slot())).containsExactly(a.instanceId(), a.slot());
+    Acquisition b2 = after.acquire("b", Duration.ZERO).join();
+    assertThat(List.of(b2.instanceId(), b2.slot())).containsExactly(b.instanceId(), b.slot());
+    assertThat(after.reserve("c")).isEqualTo(ReserveResult.RESERVED);
+    assertThat(info(after, a.instanceId()).claims()).isEqualTo(claimsOfA);
+    assertThat(after.snapshot().slots().acquired()).isEqualTo(2);
+    assertThat(after.snapshot().slots().reserved()).isEqualTo(1);
+    assertThat(cloud.callNames()).doesNotContain("decrease");
+    assertThat(after.release("a")).isTrue();
+    assertThat(after.release("a")).isFalse();
+  }
+
+  @Test
+  void savedConnectionDetailsServeWhileThePluginCannotAnswer() {
+    TaskScaler before = first();
+    Acquisition a = before.acquire("a", Duration.ZERO).join();
+    ConnectInfo seen = a.connectInfo();
+    before.shutdown();
+
+    TaskScaler after = start(o -> o.keepInstanceWithAcquisitions(true));
+    after.tick();
+    cloud.pluginDown = true;
+
+    assertThat(after.acquire("a", Duration.ZERO).join().connectInfo()).isEqualTo(seen);
+  }
+
+  @Test
+  void restoredSlotsAreGivenBackAfterTheGracePeriod() {
+    TaskScaler before = first();
+    before.acquire("a", Duration.ZERO).join();
+    before.reserve("c");
+    before.shutdown();
+
+    TaskScaler after =
+        start(
+            o ->
+                o.keepInstanceWithAcquisitions(true)
+                    .restoredAcquisitionGrace(Duration.ofMinutes(5)));
+    after.tick();
+    assertThat(after.snapshot().slots().acquired()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(5));
+    after.tick();
+
+    assertThat(after.snapshot().slots().acquired()).isZero();
+    assertThat(after.snapshot().slots().reserved()).isZero();
+    Acquisition fresh = after.acquire("a", Duration.ZERO).join();
+    assertThat(fresh.key()).isEqualTo("a");
+  }
+
+  @Test
+  void withoutKeepAnInstanceThatHadAcquisitionsIsDeletedOnceTheyAreReleased() {
+    TaskScaler before = first();
+    Acquisition a = before.acquire("a", Duration.ZERO).join();
+    before.shutdown();
+
+    TaskScaler after = start(o -> o);
+    after.tick();
+    assertThat(info(after, a.instanceId()).phase()).isEqualTo(InstancePhase.DRAINING);
+    assertThat(after.acquire("a", Duration.ZERO).join().instanceId()).isEqualTo(a.instanceId());
+    assertThat(cloud.callNames()).doesNotContain("decrease");
+
+    after.release("a");
+    after.tick();
+
+    assertThat(cloud.calls).anyMatch(c -> c.startsWith("decrease [" + a.instanceId() + "]"));
+    assertThat(after.snapshot().recentDecisions())
+        .flatMap(Decision::deletions)
+        .anyMatch(d -> d.reason() == DeletionReason.RESTORED);
+  }
+
+  @Test
+  void anUnknownInstanceIsRemovedForSafetyUnlessConfiguredOtherwise() {
+    first().shutdown();
+    String foreign = cloud.addForeign();
+
+    TaskScaler after = start(o -> o);
+    after.tick();
+
+    assertThat(cloud.calls).anyMatch(c -> c.startsWith("decrease [" + foreign + "]"));
+    assertThat(cloud.instances.get(foreign)).isEqualTo(InstanceState.DELETING);
+  }
+
+  @Test
+  void anUnknownInstanceCanBeAdoptedAsFresh() {
+    first().shutdown();
+    String foreign = cloud.addForeign();
+
+    TaskScaler after = start(o -> o.removePreexistingInstances(false));
+    after.tick();
+    after.tick();
+
+    assertThat(cloud.callNames()).doesNotContain("decrease");
+    assertThat(info(after, foreign).phase()).isEqualTo(InstancePhase.READY);
+  }
+
+  @Test
+  void aHoldingOnAnInstanceThatVanishedMeanwhileIsVoid() {
+    TaskScaler before = first();
+    Acquisition a = before.acquire("a", Duration.ZERO).join();
+    before.shutdown();
+    cloud.instances.remove(a.instanceId());
+
+    TaskScaler after = start(o -> o);
+    after.tick();
+
+    Acquisition fresh = after.acquire("a", Duration.ZERO).join();
+    assertThat(fresh.instanceId()).isNotEqualTo(a.instanceId());
+  }
+
+  @Test
+  void aSmallerCapacityThanTheSavedHoldingsNeedIsRefusedNamingTheFile() {
+    TaskScaler before = first();
+    before.acquire("a", Duration.ZERO).join();
+    before.acquire("b", Duration.ZERO).join();
+    before.shutdown();
+
+    assertThatThrownBy(() -> start(o -> o.capacityPerInstance(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("capacity_per_instance 1");
+  }
+
+  @Test
+  void aKeyAskingBeforeItsInstanceIsAdoptedWaitsForItsOwnSlot() {
+    TaskScaler before = first();
+    Acquisition a = before.acquire("a", Duration.ZERO).join();
+    before.shutdown();
+
+    TaskScaler after = start(o -> o.keepInstanceWithAcquisitions(true));
+    var early = after.acquire("a", Duration.ofMinutes(1));
+    assertThat(early).isNotDone();
+    after.tick();
+
+    Acquisition a2 = early.join();
+    assertThat(List.of(a2.instanceId(), a2.slot())).containsExactly(a.instanceId(), a.slot());
+  }
+}

@@ -1,0 +1,212 @@
+package io.fleetscaler.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetscaler.core.slots.Holding;
+import io.fleetscaler.plugin.api.ConnectInfo;
+import io.fleetscaler.plugin.api.ConnectorConfig;
+import io.fleetscaler.plugin.api.Protocol;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+  static final String GROUP = "aws/eu-west-1/ci runners";
+
+  static final String SECRET = "s3cr3t p@ss~word";
+
+  static final ConnectInfo CONNECT =
+      new ConnectInfo(
+          "i-1",
+          new ConnectorConfig(
+              "linux",
+              "amd64",
+              Protocol.SSH,
+              2222,
+              "core",
+              SECRET,
+              null,
+              true,
+              Duration.ofSeconds(30),
+              Duration.ZERO),
+          "10.0.0.7",
+          "",
+          Instant.parse("2026-11-23T15:00:00Z"));
+
+  static StoredState sample() {
+    return new StoredState(
+        GROUP,
+        2,
+        List.of(
+            new StoredInstance(
+                "i-1",
+                3,
+                2,
+                null,
+                List.of(new Holding("runner 1/job=7&x", 0, true), new Holding("k2", 1, false)),
+                CONNECT),
+            new StoredInstance("i-2", 0, 0, "idle_time", List.of())));
+  }
+
+  @Test
+  void roundTripsWithPrivatePermissions(@TempDir Path tmp) throws IOException {
+    Path dir = tmp.resolve("state");
+    StateStore store = StateStore.open(dir, GROUP);
+    assertThat(store.load()).isEmpty();
+
+    store.save(sample());
+
+    assertThat(store.load()).contains(sample());
+    assertThat(StateStore.open(dir, GROUP).load()).contains(sample());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())))
+        .isEqualTo("rw-------");
+    assertThat(store.file().getFileName().toString())
+        .matches("aws_eu-west-1_ci_runners-[0-9a-f]{12}\\.state");
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(store.file()); // no temporary file left behind
+    }
+  }
+
+  @Test
+  void groupsWithTheSameSlugGetDifferentFiles(@TempDir Path dir) throws IOException {
+    assertThat(StateStore.open(dir, "a/b").file()).isNotEqualTo(StateStore.open(dir, "a_b").file());
+  }
+
+  @Test
+  void refusesADirectoryOthersCanWrite(@TempDir Path dir) throws IOException {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> StateStore.open(dir, GROUP))
+        .isInstanceOf(AccessDeniedException.class)
+        .hasMessageContaining("writable by group or others")
+        .hasMessageContaining(dir.toString());
+  }
+
+  @Test
+  void refusesAFileOthersCanRead(@TempDir Path dir) throws IOException {
+    StateStore store = StateStore.open(dir, GROUP);
+    store.save(sample());
+    Files.setPosixFilePermissions(store.file(), PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(store::load)
+        .isInstanceOf(AccessDeniedException.class)
+        .hasMessageContaining("chmod 600");
+  }
+
+  @Test
+  void aTruncatedFileIsAnErrorNamingFileAndLine(@TempDir Path dir) throws IOException {
+    StateStore store = StateStore.open(dir, GROUP);
+    store.save(sample());
+    List<String> lines = Files.readAllLines(store.file());
+    Files.write(store.file(), lines.subList(0, lines.size() - 2));
+    assertThatThrownBy(store::load)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(store.file() + ":" + (lines.size() - 1) + ":");
+  }
+
+  @Test
+  void aMalformedConnectLineIsReportedWithoutItsSecrets(@TempDir Path dir) throws IOException {
+    StateStore store = StateStore.open(dir, GROUP);
+    store.save(sample());
+    String text = Files.readString(store.file());
+    assertThat(text).contains("connect ").doesNotContain(SECRET); // encoded, not in clear text
+    Files.writeString(store.file(), text.replace(" static=true", " static=true extra"));
+    assertThatThrownBy(store::load)
+        .hasMessageContaining(":5:")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
+  }
+
+  @Test
+  void aFileOfAnotherGroupIsRefused(@TempDir Path dir) throws IOException {
+    StateStore store = StateStore.open(dir, GROUP);
+    store.save(sample());
+    StateStore other = StateStore.open(dir, "gcp/other");
+    Files.copy(store.file(), other.file());
+    assertThatThrownBy(other::load).hasMessageContaining("belongs to group " + GROUP);
+  }
+
+  @Test
+  void groupCommitCompletesWaitersOnlyAfterASnapshotTakenAfterThem(@TempDir Path dir)
+      throws Exception {
+    StateStore store = StateStore.open(dir, GROUP);
+    AtomicInteger version = new AtomicInteger();
+    AtomicReference<Integer> savedVersion = new AtomicReference<>(-1);
+    StateStore recording =
+        new StateStore() {
+          @Override
+          public Path file() {
+            return store.file();
+          }
+
+          @Override
+          public java.util.Optional<StoredState> load() throws IOException {
+            return store.load();
+          }
+
+          @Override
+          public void save(StoredState state) throws IOException {
+            store.save(state);
+            savedVersion.set(state.capacityPerInstance());
+          }
+        };
+    try (SnapshotWriter writer =
+        SnapshotWriter.start(
+            recording,
+            () -> new StoredState(GROUP, 1 + version.get(), List.of()),
+            Duration.ofHours(1))) {
+      List<CompletableFuture<Void>> waits = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        int v = version.incrementAndGet();
+        CompletableFuture<Void> f = writer.changedDurably();
+        waits.add(f.thenRun(() -> assertThat(savedVersion.get()).isGreaterThanOrEqualTo(1 + v)));
+      }
+      CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).get();
+      assertThat(store.load().orElseThrow().capacityPerInstance()).isEqualTo(51);
+    }
+  }
+
+  @Test
+  void aFailedSaveFailsTheWaitersAndTheNextChangeRetries(@TempDir Path dir) throws Exception {
+    StateStore store = StateStore.open(dir, GROUP);
+    AtomicInteger failuresLeft = new AtomicInteger(1);
+    StateStore flaky =
+        new StateStore() {
+          @Override
+          public Path file() {
+            return store.file();
+          }
+
+          @Override
+          public java.util.Optional<StoredState> load() throws IOException {
+            return store.load();
+          }
+
+          @Override
+          public void save(StoredState state) throws IOException {
+            if (failuresLeft.getAndDecrement() > 0) {
+              throw new IOException("disk full");
+            }
+            store.save(state);
+          }
+        };
+    try (SnapshotWriter writer =
+        SnapshotWriter.start(flaky, StateStoreTest::sample, Duration.ZERO)) {
+      assertThatThrownBy(() -> writer.changedDurably().join()).hasRootCauseMessage("disk full");
+      writer.changedDurably().join();
+      assertThat(writer.failures()).isEqualTo(1);
+      assertThat(store.load()).contains(sample());
+    }
+  }
+}

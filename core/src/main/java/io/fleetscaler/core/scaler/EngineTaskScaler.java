@@ -64,6 +64,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
   private final LinkedHashSet<String> pendingReservations = new LinkedHashSet<>();
   private final List<Runnable> deferred = new ArrayList<>();
+  // When the loop's next step is due; kept in manual mode too, so a driver can follow the cadence.
+  // Written under control, read without it.
+  private volatile Instant nextTickAt;
 
   // Published for lock-free readers (metrics, the release fast path).
   private volatile int waiting;
@@ -79,6 +82,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             this,
             System::nanoTime);
     this.schedule = PolicySchedule.of(b.policies);
+    this.nextTickAt = b.clock.instant();
     this.metrics =
         new ScalerMetrics(
             () -> instancesByState,
@@ -276,7 +280,13 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           if (updated && !shutDown.get()) {
             actuator.planAndApply(activePolicy(), waiters.size(), false);
           }
+          nextTickAt = options.clock.instant().plus(interval());
         });
+  }
+
+  @Override
+  public Instant nextTickAt() {
+    return nextTickAt;
   }
 
   /**
@@ -293,6 +303,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private void planLocked() {
     if (!shutDown.get()) {
       actuator.planAndApply(activePolicy(), waiters.size(), false);
+      Instant soon = options.clock.instant().plus(options.updateIntervalWhenExpecting);
+      if (soon.isBefore(nextTickAt)) {
+        nextTickAt = soon;
+      }
       if (loop != null) {
         loop.nudge(options.updateIntervalWhenExpecting);
       }

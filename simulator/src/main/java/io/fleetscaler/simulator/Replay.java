@@ -83,6 +83,8 @@ final class Replay {
   private final PriorityQueue<Job> ends = new PriorityQueue<>(BY_END);
   private final Map<String, Integer> jobsOn = new HashMap<>();
   private Set<String> inService = Set.of();
+  // Some instance runs in the cloud but is not in service yet: the next loop step may take it in.
+  private boolean awaitingService;
   private @Nullable TraceJob nextArrival;
   private long now;
   private long jobs;
@@ -124,6 +126,7 @@ final class Replay {
         clock.set(instant(now));
         if (now == cloudNext) {
           events++;
+          awaitingService = true; // an instance may have finished booting just now
         }
         step(scaler);
         sample();
@@ -186,7 +189,10 @@ final class Replay {
     if (!scaler.nextTickAt().isAfter(clock.instant())) {
       scaler.tick();
       events++;
-      inService = inService(scaler);
+      if (awaitingService) {
+        // Only a loop step puts instances in service; a snapshot is taken only when one may have.
+        inService = inService(scaler);
+      }
       admit(scaler);
     }
   }
@@ -273,12 +279,14 @@ final class Replay {
     int idle = 0;
     int busy = 0;
     int deleting = 0;
+    awaitingService = false;
     for (InstanceStatus s : cloud.snapshot()) {
       switch (s.state()) {
         case CREATING, RESUMING -> booting++;
         case RUNNING, SUSPENDED -> {
           if (!inService.contains(s.id())) {
             booting++;
+            awaitingService = true;
           } else if (jobsOn.containsKey(s.id())) {
             busy++;
           } else {

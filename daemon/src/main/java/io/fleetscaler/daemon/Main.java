@@ -1,5 +1,6 @@
 package io.fleetscaler.daemon;
 
+import io.fleetscaler.daemon.simulate.SimulateCommand;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Autoscales fleets of CI runner VMs.",
-    subcommands = {RunCommand.class})
+    subcommands = {RunCommand.class, SimulateCommand.class})
 public final class Main {
 
   private Main() {}

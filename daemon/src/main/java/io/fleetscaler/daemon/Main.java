@@ -1,5 +1,7 @@
 package io.fleetscaler.daemon;
 
+import io.fleetscaler.daemon.config.LogFormat;
+import io.fleetscaler.daemon.logging.LogOutput;
 import io.fleetscaler.daemon.simulate.SimulateCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,18 +14,20 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Autoscales fleets of CI runner VMs.",
-    subcommands = {RunCommand.class, SimulateCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, SimulateCommand.class})
 public final class Main {
 
   private Main() {}
 
   /** One line per log record: time, level, logger, message. */
-  static final String LOG_FORMAT = "%1$tF %1$tT.%1$tL %4$s %3$s - %5$s%6$s%n";
+  static final String LOG_FORMAT = LogOutput.TEXT_PATTERN;
 
   public static void main(String[] args) {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
     }
+    // Text until a command knows better: run switches to the configured format.
+    LogOutput.install(LogFormat.TEXT);
     System.exit(commandLine().execute(args));
   }
 
@@ -42,7 +46,7 @@ public final class Main {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

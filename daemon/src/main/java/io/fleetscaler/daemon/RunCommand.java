@@ -1,35 +1,24 @@
 package io.fleetscaler.daemon;
 
 import io.fleetscaler.core.policy.Policy;
-import io.fleetscaler.core.scaler.TaskScaler;
-import io.fleetscaler.daemon.http.HttpEndpoints;
-import io.fleetscaler.daemon.http.Readiness;
+import io.fleetscaler.daemon.config.ConfigError;
+import io.fleetscaler.daemon.config.ConfigException;
+import io.fleetscaler.daemon.config.ConfigFile;
+import io.fleetscaler.daemon.config.DaemonConfig;
+import io.fleetscaler.daemon.config.DaemonSettings;
+import io.fleetscaler.daemon.config.GroupConfig;
+import io.fleetscaler.daemon.config.ListenAddress;
+import io.fleetscaler.daemon.config.LogFormat;
+import io.fleetscaler.daemon.config.PluginRef;
+import io.fleetscaler.daemon.logging.LogOutput;
 import io.fleetscaler.plugin.api.GoDuration;
-import io.fleetscaler.plugin.api.ProviderException;
-import io.fleetscaler.plugin.api.Settings;
-import io.fleetscaler.plugin.sdk.PluginClient;
-import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
-import io.fleetscaler.plugin.sdk.PluginProcess;
-import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
-import io.fleetscaler.plugin.simulated.SimulatedPluginMain;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.File;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,251 +26,182 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fleetscaler run}: starts one plugin (by default the built-in simulated cloud, as a
- * supervised subprocess), autoscales its group with a {@link TaskScaler} under one always-active
- * policy, serves the HTTP endpoints, and on SIGTERM or Ctrl-C stops the scaler, then the plugin and
- * its whole process tree.
+ * {@code fleetscaler run}: loads the configuration file (or, without one, builds the embedded
+ * default from the command line: one group on the built-in simulated cloud keeping 2 idle slots)
+ * and runs the daemon until SIGTERM or Ctrl-C. Flags and file produce the same {@link
+ * DaemonConfig}; with a file, only {@code --http-listen} and {@code --log-format} may override it.
  *
- * <p>The configuration file and the gRPC API for runner managers are not wired in yet: today the
- * fleet follows the idle target, which the command line sets.
+ * <p>Exit status: 0 after a clean stop, 1 when a group or the HTTP port cannot start, 2 for a bad
+ * command line or configuration file (every error printed, nothing started).
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the daemon until SIGTERM or Ctrl-C.")
+    description = "Run the daemon until SIGTERM or Ctrl-C; SIGHUP reloads the file's policies.")
 final class RunCommand implements Callable<Integer> {
 
   /** The built-in simulated cloud's configuration when none is given: small and quick. */
   static final String DEFAULT_SIMULATED_CONFIG =
       "{\"name\":\"default\",\"max_size\":10,\"create_latency\":\"20s\",\"delete_latency\":\"5s\"}";
 
+  /** The options that only shape the embedded default group. */
+  private static final List<String> DEFAULT_GROUP_OPTIONS =
+      List.of(
+          "--plugin",
+          "--plugin-config",
+          "--update-interval",
+          "--capacity-per-instance",
+          "--max-instances",
+          "--idle-count",
+          "--idle-time");
+
   @Spec
   @SuppressWarnings("NullAway.Init") // injected by picocli before call()
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The TOML configuration file (see docs/configuration.md).")
+  @Nullable Path config;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log as text lines or JSON objects on stderr (overrides log_format).")
+  @Nullable LogFormat logFormat;
+
+  @Option(
       names = "--http-listen",
-      defaultValue = "127.0.0.1:9402",
-      description = "Address of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
-  String httpListen = "127.0.0.1:9402";
+      description =
+          "Address of /metrics, /healthz and /readyz (overrides http_listen; default "
+              + DaemonSettings.DEFAULT_HTTP_LISTEN
+              + ").")
+  @Nullable String httpListen;
+
+  @Option(
+      names = "--in-process",
+      description = "Run built-in plugins inside the daemon's JVM instead of as subprocesses.")
+  boolean inProcess;
 
   @Option(
       names = "--plugin",
       defaultValue = "simulated",
       description =
-          "'simulated' (built in), a path to a plugin executable, or a name looked up on PATH as"
-              + " fleetscaler-plugin-<name> or fleeting-plugin-<name> (default: ${DEFAULT-VALUE}).")
+          "Without --config: 'simulated', 'static' or 'aws' (built in), a path to a plugin"
+              + " executable, or a name looked up on PATH as fleetscaler-plugin-<name> or"
+              + " fleeting-plugin-<name> (default: ${DEFAULT-VALUE}).")
   String plugin = "simulated";
 
   @Option(
       names = "--plugin-config",
       description =
-          "The plugin's configuration as a JSON object (default for 'simulated': a"
-              + " 10-instance group with 20s boots).")
+          "Without --config: the plugin's configuration as a JSON object (default for"
+              + " 'simulated': a 10-instance group with 20s boots).")
   @Nullable String pluginConfig;
 
   @Option(
       names = "--update-interval",
       defaultValue = "1m",
-      description =
-          "How often to ask the plugin for its instances when nothing is expected (default:"
-              + " ${DEFAULT-VALUE}; 2s while a change is pending).")
+      description = "Without --config: plugin poll interval (default: ${DEFAULT-VALUE}).")
   String updateInterval = "1m";
-
-  @Option(
-      names = "--in-process",
-      description = "Run the built-in plugin inside the daemon's JVM instead of a subprocess.")
-  boolean inProcess;
 
   @Option(
       names = "--capacity-per-instance",
       defaultValue = "2",
-      description = "Job slots per instance (default: ${DEFAULT-VALUE}).")
+      description = "Without --config: job slots per instance (default: ${DEFAULT-VALUE}).")
   int capacityPerInstance = 2;
 
   @Option(
       names = "--max-instances",
       defaultValue = "10",
-      description = "The most instances, in every state (default: ${DEFAULT-VALUE}).")
+      description = "Without --config: the most instances (default: ${DEFAULT-VALUE}).")
   int maxInstances = 10;
 
   @Option(
       names = "--idle-count",
       defaultValue = "2",
-      description = "Idle slots to keep ready (default: ${DEFAULT-VALUE}).")
+      description = "Without --config: idle slots to keep ready (default: ${DEFAULT-VALUE}).")
   int idleCount = 2;
 
   @Option(
       names = "--idle-time",
       defaultValue = "5m",
-      description = "How long an unneeded instance may stay idle (default: ${DEFAULT-VALUE}).")
+      description = "Without --config: how long an instance may idle (default: ${DEFAULT-VALUE}).")
   String idleTime = "5m";
-
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private volatile boolean stopping;
 
   @Override
   public Integer call() throws InterruptedException {
-    InetSocketAddress httpAddress = hostPort(httpListen);
-    Duration interval = duration("--update-interval", updateInterval);
-    Duration idle = duration("--idle-time", idleTime);
-    String config = pluginConfig != null ? pluginConfig : defaultConfig();
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-
-    PluginClient client = openPlugin();
-    TaskScaler scaler;
-    try {
-      scaler =
-          TaskScaler.builder(client)
-              .plugin(Settings.defaults(), config)
-              .capacityPerInstance(capacityPerInstance)
-              .maxInstances(maxInstances)
-              .updateInterval(interval)
-              .policies(List.of(Policy.of(idleCount).withIdleTime(idle)))
-              .meterRegistry(registry)
-              .build();
-    } catch (ProviderException | IllegalArgumentException e) {
-      client.close();
-      err.println("fleetscaler: " + plugin + ": " + e.getMessage());
-      return 1;
-    }
-    Gauge.builder("fleetscaler.plugin.restarts", client, PluginClient::restarts)
-        .description("Times the plugin process was restarted after a crash")
-        .tag("plugin", client.name())
-        .register(registry);
-
-    HttpEndpoints endpoints;
-    try {
-      endpoints = HttpEndpoints.start(httpAddress, registry::scrape, () -> readiness(client));
-    } catch (IllegalStateException e) {
-      scaler.shutdown();
-      client.close();
-      err.println("fleetscaler: " + e.getMessage());
-      return 1;
-    }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .name("fleetscaler-shutdown")
-                .unstarted(() -> stop(scaler, endpoints, client, out)));
-    InetSocketAddress bound = endpoints.address();
-    out.printf(
-        "fleetscaler: scaling plugin %s (capacity %d per instance, at most %d instances, %d idle"
-            + " slots); metrics at http://%s:%d/metrics; Ctrl-C stops%n",
-        plugin,
-        capacityPerInstance,
-        maxInstances,
-        idleCount,
-        bound.getHostString(),
-        bound.getPort());
-    out.flush();
-    stopped.await();
-    return 0;
-  }
-
-  private Readiness readiness(PluginClient client) {
-    if (stopping) {
-      return new Readiness(false, "shutting down");
-    }
-    if (!inProcess && client.process().isEmpty()) {
-      return new Readiness(false, "plugin " + client.name() + " is restarting");
-    }
-    return new Readiness(true, "plugin " + client.name() + " serving");
-  }
-
-  private void stop(
-      TaskScaler scaler, HttpEndpoints endpoints, PluginClient client, PrintWriter out) {
-    stopping = true;
-    // Printed, not logged: java.util.logging closes its handlers in its own shutdown hook.
-    out.println("fleetscaler: stopping (scaler first, then the plugin)");
-    out.flush();
-    try {
-      scaler.shutdown();
-    } catch (RuntimeException e) {
-      out.println("fleetscaler: scaler shutdown failed: " + e.getMessage());
-    }
-    endpoints.close();
-    client.close();
-    out.println("fleetscaler: stopped");
-    out.flush();
-    stopped.countDown();
-  }
-
-  private String defaultConfig() {
-    return plugin.equals("simulated") ? DEFAULT_SIMULATED_CONFIG : "{}";
-  }
-
-  private PluginClient openPlugin() {
-    if (plugin.equals("simulated")) {
-      if (inProcess) {
-        return PluginClient.inProcess(SimulatedInstanceGroup.withSystemClock(), "simulated");
-      }
-      return PluginProcess.launch(
-          PluginLaunchSpec.javaMain(
-              SimulatedPluginMain.PLUGIN_NAME, SimulatedPluginMain.class, Main.childJvmFlags()));
-    }
-    if (inProcess) {
-      throw new ParameterException(
-          spec.commandLine(), "--in-process works only with the built-in 'simulated' plugin");
-    }
-    Path executable = resolveExecutable(plugin);
-    return PluginProcess.launch(
-        PluginLaunchSpec.of(executable.getFileName().toString(), List.of(executable.toString())));
-  }
-
-  private Path resolveExecutable(String name) {
-    if (name.contains(File.separator)) {
-      Path path = Path.of(name);
-      if (Files.isExecutable(path)) {
-        return path;
-      }
-      throw new ParameterException(spec.commandLine(), "--plugin: not an executable: " + name);
-    }
-    String pathVariable = System.getenv("PATH");
-    for (String dir :
-        Pattern.compile(Pattern.quote(File.pathSeparator))
-            .splitAsStream(pathVariable == null ? "" : pathVariable)
-            .toList()) {
-      for (String candidate : List.of("fleetscaler-plugin-" + name, "fleeting-plugin-" + name)) {
-        Path path = Path.of(dir.isEmpty() ? "." : dir, candidate);
-        if (Files.isExecutable(path)) {
-          return path;
+    List<ConfigError> warnings = new ArrayList<>();
+    DaemonConfig loaded;
+    if (config != null) {
+      for (String option : DEFAULT_GROUP_OPTIONS) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new ParameterException(
+              spec.commandLine(),
+              option + " shapes only the embedded default; with --config set it in the file");
         }
       }
+      try {
+        loaded = ConfigFile.load(config, warnings::add);
+      } catch (ConfigException e) {
+        e.errors().forEach(err::println);
+        err.println("fleetscaler: " + config + ": " + count(e) + "; nothing started");
+        err.flush();
+        return 2;
+      }
+    } else {
+      loaded = embeddedDefault();
     }
-    throw new ParameterException(
-        spec.commandLine(),
-        "--plugin: no fleetscaler-plugin-" + name + " or fleeting-plugin-" + name + " on PATH");
+    DaemonSettings daemon = loaded.daemon();
+    if (httpListen != null) {
+      try {
+        ListenAddress.parse(httpListen);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--http-listen: " + e.getMessage(), e);
+      }
+      daemon = daemon.withHttpListen(httpListen);
+    }
+    if (logFormat != null) {
+      daemon = daemon.withLogFormat(logFormat);
+    }
+    LogOutput.install(daemon.logFormat());
+    System.Logger log = System.getLogger("io.fleetscaler.daemon.config");
+    warnings.forEach(w -> log.log(Level.WARNING, w.toString()));
+    DaemonConfig effective = new DaemonConfig(daemon, loaded.groups());
+    return new Daemon(effective, config, inProcess, spec.commandLine().getOut(), err).run();
   }
 
-  private InetSocketAddress hostPort(String value) {
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
-      throw new ParameterException(
-          spec.commandLine(), "--http-listen: expected host:port, got '" + value + "'");
-    }
-    String host = value.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
+  /** The group the command line describes, on the same record a file would load into. */
+  private DaemonConfig embeddedDefault() {
+    PluginRef ref;
     try {
-      int port = Integer.parseInt(value.substring(colon + 1));
-      if (port < 0 || port > 65_535) {
-        throw new NumberFormatException("out of range");
-      }
-      return new InetSocketAddress(host, port);
-    } catch (NumberFormatException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--http-listen: bad port in '" + value + "'", e);
+      ref = ConfigFile.plugin(plugin);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--plugin: " + e.getMessage(), e);
     }
+    String json =
+        pluginConfig != null
+            ? pluginConfig
+            : plugin.equals("simulated") ? DEFAULT_SIMULATED_CONFIG : "{}";
+    Policy policy;
+    try {
+      policy = Policy.of(idleCount).withIdleTime(duration("--idle-time", idleTime));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    GroupConfig group =
+        GroupConfig.of(
+            "default",
+            ref,
+            json,
+            capacityPerInstance,
+            maxInstances,
+            duration("--update-interval", updateInterval),
+            List.of(policy),
+            Path.of(".taskscaler").toAbsolutePath());
+    return new DaemonConfig(DaemonSettings.defaults(), List.of(group));
   }
 
   private Duration duration(String option, String value) {
@@ -294,5 +214,10 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage(), e);
     }
+  }
+
+  static String count(ConfigException e) {
+    int n = e.errors().size();
+    return n + (n == 1 ? " error" : " errors");
   }
 }

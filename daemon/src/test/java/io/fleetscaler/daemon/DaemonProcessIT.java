@@ -57,7 +57,9 @@ class DaemonProcessIT {
             "--capacity-per-instance",
             "2",
             "--idle-count",
-            "3"));
+            "3",
+            "--log-format",
+            "json"));
     daemon =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
@@ -66,12 +68,15 @@ class DaemonProcessIT {
 
     // Three idle slots at two per instance: the scaler asks the cloud for two instances, and
     // both become ready once the simulated cloud has booted them.
-    String metrics = awaitMetric(port, "fleeting_provisioner_instances{state=\"ready\"} 2.0", log);
+    String metrics =
+        awaitMetric(
+            port, "fleeting_provisioner_instances{group=\"default\",state=\"ready\"} 2.0", log);
     assertThat(metrics)
-        .contains("fleeting_taskscaler_desired_instances 2.0")
-        .contains("fleeting_taskscaler_tasks{state=\"idle\"} 4.0")
-        .contains("fleeting_provisioner_max_instances 10.0")
-        .contains("fleetscaler_plugin_restarts{plugin=\"simulated\"} 0.0")
+        .contains("fleeting_taskscaler_desired_instances{group=\"default\"} 2.0")
+        .contains("fleeting_taskscaler_tasks{group=\"default\",state=\"idle\"} 4.0")
+        .contains("fleeting_provisioner_max_instances{group=\"default\"} 10.0")
+        .contains("fleetscaler_plugin_restarts{group=\"default\",plugin=\"simulated\"} 0.0")
+        .contains("fleetscaler_policy_idle_count{group=\"default\"} 3.0")
         .contains("jvm_memory_used_bytes");
 
     List<ProcessHandle> plugins =
@@ -87,7 +92,16 @@ class DaemonProcessIT {
       plugin.onExit().get(10, TimeUnit.SECONDS);
       assertThat(plugin.isAlive()).as("plugin process " + plugin.pid()).isFalse();
     }
-    assertThat(Files.readString(log)).contains("fleetscaler: stopped");
+    String output = Files.readString(log);
+    assertThat(output).contains("fleetscaler: stopped");
+    // --log-format json: every log record is one JSON object on one line, decisions included.
+    assertThat(output)
+        .contains(
+            "\"logger\":\"io.fleetscaler.daemon.scaling\",\"msg\":\"group default: scale up: 3"
+                + " slots wanted need 2 instances; requested 2, created 2\"}");
+    assertThat(output.lines().filter(l -> l.contains("\"level\":")))
+        .isNotEmpty()
+        .allMatch(l -> l.startsWith("{\"time\":") && l.endsWith("}"));
   }
 
   private HttpResponse<String> awaitReady(Process daemon, int port, Path log) throws Exception {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Applies the planner's plans through the plugin: creations under the token-bucket {@code
@@ -40,6 +41,7 @@ final class Actuator {
   private final Provisioner provisioner;
   private final Planner planner = Planner.create();
   private final ArrayDeque<Decision> decisions = new ArrayDeque<>();
+  private final Consumer<Decision> decisionListener;
 
   Actuator(
       InstanceGroup group,
@@ -50,7 +52,8 @@ final class Actuator {
       TokenBucket throttle,
       Backoff backoff,
       ScalerMetrics metrics,
-      Provisioner provisioner) {
+      Provisioner provisioner,
+      Consumer<Decision> decisionListener) {
     this.group = group;
     this.allocator = allocator;
     this.clock = clock;
@@ -60,6 +63,7 @@ final class Actuator {
     this.backoff = backoff;
     this.metrics = metrics;
     this.provisioner = provisioner;
+    this.decisionListener = decisionListener;
   }
 
   /** Plans with {@code policy} and applies the plan; returns it. */
@@ -97,11 +101,16 @@ final class Actuator {
       metrics.didNotScale(notScaled);
     }
     if (plan.create() > 0 || !done.isEmpty() || plan.limitedByMax()) {
-      decisions.addLast(
-          new Decision(
-              now, plan.create(), created, done, plan.demand(), plan.desired(), notScaled));
+      Decision decision =
+          new Decision(now, plan.create(), created, done, plan.demand(), plan.desired(), notScaled);
+      decisions.addLast(decision);
       while (decisions.size() > 32) {
         decisions.removeFirst();
+      }
+      try {
+        decisionListener.accept(decision);
+      } catch (RuntimeException e) {
+        // A listener (a log line) must never stop scaling.
       }
     }
     return plan;

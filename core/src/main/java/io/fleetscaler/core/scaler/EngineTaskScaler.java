@@ -103,7 +103,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             new TokenBucket(limit, burst, b.clock.instant()),
             new Backoff(new Random(b.randomSeed)),
             metrics,
-            provisioner);
+            provisioner,
+            b.decisionListener);
     this.reserveOps = metrics.taskOperation("reserve");
     this.unreserveOps = metrics.taskOperation("unreserve");
     this.acquireOps = metrics.taskOperation("acquire");

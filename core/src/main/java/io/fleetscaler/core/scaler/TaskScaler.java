@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,6 +129,7 @@ public interface TaskScaler extends AutoCloseable {
     boolean manualTicks;
     boolean deleteInstancesOnShutdown;
     @Nullable MeterRegistry meterRegistry;
+    Consumer<Decision> decisionListener = d -> {};
 
     Builder(InstanceGroup group) {
       this.group = Objects.requireNonNull(group, "group");
@@ -236,6 +238,17 @@ public interface TaskScaler extends AutoCloseable {
     /** Binds the scaler's meters to {@code registry} when built. */
     public Builder meterRegistry(MeterRegistry registry) {
       meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Called with each {@link Decision} as the scaler records it (the same ones {@link
+     * ScalerSnapshot#recentDecisions()} keeps), on the provisioner's thread under its control lock:
+     * the listener must be quick and must not call back into the scaler. An exception it throws is
+     * dropped; it never stops the loop.
+     */
+    public Builder decisionListener(Consumer<Decision> listener) {
+      decisionListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -1,0 +1,173 @@
+package io.fleetscaler.daemon;
+
+import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.daemon.config.ConfigError;
+import io.fleetscaler.daemon.config.ConfigException;
+import io.fleetscaler.daemon.config.ConfigFile;
+import io.fleetscaler.daemon.config.DaemonConfig;
+import io.fleetscaler.daemon.config.GroupConfig;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Re-reads the configuration file on SIGHUP. As in gitlab-runner, only {@code [[policy]]} changes
+ * take effect at runtime: they are handed to the running scalers, which keep every reservation and
+ * acquisition. Every other change is logged as needing a restart and not applied. A file that fails
+ * to load changes nothing; each of its errors is logged. Reloads run one at a time.
+ */
+final class ConfigReload {
+  private static final System.Logger LOG = System.getLogger("io.fleetscaler.daemon.reload");
+
+  private final Path file;
+  private final Map<String, TaskScaler> scalers;
+  private DaemonConfig running; // guarded by this
+
+  ConfigReload(Path file, DaemonConfig running, Map<String, TaskScaler> scalers) {
+    this.file = file;
+    this.running = running;
+    this.scalers = Map.copyOf(scalers);
+  }
+
+  /** The configuration in force: the loaded one with every reloaded policy applied. */
+  synchronized DaemonConfig running() {
+    return running;
+  }
+
+  /** Reloads the file and applies what may change; returns the lines it logged. */
+  synchronized List<String> reload() {
+    List<String> lines = new ArrayList<>();
+    DaemonConfig next;
+    try {
+      next = ConfigFile.load(file);
+    } catch (ConfigException e) {
+      log(
+          Level.WARNING,
+          lines,
+          "reload of " + file + " failed; the running configuration stays in force: " + count(e));
+      for (ConfigError error : e.errors()) {
+        log(Level.WARNING, lines, error.toString());
+      }
+      return lines;
+    }
+    for (String key : changedKeys(running.daemon(), next.daemon())) {
+      log(Level.WARNING, lines, "reload: [daemon] " + key + " changed: needs a restart");
+    }
+    List<GroupConfig> applied = new ArrayList<>();
+    for (GroupConfig now : running.groups()) {
+      GroupConfig then = next.group(now.name()).orElse(null);
+      if (then == null) {
+        log(Level.WARNING, lines, "reload: group " + now.name() + " removed: needs a restart");
+        applied.add(now);
+        continue;
+      }
+      for (String key : changedKeys(now, then)) {
+        log(
+            Level.WARNING,
+            lines,
+            "reload: group " + now.name() + ": " + key + " changed: needs a restart");
+      }
+      if (!now.policies().equals(then.policies())) {
+        TaskScaler scaler = Objects.requireNonNull(scalers.get(now.name()), now.name());
+        scaler.configure(then.policies());
+        // Apply at once rather than at the next update_interval.
+        scaler.tick();
+        log(
+            Level.INFO,
+            lines,
+            "reload: group "
+                + now.name()
+                + ": policies "
+                + describe(now.policies())
+                + " -> "
+                + describe(then.policies()));
+        applied.add(now.withPolicies(then.policies()));
+      } else {
+        applied.add(now);
+      }
+    }
+    for (GroupConfig added : next.groups()) {
+      if (running.group(added.name()).isEmpty()) {
+        log(Level.WARNING, lines, "reload: group " + added.name() + " added: needs a restart");
+      }
+    }
+    if (lines.isEmpty()) {
+      log(Level.INFO, lines, "reload of " + file + ": nothing changed");
+    }
+    running = new DaemonConfig(running.daemon(), applied);
+    return lines;
+  }
+
+  private static String count(ConfigException e) {
+    int n = e.errors().size();
+    return n + (n == 1 ? " error" : " errors");
+  }
+
+  private static void log(Level level, List<String> lines, String line) {
+    lines.add(line);
+    LOG.log(level, line);
+  }
+
+  /** The configuration keys whose values differ between two records, policies aside. */
+  static List<String> changedKeys(Record a, Record b) {
+    List<String> keys = new ArrayList<>();
+    for (RecordComponent c : a.getClass().getRecordComponents()) {
+      if (c.getName().equals("policies")) {
+        continue;
+      }
+      try {
+        if (!Objects.equals(c.getAccessor().invoke(a), c.getAccessor().invoke(b))) {
+          keys.add(keyName(c.getName()));
+        }
+      } catch (IllegalAccessException | InvocationTargetException e) {
+        throw new IllegalStateException("cannot read " + c, e);
+      }
+    }
+    return keys;
+  }
+
+  private static String keyName(String component) {
+    return switch (component) {
+      case "pluginConfigJson" -> "plugin_config";
+      case "connector" -> "connector_config";
+      case "tlsCertFile" -> "tls.cert_file";
+      case "tlsKeyFile" -> "tls.key_file";
+      case "tlsClientCaFile" -> "tls.client_ca_file";
+      case "authTokenFile" -> "auth.token_file";
+      default -> component.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+    };
+  }
+
+  static String describe(List<Policy> policies) {
+    if (policies.isEmpty()) {
+      return "[none: idle_count 0]";
+    }
+    return policies.stream()
+        .map(
+            p ->
+                "{periods "
+                    + p.periods()
+                    + " "
+                    + p.timezone()
+                    + ", idle_count "
+                    + p.idleCount()
+                    + ", idle_time "
+                    + Durations.human(p.idleTime())
+                    + ", scale_factor "
+                    + p.scaleFactor()
+                    + ", scale_factor_limit "
+                    + p.scaleFactorLimit()
+                    + ", preemptive_mode "
+                    + p.preemptiveMode()
+                    + "}")
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+}

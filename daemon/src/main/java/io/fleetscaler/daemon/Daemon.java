@@ -1,0 +1,229 @@
+package io.fleetscaler.daemon;
+
+import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.daemon.config.DaemonConfig;
+import io.fleetscaler.daemon.config.GroupConfig;
+import io.fleetscaler.daemon.config.ListenAddress;
+import io.fleetscaler.daemon.config.PluginRef;
+import io.fleetscaler.daemon.http.HttpEndpoints;
+import io.fleetscaler.daemon.http.Readiness;
+import io.fleetscaler.plugin.api.ProviderException;
+import io.fleetscaler.plugin.sdk.PluginClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One running daemon: a plugin and a {@link TaskScaler} per group, the HTTP endpoints, SIGHUP
+ * reloads of the configuration file, and an ordered stop on SIGTERM (every scaler first, then the
+ * endpoints, then every plugin and its process tree).
+ */
+final class Daemon {
+  private static final System.Logger LOG = System.getLogger("io.fleetscaler.daemon");
+
+  /** One started group. */
+  private record Group(GroupConfig config, PluginClient client, TaskScaler scaler) {}
+
+  private final DaemonConfig config;
+  private final @Nullable Path configFile;
+  private final boolean inProcess;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final List<Group> groups = new ArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private volatile boolean stopping;
+
+  Daemon(
+      DaemonConfig config,
+      @Nullable Path configFile,
+      boolean inProcess,
+      PrintWriter out,
+      PrintWriter err) {
+    this.config = config;
+    this.configFile = configFile;
+    this.inProcess = inProcess;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs until SIGTERM; returns the exit status (1 when something could not start). */
+  int run() throws InterruptedException {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    for (GroupConfig g : config.groups()) {
+      String problem = start(g);
+      if (problem != null) {
+        err.println("fleetscaler: group " + g.name() + ": " + problem);
+        err.flush();
+        stopGroups();
+        return 1;
+      }
+    }
+    HttpEndpoints endpoints;
+    try {
+      InetSocketAddress http = ListenAddress.parse(config.daemon().httpListen()).toSocketAddress();
+      endpoints = HttpEndpoints.start(http, registry::scrape, this::readiness);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      err.println("fleetscaler: " + e.getMessage());
+      err.flush();
+      stopGroups();
+      return 1;
+    }
+    installReload();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform().name("fleetscaler-shutdown").unstarted(() -> stop(endpoints)));
+    InetSocketAddress bound = endpoints.address();
+    out.printf(
+        "fleetscaler: scaling %s; metrics at http://%s:%d/metrics; Ctrl-C stops%n",
+        groups.stream().map(Daemon::summary).collect(Collectors.joining("; ")),
+        bound.getHostString(),
+        bound.getPort());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** Starts one group; returns why it could not start, or null. */
+  private @Nullable String start(GroupConfig g) {
+    PluginClient client;
+    try {
+      client = PluginLauncher.open(g.plugin(), inProcess);
+    } catch (RuntimeException e) {
+      return "plugin " + g.plugin().name() + " did not start: " + e.getMessage();
+    }
+    // Every meter of the group carries its name, so groups never collide on one registry.
+    CompositeMeterRegistry groupMeters = new CompositeMeterRegistry();
+    groupMeters.config().commonTags("group", g.name());
+    groupMeters.add(registry);
+    TaskScaler scaler;
+    try {
+      scaler =
+          g.applyTo(TaskScaler.builder(client))
+              .meterRegistry(groupMeters)
+              .decisionListener(new DecisionLog(g.name()))
+              .build();
+    } catch (ProviderException | IllegalArgumentException | UncheckedIOException e) {
+      client.close();
+      return "plugin " + g.plugin().name() + ": " + e.getMessage();
+    }
+    Gauge.builder("fleetscaler.plugin.restarts", client, PluginClient::restarts)
+        .description("Times the plugin process was restarted after a crash")
+        .tag("plugin", client.name())
+        .register(groupMeters);
+    Gauge.builder(
+            "fleetscaler.policy.idle.count", scaler, s -> s.snapshot().activePolicy().idleCount())
+        .description("idle_count of the policy in force (changes on a SIGHUP reload)")
+        .register(groupMeters);
+    groups.add(new Group(g, client, scaler));
+    return null;
+  }
+
+  private void installReload() {
+    Path file = configFile;
+    if (file == null) {
+      HangupSignal.install(
+          () -> LOG.log(Level.WARNING, "SIGHUP ignored: running without a configuration file"));
+      return;
+    }
+    Map<String, TaskScaler> scalers = new LinkedHashMap<>();
+    groups.forEach(g -> scalers.put(g.config().name(), g.scaler()));
+    ConfigReload reload = new ConfigReload(file, config, scalers);
+    // The signal thread must not block on a reload: one worker runs them in order.
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon().name("fleetscaler-reload").unstarted(r));
+    boolean installed =
+        HangupSignal.install(
+            () -> {
+              if (!stopping) {
+                worker.execute(reload::reload);
+              }
+            });
+    if (!installed) {
+      LOG.log(Level.WARNING, "this JVM cannot handle SIGHUP: policies will not reload");
+    }
+  }
+
+  private Readiness readiness() {
+    if (stopping) {
+      return new Readiness(false, "shutting down");
+    }
+    List<String> serving = new ArrayList<>();
+    for (Group g : groups) {
+      boolean inThisJvm = inProcess && g.config().plugin() instanceof PluginRef.BuiltIn;
+      if (!inThisJvm && g.client().process().isEmpty()) {
+        return new Readiness(
+            false,
+            "plugin " + g.client().name() + " of group " + g.config().name() + " is restarting");
+      }
+      serving.add("plugin " + g.client().name() + " serving");
+    }
+    return new Readiness(true, String.join(", ", serving));
+  }
+
+  private void stop(HttpEndpoints endpoints) {
+    stopping = true;
+    // Printed, not logged: java.util.logging closes its handlers in its own shutdown hook.
+    out.println("fleetscaler: stopping (scalers first, then the plugins)");
+    out.flush();
+    for (Group g : groups) {
+      try {
+        g.scaler().shutdown();
+      } catch (RuntimeException e) {
+        out.println("fleetscaler: group " + g.config().name() + ": scaler shutdown failed: " + e);
+      }
+    }
+    endpoints.close();
+    for (Group g : groups) {
+      g.client().close();
+    }
+    out.println("fleetscaler: stopped");
+    out.flush();
+    stopped.countDown();
+  }
+
+  private void stopGroups() {
+    for (Group g : groups) {
+      g.scaler().shutdown();
+      g.client().close();
+    }
+    groups.clear();
+  }
+
+  private static String summary(Group g) {
+    GroupConfig c = g.config();
+    return String.format(
+        "group %s with plugin %s (capacity %d per instance, at most %d instances, %d policies)",
+        c.name(),
+        g.client().name(),
+        c.capacityPerInstance(),
+        c.maxInstances(),
+        c.policies().size());
+  }
+}

@@ -1,0 +1,143 @@
+package io.fleetscaler.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.core.scaler.Decision;
+import io.fleetscaler.core.scaler.ReserveResult;
+import io.fleetscaler.core.scaler.ScalerSnapshot;
+import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.daemon.config.ConfigFile;
+import io.fleetscaler.daemon.config.DaemonConfig;
+import io.fleetscaler.plugin.simulated.ManualClock;
+import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a SIGHUP reload applies, what it only reports, and that a broken file changes nothing. */
+class ConfigReloadTest {
+  @TempDir Path tmp;
+
+  private final ManualClock clock = new ManualClock();
+
+  @SuppressWarnings("NullAway.Init") // set in start()
+  private Path file;
+
+  @SuppressWarnings("NullAway.Init")
+  private TaskScaler scaler;
+
+  @SuppressWarnings("NullAway.Init")
+  private ConfigReload reload;
+
+  @BeforeEach
+  void start() throws Exception {
+    file = tmp.resolve("f.toml");
+    Files.writeString(file, file(4, "idle_count = 1"));
+    DaemonConfig config = ConfigFile.load(file);
+    scaler =
+        config
+            .groups()
+            .get(0)
+            .applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
+            .clock(clock)
+            .manualTicks()
+            .randomSeed(3)
+            .build();
+    reload = new ConfigReload(file, config, Map.of("g", scaler));
+  }
+
+  @AfterEach
+  void stop() {
+    scaler.shutdown();
+  }
+
+  private static String file(int maxInstances, String policy) {
+    return """
+        [[group]]
+        name = "g"
+        plugin = "simulated"
+        max_instances = %d
+        [group.plugin_config]
+        create_latency = "1s"
+        [[group.policy]]
+        %s
+        """
+        .formatted(maxInstances, policy);
+  }
+
+  @Test
+  void appliesChangedPoliciesAtOnceAndKeepsReservations() throws Exception {
+    scaler.tick();
+    clock.advance(Duration.ofSeconds(2));
+    scaler.tick();
+    assertThat(scaler.reserve("job")).isEqualTo(ReserveResult.RESERVED);
+    Files.writeString(file, file(4, "idle_count = 3\nidle_time = \"20m\""));
+
+    List<String> lines = reload.reload();
+
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0))
+        .startsWith("reload: group g: policies [{periods [* * * * *]")
+        .contains("idle_count 1, idle_time 5m")
+        .contains("-> [{periods [* * * * *]")
+        .contains("idle_count 3, idle_time 20m");
+    assertThat(scaler.snapshot().activePolicy().idleCount()).isEqualTo(3);
+    // Applied with a tick at once (the clock has not moved): more instances asked for, and the
+    // reservation kept.
+    ScalerSnapshot after = scaler.snapshot();
+    Decision last = after.recentDecisions().get(after.recentDecisions().size() - 1);
+    assertThat(last.at()).isEqualTo(clock.instant());
+    assertThat(last.requested()).isGreaterThanOrEqualTo(2);
+    assertThat(after.slots().reserved()).isEqualTo(1L);
+    assertThat(reload.running().groups().get(0).policies())
+        .extracting(Policy::idleCount)
+        .containsExactly(3);
+  }
+
+  @Test
+  void otherChangesAreReportedAsNeedingARestartAndNotApplied() throws Exception {
+    Files.writeString(
+        file,
+        file(9, "idle_count = 1")
+            + "\n[[group]]\nname = \"new\"\nplugin = \"simulated\"\nmax_instances = 1\n");
+
+    List<String> lines = reload.reload();
+
+    assertThat(lines)
+        .containsExactly(
+            "reload: group g: max_instances changed: needs a restart",
+            "reload: group new added: needs a restart");
+    assertThat(reload.running().groups().get(0).maxInstances()).isEqualTo(4);
+    assertThat(reload.running().groups()).hasSize(1);
+  }
+
+  @Test
+  void aBrokenFileKeepsTheRunningConfigurationAndReportsEveryError() throws Exception {
+    DaemonConfig before = reload.running();
+    Files.writeString(file, file(4, "idle_count = -3\ntimezone = \"Nowhere/Else\""));
+
+    List<String> lines = reload.reload();
+
+    assertThat(lines)
+        .containsExactly(
+            "reload of " + file + " failed; the running configuration stays in force: 2 errors",
+            file + ":8: group[0].policy[0].idle_count: must be in 0..2147483647, got -3",
+            file
+                + ":9: group[0].policy[0].timezone: unknown time zone \"Nowhere/Else\" (expected"
+                + " an IANA name such as \"Europe/Berlin\")");
+    assertThat(reload.running()).isSameAs(before);
+    assertThat(scaler.snapshot().activePolicy().idleCount()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnchangedFileSaysSo() {
+    assertThat(reload.reload()).containsExactly("reload of " + file + ": nothing changed");
+  }
+}

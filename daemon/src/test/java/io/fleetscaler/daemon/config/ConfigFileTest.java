@@ -1,0 +1,289 @@
+package io.fleetscaler.daemon.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.core.scaler.ScalerSnapshot;
+import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.plugin.api.Protocol;
+import io.fleetscaler.plugin.simulated.ManualClock;
+import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Good files load into exactly the values they spell, and defaults are gitlab-runner's. */
+class ConfigFileTest {
+
+  @TempDir Path tmp;
+
+  private static Path fixture(String name) throws URISyntaxException {
+    return Path.of(
+        Objects.requireNonNull(ConfigFileTest.class.getResource("/config/good/" + name)).toURI());
+  }
+
+  @Test
+  void aMinimalGroupGetsGitlabRunnersDefaults() throws Exception {
+    DaemonConfig config = ConfigFile.load(fixture("minimal.toml"));
+
+    assertThat(config.daemon()).isEqualTo(DaemonSettings.defaults());
+    GroupConfig g = config.groups().get(0);
+    assertThat(g.name()).isEqualTo("minimal");
+    assertThat(g.plugin()).isEqualTo(new PluginRef.BuiltIn("simulated"));
+    assertThat(g.pluginConfigJson()).isEqualTo("{}");
+    assertThat(g.capacityPerInstance()).isEqualTo(1);
+    assertThat(g.maxUseCount()).isZero();
+    assertThat(g.maxInstances()).isEqualTo(5);
+    assertThat(g.deleteInstancesOnShutdown()).isFalse();
+    assertThat(g.instanceReadyCommand()).isEmpty();
+    assertThat(g.instanceAcquireTimeout()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(g.updateInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(g.updateIntervalWhenExpecting()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(g.deletionRetryInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(g.shutdownDeletionInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(g.shutdownDeletionRetries()).isEqualTo(3);
+    assertThat(g.failureThreshold()).isEqualTo(3);
+    assertThat(g.logInternalIp()).isFalse();
+    assertThat(g.logExternalIp()).isFalse();
+    assertThat(g.reservationThrottling()).isTrue();
+    assertThat(g.scaleThrottle()).isEqualTo(ScaleThrottle.DEFAULT);
+    assertThat(g.connector()).isEqualTo(ConnectorOptions.DEFAULT);
+    assertThat(g.stateStorage().enabled()).isFalse();
+    assertThat(g.stateStorage().dir())
+        .isEqualTo(fixture("minimal.toml").resolveSibling(".taskscaler"));
+    assertThat(g.stateStorage().keepInstanceWithAcquisitions()).isFalse();
+    assertThat(g.policies()).isEmpty();
+  }
+
+  @Test
+  void everyKeyIsRead() throws Exception {
+    DaemonConfig config = ConfigFile.load(fixture("full.toml"));
+
+    assertThat(config.daemon().httpListen()).isEqualTo("127.0.0.1:19402");
+    assertThat(config.daemon().grpcListen()).isEqualTo("127.0.0.1:19403");
+    assertThat(config.daemon().logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(config.groups()).extracting(GroupConfig::name).containsExactly("linux", "windows");
+    GroupConfig g = config.group("linux").orElseThrow();
+    assertThat(g.pluginConfigJson())
+        .contains("\"name\" : \"linux\"")
+        .contains("\"max_size\" : 30")
+        .contains("\"answer\" : 42");
+    assertThat(g.capacityPerInstance()).isEqualTo(4);
+    assertThat(g.maxUseCount()).isEqualTo(50);
+    assertThat(g.maxInstances()).isEqualTo(30);
+    assertThat(g.deleteInstancesOnShutdown()).isTrue();
+    assertThat(g.instanceReadyCommand()).isEqualTo("test -f /var/run/ready");
+    assertThat(g.instanceAcquireTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(g.updateInterval()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(g.updateIntervalWhenExpecting()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(g.deletionRetryInterval()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(g.shutdownDeletionInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(g.shutdownDeletionRetries()).isEqualTo(5);
+    assertThat(g.failureThreshold()).isEqualTo(4);
+    assertThat(g.logInternalIp()).isTrue();
+    assertThat(g.logExternalIp()).isTrue();
+    assertThat(g.reservationThrottling()).isFalse();
+    assertThat(g.scaleThrottle()).isEqualTo(new ScaleThrottle(2.5, 7));
+    assertThat(g.connector())
+        .isEqualTo(
+            new ConnectorOptions(
+                "linux",
+                "arm64",
+                Protocol.SSH,
+                2222,
+                "runner",
+                "not-a-real-password",
+                Path.of("/etc/fleetscaler/id_ed25519"),
+                true,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(1),
+                true));
+    assertThat(g.connector().toString()).doesNotContain("not-a-real-password");
+    assertThat(g.toString()).doesNotContain("not-a-real-password").doesNotContain("max_size");
+    assertThat(g.stateStorage())
+        .isEqualTo(new StateStorage(true, Path.of("/var/lib/fleetscaler"), true));
+    assertThat(g.policies())
+        .containsExactly(
+            new Policy(
+                List.of(Policy.ALWAYS),
+                ZoneId.systemDefault(),
+                1,
+                Duration.ofMinutes(10),
+                0,
+                0,
+                true),
+            new Policy(
+                List.of("* 8-18 * * mon-fri", "* 10-14 * * sat"),
+                ZoneId.of("America/New_York"),
+                6,
+                Duration.ofHours(1),
+                1.5,
+                12,
+                false));
+    GroupConfig windows = config.group("windows").orElseThrow();
+    assertThat(windows.connector().protocol()).isEqualTo(Protocol.WINRM_HTTPS);
+    assertThat(windows.maxInstances()).isEqualTo(3);
+  }
+
+  @Test
+  void gitlabsDockerAutoscalerExampleLoadsUnchanged() throws Exception {
+    List<ConfigError> warnings = new ArrayList<>();
+    DaemonConfig config =
+        ConfigFile.load(fixture("gitlab-docker-autoscaler-aws.toml"), warnings::add);
+
+    GroupConfig g = config.groups().get(0);
+    assertThat(g.name()).isEqualTo("docker autoscaler example");
+    assertThat(g.plugin()).isEqualTo(new PluginRef.BuiltIn("aws"));
+    assertThat(g.capacityPerInstance()).isEqualTo(1);
+    assertThat(g.maxUseCount()).isEqualTo(1);
+    assertThat(g.maxInstances()).isEqualTo(10);
+    assertThat(g.pluginConfigJson()).contains("\"name\" : \"my-docker-asg\"");
+    assertThat(g.connector().username()).isEqualTo("ec2-user");
+    assertThat(g.connector().useExternalAddr()).isTrue();
+    assertThat(g.policies()).hasSize(1);
+    assertThat(g.policies().get(0).idleCount()).isEqualTo(5);
+    assertThat(g.policies().get(0).idleTime()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(g.policies().get(0).preemptiveMode()).isTrue();
+    assertThat(warnings)
+        .extracting(ConfigError::key)
+        .containsExactly(
+            "concurrent",
+            "runners[0].url",
+            "runners[0].token",
+            "runners[0].shell",
+            "runners[0].executor",
+            "runners[0].docker");
+    assertThat(warnings.toString()).doesNotContain("glrt-not-a-real-token");
+  }
+
+  @Test
+  void gitlabsInstanceExampleFindsItsPluginOnPath() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path plugin = bin.resolve("fleeting-plugin-googlecompute");
+    Files.writeString(plugin, "#!/bin/sh\nexit 1\n");
+    Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwx------"));
+    List<ConfigError> warnings = new ArrayList<>();
+
+    DaemonConfig config =
+        new ConfigLoader("/nonexistent:" + bin)
+            .load(fixture("gitlab-instance-googlecompute.toml"), warnings::add);
+
+    assertThat(config.groups()).hasSize(1);
+    GroupConfig g = config.groups().get(0);
+    assertThat(g.plugin()).isEqualTo(new PluginRef.Executable(plugin));
+    assertThat(g.capacityPerInstance()).isEqualTo(2);
+    assertThat(g.deleteInstancesOnShutdown()).isTrue();
+    assertThat(g.instanceReadyCommand()).isEqualTo("cloud-init status --wait");
+    assertThat(g.scaleThrottle()).isEqualTo(new ScaleThrottle(10, 5));
+    assertThat(g.connector().keyPath())
+        .isEqualTo(fixture("gitlab-instance-googlecompute.toml").resolveSibling("keys/id_ed25519"));
+    assertThat(g.connector().timeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(g.policies()).hasSize(2);
+    assertThat(g.policies().get(0).scaleFactor()).isEqualTo(0.5);
+    assertThat(g.policies().get(1).timezone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(g.policies().get(1).idleTime()).isEqualTo(Duration.ofMinutes(90));
+    assertThat(g.policies().get(1).preemptiveMode()).isFalse();
+    assertThat(warnings)
+        .extracting(ConfigError::key)
+        .contains(
+            "concurrent", "check_interval", "log_level", "runners[0].instance", "runners[1].name");
+  }
+
+  @Test
+  void pluginsDirIsSearchedBeforePathAndTlsFilesMustExistAndKeysBePrivate() throws Exception {
+    Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+    Path plugin = plugins.resolve("fleetscaler-plugin-mine");
+    Files.writeString(plugin, "#!/bin/sh\nexit 1\n");
+    Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(tmp.resolve("cert.pem"), "cert");
+    Files.writeString(tmp.resolve("key.pem"), "key");
+    Files.setPosixFilePermissions(
+        tmp.resolve("key.pem"), PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(tmp.resolve("token"), "secret-token");
+    Files.setPosixFilePermissions(
+        tmp.resolve("token"), PosixFilePermissions.fromString("rw-r--r--"));
+    Path file = tmp.resolve("fleetscaler.toml");
+    Files.writeString(
+        file,
+        """
+        [daemon]
+        plugins_dir = "plugins"
+        [daemon.tls]
+        cert_file = "cert.pem"
+        key_file = "key.pem"
+        [daemon.auth]
+        token_file = "token"
+
+        [[group]]
+        name = "mine"
+        plugin = "mine"
+        max_instances = 2
+        """);
+
+    ConfigException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ConfigException.class, () -> new ConfigLoader("").load(file, w -> {}));
+    assertThat(e.errors()).hasSize(1);
+    assertThat(e.errors().get(0).toString())
+        .isEqualTo(
+            file
+                + ":7: daemon.auth.token_file: "
+                + tmp.resolve("token")
+                + " holds a secret but others may read it: chmod 600 it");
+
+    Files.setPosixFilePermissions(
+        tmp.resolve("token"), PosixFilePermissions.fromString("rw-------"));
+    DaemonConfig config = new ConfigLoader("").load(file, w -> {});
+    assertThat(config.daemon().pluginsDir()).isEqualTo(plugins);
+    assertThat(config.daemon().tlsCertFile()).isEqualTo(tmp.resolve("cert.pem"));
+    assertThat(config.daemon().tlsKeyFile()).isEqualTo(tmp.resolve("key.pem"));
+    assertThat(config.daemon().authTokenFile()).isEqualTo(tmp.resolve("token"));
+    assertThat(config.groups().get(0).plugin()).isEqualTo(new PluginRef.Executable(plugin));
+  }
+
+  @Test
+  void applyToConfiguresAScalerOverTheSimulatedCloud() throws Exception {
+    Path file = tmp.resolve("apply.toml");
+    Files.writeString(
+        file,
+        """
+        [[group]]
+        name = "sim"
+        plugin = "simulated"
+        capacity_per_instance = 3
+        max_instances = 4
+        [group.plugin_config]
+        create_latency = "10s"
+        [[group.policy]]
+        idle_count = 7
+        idle_time = "2m"
+        """);
+    GroupConfig g = ConfigFile.load(file).groups().get(0);
+    ManualClock clock = new ManualClock();
+
+    try (TaskScaler scaler =
+        g.applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
+            .clock(clock)
+            .manualTicks()
+            .randomSeed(1)
+            .build()) {
+      scaler.tick();
+      ScalerSnapshot first = scaler.snapshot();
+      assertThat(first.activePolicy()).isEqualTo(g.policies().get(0));
+      // Seven idle slots at three per instance: three instances requested at once.
+      assertThat(first.requested()).isEqualTo(3);
+
+      clock.advance(Duration.ofSeconds(11));
+      scaler.tick();
+      assertThat(scaler.snapshot().slots().idle()).isEqualTo(9L);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+# shellcheck shell=sh
+# Sourced by the launchers in bin/: finds a Java 21+ runtime (lib/select-jdk.sh) and runs one of
+# Fleetscaler's main classes from lib/fleetscaler.jar.
+#
+#   JAVA_HOME            a Java 21+ installation to use (else the java on PATH, else a search)
+#   FLEETSCALER_OPTS     extra JVM options, e.g. "-Xmx512m"
+#   FLEETSCALER_JAVA_DIRS  extra directories to search for Java installations (see select-jdk.sh)
+
+fleetscaler_exec() {
+  # fleetscaler_exec HOME MAIN_CLASS ARGS...: replaces the shell with the JVM, so signals
+  # (SIGTERM, SIGHUP) and the exit status are the Java process's own, and stdout stays clean for
+  # a plugin's handshake line.
+  fs_home=$1
+  fs_main=$2
+  shift 2
+  FLEETSCALER_JAVA_PURPOSE=run
+  . "$fs_home/lib/select-jdk.sh"
+  set +f
+  fs_java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+  # Netty's native transport and Protobuf use restricted JDK APIs; allow them instead of being
+  # warned on every start.
+  fs_flags="--enable-native-access=ALL-UNNAMED"
+  if [ "$(fleetscaler_java_major "$fs_java")" -ge 24 ]; then
+    fs_flags="$fs_flags --sun-misc-unsafe-memory-access=allow"
+  fi
+  # shellcheck disable=SC2086 # word splitting of the option strings is intended
+  exec "$fs_java" $fs_flags ${FLEETSCALER_OPTS-} -Dfleetscaler.home="$fs_home" -cp "$fs_home/lib/fleetscaler.jar" "$fs_main" "$@"
+}

@@ -79,6 +79,57 @@ class SimulateCommandTest {
   }
 
   @Test
+  void replaysEveryGroupOfTheConfigFilesThroughApplyTo() throws Exception {
+    Path trace = trace("0,100\n10,50\n130,10\n");
+    Path a = dir.resolve("a.toml");
+    Files.writeString(
+        a,
+        """
+        [[group]]
+        name = "on-demand"
+        plugin = "simulated"
+        capacity_per_instance = 1
+        max_instances = 10
+
+        [[group]]
+        name = "warm"
+        plugin = "simulated"
+        capacity_per_instance = 1
+        max_instances = 10
+
+        [[group.policy]]
+        idle_count = 2
+        preemptive_mode = false
+        """);
+    int code = run("simulate", "--trace=" + trace, "--boot=61s", "--config=" + a);
+    assertThat(code).as(err.toString()).isZero();
+    String header = out.toString().lines().findFirst().orElseThrow();
+    assertThat(header).contains("on-demand", "warm");
+    // The on-demand group is the hand-computed replay: waits 62, 62 and 0.
+    assertThat(out.toString()).containsPattern("wait mean \\(s\\) +41\\.33");
+
+    Path b = dir.resolve("b.toml");
+    Files.copy(a, b);
+    assertThat(run("simulate", "--trace=" + trace, "--config=" + a, "--config=" + b)).isZero();
+    assertThat(out.toString()).contains("a.toml:warm", "b.toml:on-demand");
+  }
+
+  @Test
+  void configErrorsAndMixedFlagsAreUsageErrors() throws Exception {
+    Path trace = trace("0,10\n");
+    Path bad = dir.resolve("bad.toml");
+    Files.writeString(
+        bad, "[[group]]\nname = \"x\"\nplugin = \"simulated\"\ncapacity_per_instance = 0\n");
+    assertThat(run("simulate", "--trace=" + trace, "--config=" + bad)).isEqualTo(2);
+    assertThat(err.toString()).contains("bad.toml", "capacity_per_instance");
+    Path good = dir.resolve("good.toml");
+    Files.writeString(good, "[[group]]\nname = \"x\"\nplugin = \"simulated\"\n");
+    assertThat(run("simulate", "--trace=" + trace, "--config=" + good, "--idle-count=3"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--idle-count cannot be combined with --config");
+  }
+
+  @Test
   void aMalformedTraceLineFailsWithItsNumber() throws Exception {
     Path trace = trace("0,10\n5,10\nsix,10\n");
     assertThat(run("simulate", "--trace=" + trace)).isEqualTo(1);

@@ -1,5 +1,10 @@
 package io.fleetscaler.daemon.simulate;
 
+import io.fleetscaler.daemon.config.ConfigError;
+import io.fleetscaler.daemon.config.ConfigException;
+import io.fleetscaler.daemon.config.ConfigFile;
+import io.fleetscaler.daemon.config.DaemonConfig;
+import io.fleetscaler.daemon.config.GroupConfig;
 import io.fleetscaler.plugin.api.GoDuration;
 import io.fleetscaler.plugin.simulated.SimulatedOptions;
 import io.fleetscaler.plugin.simulated.SimulatedOptions.Latency;
@@ -63,6 +68,13 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--trace", required = true, description = "The trace file (CSV).")
   @SuppressWarnings("NullAway.Init") // required: set by picocli before call()
   Path trace;
+
+  @Option(
+      names = "--config",
+      description =
+          "A daemon configuration file (TOML); each of its groups is replayed, its plugin replaced"
+              + " by the simulated cloud. Repeatable. Excludes the scaling flags below.")
+  List<Path> configs = new ArrayList<>();
 
   @Option(
       names = "--boot",
@@ -294,6 +306,9 @@ public final class SimulateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    if (!configs.isEmpty()) {
+      return fromConfigs(cloud, timeout, at);
+    }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("capacity_per_instance", capacity);
     settings.put("max_use_count", maxUse);
@@ -316,6 +331,52 @@ public final class SimulateCommand implements Callable<Integer> {
       }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
+    }
+    return scenarios;
+  }
+
+  /** The scaling flags, refused with {@code --config}. */
+  private static final List<String> SCALING_FLAGS =
+      List.of(
+          "--capacity",
+          "--max-use",
+          "--max-instances",
+          "--idle-count",
+          "--idle-time",
+          "--scale-factor",
+          "--scale-factor-limit",
+          "--preemptive",
+          "--update-interval",
+          "--update-interval-when-expecting",
+          "--policy");
+
+  /** One scenario per group of every file, through {@link GroupConfig#applyTo}. */
+  private List<Scenario> fromConfigs(SimulatedOptions cloud, Duration timeout, Instant at) {
+    for (String flag : SCALING_FLAGS) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+        throw usage(flag + " cannot be combined with --config: set it in the file");
+      }
+    }
+    List<Scenario> scenarios = new ArrayList<>();
+    for (Path file : configs) {
+      DaemonConfig config;
+      try {
+        config = ConfigFile.load(file, w -> spec.commandLine().getErr().println("warning: " + w));
+      } catch (ConfigException e) {
+        StringBuilder message = new StringBuilder("--config " + file + ": invalid");
+        for (ConfigError error : e.errors()) {
+          message.append("\n  ").append(error);
+        }
+        throw usage(message.toString());
+      }
+      for (GroupConfig group : config.groups()) {
+        String name = configs.size() > 1 ? file.getFileName() + ":" + group.name() : group.name();
+        scenarios.add(
+            Scenario.of(name, group::applyTo)
+                .withCloud(cloud)
+                .withAcquireTimeout(timeout)
+                .withStart(at));
+      }
     }
     return scenarios;
   }

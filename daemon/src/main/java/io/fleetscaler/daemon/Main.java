@@ -2,6 +2,7 @@ package io.fleetscaler.daemon;
 
 import io.fleetscaler.daemon.config.LogFormat;
 import io.fleetscaler.daemon.logging.LogOutput;
+import io.fleetscaler.daemon.simulate.SimulateCommand;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ValidateCommand.class,
       StatusCommand.class,
-      VersionCommand.class
+      VersionCommand.class,
+      SimulateCommand.class
     })
 public final class Main {
 

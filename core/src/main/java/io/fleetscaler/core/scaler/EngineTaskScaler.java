@@ -78,6 +78,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
   private final LinkedHashSet<String> pendingReservations = new LinkedHashSet<>();
   private final List<Runnable> deferred = new ArrayList<>();
+  // When the loop's next step is due; kept in manual mode too, so a driver can follow the cadence.
+  // Written under control, read without it.
+  private volatile Instant nextTickAt;
 
   // Published for lock-free readers (metrics, the release fast path).
   private volatile int waiting;
@@ -93,6 +96,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             this,
             System::nanoTime);
     this.schedule = PolicySchedule.of(b.policies);
+    this.nextTickAt = b.clock.instant();
     this.metrics =
         new ScalerMetrics(
             () -> instancesByState,
@@ -411,7 +415,13 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             actuator.planAndApply(activePolicy(), waiters.size(), false);
           }
           publishKnownLocked();
+          nextTickAt = options.clock.instant().plus(interval());
         });
+  }
+
+  @Override
+  public Instant nextTickAt() {
+    return nextTickAt;
   }
 
   /**
@@ -430,6 +440,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (!shutDown.get()) {
       actuator.planAndApply(activePolicy(), waiters.size(), false);
       publishKnownLocked();
+      Instant soon = options.clock.instant().plus(options.updateIntervalWhenExpecting);
+      if (soon.isBefore(nextTickAt)) {
+        nextTickAt = soon;
+      }
       if (loop != null) {
         loop.nudge(options.updateIntervalWhenExpecting);
       }

@@ -504,14 +504,26 @@ final class Provisioner {
 
   /** Instance counts by state name, for the snapshot and the instances gauge. */
   Map<String, Integer> countsByState() {
+    // Published after every control step: count per phase, with the names made once.
+    Map<InstancePhase, Integer> byPhase = new java.util.EnumMap<>(InstancePhase.class);
+    for (Tracked t : table.values()) {
+      byPhase.merge(t.phase, 1, Integer::sum);
+    }
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("requested", requested.size());
-    for (InstancePhase p : InstancePhase.values()) {
-      counts.put(p.name().toLowerCase(java.util.Locale.ROOT), 0);
-    }
-    for (Tracked t : table.values()) {
-      counts.merge(t.phase.name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+    for (Map.Entry<InstancePhase, String> e : PHASE_NAMES.entrySet()) {
+      counts.put(e.getValue(), byPhase.getOrDefault(e.getKey(), 0));
     }
     return counts;
+  }
+
+  private static final Map<InstancePhase, String> PHASE_NAMES = phaseNames();
+
+  private static Map<InstancePhase, String> phaseNames() {
+    Map<InstancePhase, String> names = new java.util.EnumMap<>(InstancePhase.class);
+    for (InstancePhase p : InstancePhase.values()) {
+      names.put(p, p.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return java.util.Collections.unmodifiableMap(names);
   }
 }

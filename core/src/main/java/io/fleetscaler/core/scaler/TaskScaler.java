@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +89,16 @@ public interface TaskScaler extends AutoCloseable {
    * call from any thread; steps never overlap.
    */
   void tick();
+
+  /**
+   * When the provisioner loop runs its next step: {@code update_interval} after the last step
+   * ({@code update_interval_when_expecting} while a change is pending), brought forward to {@code
+   * update_interval_when_expecting} from now when waiting demand makes the scaler plan; before the
+   * first step, the instant the scaler was built. With {@link Builder#manualTicks()} nothing runs
+   * by itself: a caller replaying time calls {@link #tick()} at this instant to step exactly as the
+   * daemon's loop would.
+   */
+  Instant nextTickAt();
 
   /**
    * Stops the scaler, then the plugin, in this order: reservations and acquisitions are refused

@@ -68,6 +68,22 @@ final class SimulatedInstance {
     }
   }
 
+  /**
+   * When this instance next changes by itself, strictly after {@code now} (which it has been
+   * settled at), or null if it will not.
+   */
+  @Nullable Instant nextChangeAfter(Instant now) {
+    if (lost) {
+      return null;
+    }
+    return switch (state) {
+      case CREATING, DELETING, SUSPENDING, RESUMING ->
+          transitionEndsAt.isAfter(now) ? transitionEndsAt : null;
+      case RUNNING -> lossAt != null && lossAt.isAfter(now) ? lossAt : null;
+      case DELETED, TIMEOUT, SUSPENDED -> null;
+    };
+  }
+
   /** Counts against the group's size: it exists and is not on its way out. */
   boolean live() {
     return !lost && state != InstanceState.DELETING && state != InstanceState.DELETED;

@@ -419,6 +419,31 @@ public final class SimulatedInstanceGroup implements InstanceGroup {
   }
 
   /**
+   * The earliest instant after now at which the cloud changes by itself: a boot, deletion,
+   * suspension or resume ends, or a random loss strikes; null when nothing is under way. A
+   * discrete-event driver steps its clock to this instant to see every change when it happens.
+   * Works before {@link #init} and after {@link #shutdown}, and changes nothing that {@link
+   * #update} would report.
+   */
+  public @Nullable Instant nextTransitionAt() {
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      Instant next = null;
+      for (SimulatedInstance instance : instances.values()) {
+        instance.settle(now);
+        Instant at = instance.nextChangeAfter(now);
+        if (at != null && (next == null || at.isBefore(next))) {
+          next = at;
+        }
+      }
+      return next;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Makes an instance vanish now, as a reclaimed spot VM does: the next {@link #update} no longer
    * lists it, and until then its heartbeat reports it unhealthy.
    *

@@ -159,7 +159,7 @@ final class Daemon {
         .tag("plugin", client.name())
         .register(groupMeters);
     Gauge.builder(
-            "fleetscaler.policy.idle.count", scaler, s -> s.snapshot().activePolicy().idleCount())
+            "fleetscaler.policy.idle.target", scaler, s -> s.snapshot().activePolicy().idleCount())
         .description("idle_count of the policy in force (changes on a SIGHUP reload)")
         .register(groupMeters);
     groups.add(new Group(g, client, scaler));

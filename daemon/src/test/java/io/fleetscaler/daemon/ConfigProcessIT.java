@@ -188,7 +188,7 @@ class ConfigProcessIT {
   }
 
   private static String idleCount(int n) {
-    return "fleetscaler_policy_idle_count{group=\"sim\"} " + n + ".0";
+    return "fleetscaler_policy_idle_target{group=\"sim\"} " + n + ".0";
   }
 
   private void hangUp() throws Exception {

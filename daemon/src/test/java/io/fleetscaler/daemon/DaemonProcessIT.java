@@ -76,7 +76,7 @@ class DaemonProcessIT {
         .contains("fleeting_taskscaler_tasks{group=\"default\",state=\"idle\"} 4.0")
         .contains("fleeting_provisioner_max_instances{group=\"default\"} 10.0")
         .contains("fleetscaler_plugin_restarts{group=\"default\",plugin=\"simulated\"} 0.0")
-        .contains("fleetscaler_policy_idle_count{group=\"default\"} 3.0")
+        .contains("fleetscaler_policy_idle_target{group=\"default\"} 3.0")
         .contains("jvm_memory_used_bytes");
 
     List<ProcessHandle> plugins =

@@ -90,10 +90,14 @@ final class Daemon {
     }
     ApiServerSettings apiSettings = apiSettings(config.daemon());
     Map<String, TaskScaler> scalers = new LinkedHashMap<>();
-    groups.forEach(g -> scalers.put(g.config().name(), g.scaler()));
+    Map<String, Duration> acquireTimeouts = new LinkedHashMap<>();
+    for (Group g : groups) {
+      scalers.put(g.config().name(), g.scaler());
+      acquireTimeouts.put(g.config().name(), g.config().instanceAcquireTimeout());
+    }
     ApiServer api;
     try {
-      api = ApiServer.start(apiSettings, scalers);
+      api = ApiServer.start(apiSettings, scalers, acquireTimeouts);
     } catch (IllegalStateException | IllegalArgumentException e) {
       err.println("fleetscaler: gRPC API: " + e.getMessage());
       err.flush();

@@ -2,6 +2,7 @@ package io.fleetscaler.daemon.api;
 
 import io.fleetscaler.core.scaler.TaskScaler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -23,7 +24,19 @@ public interface ApiServer extends AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound, naming it
    */
   static ApiServer start(ApiServerSettings settings, Map<String, TaskScaler> groups) {
-    return GrpcApiServer.start(settings, groups);
+    return start(settings, groups, Map.of());
+  }
+
+  /**
+   * Binds and starts serving {@code groups}, as {@link #start(ApiServerSettings, Map)}; an Acquire
+   * that gives neither a timeout nor a deadline waits for its group's entry in {@code
+   * acquireTimeouts} ({@code instance_acquire_timeout}), and a deadline is capped by it.
+   */
+  static ApiServer start(
+      ApiServerSettings settings,
+      Map<String, TaskScaler> groups,
+      Map<String, Duration> acquireTimeouts) {
+    return GrpcApiServer.start(settings, groups, acquireTimeouts);
   }
 
   /** The bound address (with the chosen port when 0 was asked for). */

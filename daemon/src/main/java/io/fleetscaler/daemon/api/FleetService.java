@@ -54,6 +54,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
   private final @Nullable String onlyGroup;
   private final FleetWatch watch;
   private final Executor blockingWork;
+  private final Map<String, Duration> acquireTimeouts;
 
   /**
    * @param groups the scalers by group name, in configuration order; at least one
@@ -61,6 +62,20 @@ final class FleetService extends FleetGrpc.FleetImplBase {
    * @param blockingWork runs plugin calls that may block
    */
   FleetService(Map<String, TaskScaler> groups, FleetWatch watch, Executor blockingWork) {
+    this(groups, Map.of(), watch, blockingWork);
+  }
+
+  /**
+   * @param acquireTimeouts each group's {@code instance_acquire_timeout}: how long an Acquire that
+   *     gives neither a timeout nor a deadline waits; an Acquire of a group without one must give
+   *     either
+   */
+  FleetService(
+      Map<String, TaskScaler> groups,
+      Map<String, Duration> acquireTimeouts,
+      FleetWatch watch,
+      Executor blockingWork) {
+    this.acquireTimeouts = Map.copyOf(acquireTimeouts);
     if (groups.isEmpty()) {
       throw new IllegalArgumentException("the API needs at least one group, got none");
     }
@@ -128,7 +143,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
       String group = groupName(request.getGroup());
       TaskScaler scaler = scaler(group);
       String key = key(request.getKey());
-      Duration timeout = timeout(request);
+      Duration timeout = timeout(request, acquireTimeouts.get(group));
       ServerCallStreamObserver<AcquireResponse> call =
           (ServerCallStreamObserver<AcquireResponse>) response;
       // True while this call holds a slot it has not handed over: whoever clears it (the answer or
@@ -296,7 +311,11 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     return key;
   }
 
-  private static Duration timeout(AcquireRequest request) {
+  /**
+   * The call's {@code timeout}; else its deadline, capped by the group's default; else the group's
+   * default ({@code instance_acquire_timeout}).
+   */
+  private static Duration timeout(AcquireRequest request, @Nullable Duration groupDefault) {
     if (request.hasTimeout()) {
       com.google.protobuf.Duration t = request.getTimeout();
       if (t.getSeconds() < 0
@@ -310,8 +329,13 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     }
     Deadline deadline = Context.current().getDeadline();
     if (deadline == null) {
-      throw ApiErrors.invalid("timeout", "required when the call has no deadline");
+      if (groupDefault == null) {
+        throw ApiErrors.invalid("timeout", "required when the call has no deadline");
+      }
+      return groupDefault;
     }
-    return Duration.ofNanos(Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+    Duration remaining =
+        Duration.ofNanos(Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+    return groupDefault != null && groupDefault.compareTo(remaining) < 0 ? groupDefault : remaining;
   }
 }

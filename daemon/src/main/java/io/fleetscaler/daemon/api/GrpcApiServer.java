@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,10 @@ final class GrpcApiServer implements ApiServer {
     this.eventLoops = eventLoops;
   }
 
-  static ApiServer start(ApiServerSettings settings, Map<String, TaskScaler> groups) {
+  static ApiServer start(
+      ApiServerSettings settings,
+      Map<String, TaskScaler> groups,
+      Map<String, Duration> acquireTimeouts) {
     List<String> problems = settings.problems();
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
@@ -72,7 +76,7 @@ final class GrpcApiServer implements ApiServer {
     ExecutorService blockingWork =
         Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("api-connect-info-", 0).factory());
-    FleetService service = new FleetService(ordered, watch, blockingWork);
+    FleetService service = new FleetService(ordered, acquireTimeouts, watch, blockingWork);
 
     InetSocketAddress address = settings.address();
     NettyServerBuilder builder =

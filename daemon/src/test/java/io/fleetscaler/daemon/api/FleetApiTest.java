@@ -56,6 +56,7 @@ class FleetApiTest {
   private final ManualClock clock = new ManualClock();
   private final Map<String, SimulatedInstanceGroup> clouds = new LinkedHashMap<>();
   private final Map<String, TaskScaler> scalers = new LinkedHashMap<>();
+  private final Map<String, Duration> acquireTimeouts = new LinkedHashMap<>();
   private final List<AutoCloseable> closing = new ArrayList<>();
   private @Nullable FleetWatch watch;
   private @Nullable ManagedChannel channel;
@@ -115,7 +116,7 @@ class FleetApiTest {
     String name = InProcessServerBuilder.generateName();
     FleetWatch w = new FleetWatch(scalers);
     watch = w;
-    FleetService service = new FleetService(scalers, w, Runnable::run);
+    FleetService service = new FleetService(scalers, acquireTimeouts, w, Runnable::run);
     InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
     builder.addService(
         token == null
@@ -259,6 +260,31 @@ class FleetApiTest {
     assertThat(scaler("linux").snapshot().pendingAcquisitions())
         .as("a refused request changes nothing")
         .isZero();
+  }
+
+  @Test
+  void withoutTimeoutOrDeadlineAnAcquireWaitsForItsGroupsAcquireTimeout() throws Exception {
+    TaskScaler scaler = group("linux", 1, 1, Policy.of(0));
+    acquireTimeouts.put("linux", Duration.ofMinutes(15));
+    cloud("linux").setCapacityLimit(0); // nothing can boot: the acquisition can only time out
+    FleetGrpc.FleetStub api = FleetGrpc.newStub(channel(null));
+    Observed<AcquireResponse> answer = new Observed<>();
+    api.acquire(AcquireRequest.newBuilder().setKey("job-1").build(), answer);
+
+    clock.advance(Duration.ofMinutes(14));
+    scaler.tick();
+    assertThat(answer.future).as("still within instance_acquire_timeout").isNotDone();
+    assertThat(scaler.snapshot().pendingAcquisitions()).isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(1));
+    scaler.tick();
+    ExecutionException failed =
+        catchThrowableOfType(
+            ExecutionException.class, () -> answer.future.get(5, TimeUnit.SECONDS));
+    assertThat(failed.getCause())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import io.fleetscaler.core.connector.SshdProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -92,7 +93,7 @@ final class ContainerSshHosts implements SshHosts {
         c.start();
         Host host = new Host("ssh-" + (char) ('a' + i), address, port);
         hosts.add(host);
-        SshHosts.await(
+        SshdProcess.await(
             host.name() + " at " + host.hostPort() + " to answer",
             START_BOUND,
             () -> SshHosts.answers(host));
@@ -143,7 +144,8 @@ final class ContainerSshHosts implements SshHosts {
     DockerClient docker = DockerClientFactory.instance().client();
     docker.killContainerCmd(c.getContainerId()).exec();
     Host host = hosts.get(index);
-    SshHosts.await(host.name() + " to stop answering", START_BOUND, () -> !SshHosts.answers(host));
+    SshdProcess.await(
+        host.name() + " to stop answering", START_BOUND, () -> !SshHosts.answers(host));
   }
 
   @Override
@@ -155,7 +157,7 @@ final class ContainerSshHosts implements SshHosts {
     GenericContainer<?> c = containers.get(index);
     DockerClientFactory.instance().client().startContainerCmd(c.getContainerId()).exec();
     Host host = hosts.get(index);
-    SshHosts.await(host.name() + " to answer again", START_BOUND, () -> SshHosts.answers(host));
+    SshdProcess.await(host.name() + " to answer again", START_BOUND, () -> SshHosts.answers(host));
   }
 
   @Override

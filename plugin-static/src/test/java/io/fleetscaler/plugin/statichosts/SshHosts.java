@@ -1,16 +1,10 @@
 package io.fleetscaler.plugin.statichosts;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.fleetscaler.core.connector.SshdProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * Real hosts running OpenSSH for integration tests, each reachable at its own loopback address or
@@ -60,25 +54,6 @@ interface SshHosts extends AutoCloseable {
         .isEmpty();
   }
 
-  /**
-   * Polls {@code done} until it holds, at most {@code bound} long; a bounded wait for something
-   * outside the test's control (a process or container coming up), never a timing assertion.
-   */
-  static void await(String what, Duration bound, BooleanSupplier done) {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("gave up after " + bound + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for " + what, e);
-      }
-    }
-  }
-
   /** Starts {@code count} hosts with the backend chosen as the class notes say. */
   static SshHosts start(int count, Path workDir) {
     String choice = System.getProperty("fleetscaler.ssh-hosts");
@@ -91,7 +66,7 @@ interface SshHosts extends AutoCloseable {
   /** Starts {@code count} hosts with the named backend: containers, processes or auto. */
   static SshHosts start(int count, Path workDir, String choice) {
     Path key = workDir.resolve("id_ed25519");
-    generateKey(key);
+    SshdProcess.generateKey(key);
     return switch (choice.toLowerCase(Locale.ROOT)) {
       case "containers" -> ContainerSshHosts.start(count, key);
       case "processes" -> ProcessSshHosts.start(count, key, workDir);
@@ -103,48 +78,5 @@ interface SshHosts extends AutoCloseable {
           throw new IllegalArgumentException(
               "fleetscaler.ssh-hosts must be containers, processes or auto, was " + choice);
     };
-  }
-
-  /** Makes an ed25519 key pair at {@code key} and {@code key}.pub with ssh-keygen. */
-  private static void generateKey(Path key) {
-    try {
-      Files.deleteIfExists(key);
-      Files.deleteIfExists(Path.of(key + ".pub"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    run(
-        List.of(
-            "ssh-keygen",
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            "fleetscaler-it",
-            "-f",
-            key.toString()),
-        Duration.ofSeconds(30));
-  }
-
-  /** Runs a short command to completion, failing with its output when it does not succeed. */
-  static void run(List<String> command, Duration limit) {
-    try {
-      Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException(command + " did not finish within " + limit);
-      }
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(command + " exited " + p.exitValue() + ": " + output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + command, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted running " + command, e);
-    }
   }
 }

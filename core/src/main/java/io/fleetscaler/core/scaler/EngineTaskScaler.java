@@ -308,6 +308,12 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           // A slot was free although the key's reservation was still pending: that one is done.
           withControl(() -> pendingReservations.remove(key));
         }
+        if (acquireHeartbeat == null) {
+          // The common path: no heartbeat to wait for, so no waiter and no clock read.
+          CompletableFuture<Acquisition> future = new CompletableFuture<>();
+          deliver(key, held, future);
+          return future;
+        }
         Waiter w =
             new Waiter(key, new CompletableFuture<>(), options.clock.instant().plus(timeout));
         handOut(w, held);

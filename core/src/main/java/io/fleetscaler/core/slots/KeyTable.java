@@ -117,7 +117,15 @@ final class KeyTable {
     throw new IllegalStateException("key table full: more keys than twice the slot count");
   }
 
-  /** True if a cell other than {@code mine} carries {@code key} (a racing use of one key). */
+  /**
+   * True if a cell other than {@code mine} binds {@code key}: a racing use of one key.
+   *
+   * <p>A cell that shows {@code key} with a {@link #FREE} slot word is between two steps of another
+   * thread: an insert of the same key (key set, slot word not yet) or the removal of an old binding
+   * of it (slot word freed, key not yet cleared; the provisioner removing an instance does this).
+   * The first is a racing use, the second is not, and the two look alike; so this waits, without
+   * writing, until that thread takes its next step and the cell shows which it was.
+   */
   boolean hasOther(String key, int mine) {
     int home = home(key);
     long fp = fingerprint(key);
@@ -127,15 +135,21 @@ final class KeyTable {
       if (cell == mine) {
         continue;
       }
-      String other = keys.get(cell);
-      if (other == null) {
-        continue;
-      }
-      // The key was read first: if the slot word now shows another key's fingerprint, the cell was
-      // freed since, and a racing binding of our key that was there is gone.
-      long s = slots.get(cell);
-      if ((s == FREE || (s & ~BINDING_MASK) == fp) && same(other, key)) {
-        return true;
+      for (; ; ) {
+        String other = keys.get(cell);
+        if (other == null || !same(other, key)) {
+          break;
+        }
+        // The key was read first: if the slot word now shows another key's fingerprint, the cell
+        // was freed and retaken since, and the binding of our key that was there is gone.
+        long s = slots.get(cell);
+        if (s != FREE) {
+          if ((s & ~BINDING_MASK) == fp && same(keys.get(cell), key)) {
+            return true;
+          }
+          break;
+        }
+        Thread.onSpinWait();
       }
     }
     return false;

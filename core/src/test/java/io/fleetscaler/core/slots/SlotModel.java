@@ -45,7 +45,25 @@ final class SlotModel {
     }
   }
 
-  record Binding(Instance instance, int slot) {}
+  // A class, not a record: Lincheck reads the model's state through Unsafe, which refuses record
+  // fields.
+  static final class Binding {
+    private final Instance instance;
+    private final int slot;
+
+    Binding(Instance instance, int slot) {
+      this.instance = instance;
+      this.slot = slot;
+    }
+
+    Instance instance() {
+      return instance;
+    }
+
+    int slot() {
+      return slot;
+    }
+  }
 
   final int capacity;
   final int maxUse;

@@ -19,8 +19,9 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lock-free {@link SlotAllocator}: per-instance state words, a global permit count, per-thread
- * sticky placement, and a level index that packs other claims onto the fullest ready instance.
+ * The lock-free {@link SlotAllocator}: per-instance state words, a permit count striped by thread,
+ * per-thread sticky placement, and a level index that packs other claims onto the fullest ready
+ * instance.
  *
  * <h2>Algorithm</h2>
  *
@@ -32,23 +33,31 @@ import org.jspecify.annotations.Nullable;
  *       per-instance invariants (a slot is held once; held &le; capacity; claims &le; max use) hold
  *       by construction. {@code claimable(word)} is the number of slots a new claim could take:
  *       free slots of a ready instance, bounded by its use budget.
- *   <li><b>Permits</b>: one counter of claimable slots not yet promised to a caller. A reserve (or
- *       a fresh acquire) first takes a permit (decrement if positive); with none it fails at once,
- *       which is what makes a refusal linearizable without a snapshot of every instance. Every word
- *       change that raises {@code claimable} adds the rise after its CAS; a drain, unhealthy mark
+ *   <li><b>Permits</b> ({@link Permits}): a counter of claimable slots not yet promised to a
+ *       caller, striped by thread. A reserve (or a fresh acquire) first takes a permit (from its
+ *       own stripe's cell, else from another's); with none anywhere it fails, which is what makes a
+ *       refusal linearizable without a snapshot of every instance. Every word change that raises
+ *       {@code claimable} adds the rise to the caller's cell after its CAS; a drain, unhealthy mark
  *       or removal takes back the instance's claimable slots before its CAS. So the permits never
- *       exceed the claimable slots not being claimed, and a permit holder always finds a slot.
- *   <li><b>Sticky placement</b>: each thread stripe ({@code threadId} modulo 64, one padded cell
- *       each) remembers the instance (index and incarnation) its last placed claim landed on. A
- *       permit holder first CASes that instance's word directly if it is the same incarnation,
- *       ready and has room: no index search, and two threads on two instances write two different
- *       lines. If that CAS loses (another thread works on the same word), the holder searches for
- *       the fullest instance <em>other than</em> that one, so threads that met on one instance
- *       spread out; if there is no other, it searches again without the exclusion. Placement
- *       contract: a claim lands on the calling thread's last instance while that one is live, ready
- *       and has room; otherwise on one of the fullest ready instances with room. So at most one
- *       partly filled instance per active thread stripe is kept warm besides the fullest; an
- *       instance that a thread stops using is no longer preferred by anyone, drains to empty and
+ *       exceed the claimable slots not being claimed, and a permit holder always finds a slot. A
+ *       release both raises and publishes, and so does a drain's take-then-CAS: each brackets its
+ *       two steps ({@link Permits#begin}/{@link Permits#end}), and a refusal that meets an open
+ *       bracket collects again. Without the bracket a refusal could fall between the steps while
+ *       the sequential order already has the slot free: under {@code max_use_count} a release's
+ *       rise depends on the order of releases on its instance (the later one may rise by zero,
+ *       returning before the earlier one publishes), and a drain may take permits that other
+ *       instances' free slots back, counting on a release of its own instance still to publish.
+ *   <li><b>Sticky placement</b>: each thread stripe ({@code threadId} modulo the stripe count,
+ *       beside its permit cell) remembers the instance (index and incarnation) its last placed
+ *       claim landed on. A permit holder first CASes that instance's word directly if it is the
+ *       same incarnation, ready and has room: no index search, and two threads on two instances
+ *       write two different lines. If that CAS loses (another thread works on the same word), the
+ *       holder searches for the fullest instance <em>other than</em> that one, so threads that met
+ *       on one instance spread out; if there is no other, it searches again without the exclusion.
+ *       Placement contract: a claim lands on the calling thread's last instance while that one is
+ *       live, ready and has room; otherwise on one of the fullest ready instances with room. So at
+ *       most one partly filled instance per active thread stripe is kept warm besides the fullest;
+ *       an instance that a thread stops using is no longer preferred by anyone, drains to empty and
  *       becomes deletable as before. Stripes may collide (two threads share a hint); that only
  *       makes them start on the same instance.
  *   <li><b>Placement</b> ({@link LevelIndex}): for level {@code L = 1..capacity}, a bitset of the
@@ -71,14 +80,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Linearization points</h2>
  *
- * Successful reserve: its permit decrement (the slot it lands on is chosen later; callers cannot
- * observe the difference). Refused reserve: the read of a non-positive permit count. Acquire of a
- * reservation: the word CAS setting the acquired bit. Release and unreserve: the permit increment,
- * or the word CAS when no permit is added. Drain: its word CAS. A drain takes its permits just
- * before its CAS; if the CAS then fails (a claim or release on that instance won the race) it gives
- * them back and retries, and a reserve that read zero permits inside that window of a few
- * instructions is refused although a slot was free in the sequential order. That is the one known
- * deviation; it needs a provisioner call overlapping a refused reserve.
+ * Successful reserve: its permit take (the slot it lands on is chosen later; callers see only which
+ * one, and the sequential order may have chosen it). Refused reserve: the instant between its two
+ * collects of the permit cells that found every count zero and no bracket open (see {@link
+ * Permits}). Acquire of a reservation: the word CAS setting the acquired bit. Release and
+ * unreserve: the word CAS that frees the slot; the permits it implies are published before the
+ * bracket closes, and no refusal falls while it is open. Drain, unhealthy mark, removal: the word
+ * CAS that changes the state, inside a bracket with the permit take before it. The provisioner's
+ * {@link #add} and {@link #markHealthy}: the permit add after the word write.
+ *
+ * <h2>Progress</h2>
+ *
+ * Claims, acquires, releases and unreserves that succeed are lock-free: every retry follows a CAS
+ * another thread won. A refusal may wait: it collects again while a bracket is open, and the thread
+ * that opened it is a few instructions from closing it and never waits itself. A drain waits while
+ * callers hold permits it must take back (they are about to land). {@link KeyTable#hasOther} waits
+ * out one step of an insert or removal of the same key. Nothing waits on a thread that waits.
  *
  * <h2>ABA</h2>
  *
@@ -95,10 +112,11 @@ import org.jspecify.annotations.Nullable;
  * All shared accesses are volatile reads, CAS or volatile read-modify-writes ({@link
  * AtomicLongArray}, {@link AtomicReferenceArray}). Two places need the full fence, not just
  * acquire/release: the level index's clear-then-recheck against a set (Dekker: each side must see
- * the other's write) and the permit count against instance words (a drain's permit take must not
- * pass its word CAS). Last-activity times are written opaquely: they are advisory and written on a
- * line the thread already owns. Instance ids and slot handles are plain array writes by the
- * provisioner, published by the volatile write of the word that makes the instance ready.
+ * the other's write) and the permit cells against instance words (a take must not pass the word CAS
+ * after it, a word CAS not the add or bracket end after it, a bracket's begin not the word CAS
+ * inside it). Last-activity times are written opaquely: they are advisory and written on a line the
+ * thread already owns. Instance ids and slot handles are plain array writes by the provisioner,
+ * published by the volatile write of the word that makes the instance ready.
  *
  * <h2>Alternatives rejected</h2>
  *
@@ -110,11 +128,17 @@ import org.jspecify.annotations.Nullable;
  *       refusal could happen when no moment had every slot taken. The permit count costs one shared
  *       word but makes refusals exact.
  *   <li>A {@code ConcurrentHashMap} for keys: allocates a node per insert.
- *   <li>Striped permit cells, or permits kept by the releasing thread for its next acquire: the sum
- *       of the cells is not atomic, so a refusal could be issued while a permit sat in a cell the
- *       refuser had already looked at. The global permit word stays on the path: one CAS per claim
- *       and one add per release, the only line both threads write when they work on different
- *       instances.
+ *   <li>One global permit word (the design before the striped cells): one CAS per claim and one add
+ *       per release on the only line both threads wrote when they worked on different instances; on
+ *       two cores it made the allocator slower than one lock.
+ *   <li>Striped permit cells refused by one summing pass: not atomic, a permit can move from a cell
+ *       not yet read to one already read. Hence the versioned double collect.
+ *   <li>No permits on the success path at all (a claim that wins a word CAS needs none): a refusal
+ *       would then need a snapshot of every instance word, O(fleet) per refusal, and refusals are
+ *       frequent exactly when the fleet is full.
+ *   <li>Bracketing only releases under {@code max_use_count}, whose rise depends on order: a drain
+ *       can still take a permit backed by another instance's free slot while a release of its own
+ *       instance has freed but not yet published, and a refusal then sees none.
  *   <li>Strict "fullest instance first" for every claim (the previous contract): it sends every
  *       thread to the same instance word (the fullest), which on two cores loses to a lock.
  *   <li>Clearing the old level's bit on every move: two shared read-modify-writes per release.
@@ -122,12 +146,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Cost of an uncontended acquire+release pair</h2>
  *
- * Read-modify-writes: the permit CAS and add, the word CAS on claim and on release, the owner CAS
- * on claim and on release, the key cell CAS on insert and on removal, and the use counter add (on
- * the word's own line): nine, all but the permit word on lines the thread owns when it keeps to its
- * instance. No index word is written in steady state, no {@code nanoTicker} call unless the
- * instance becomes empty, no string is hashed (the key's hash is cached) nor any other key's string
- * dereferenced (the key table's fingerprints).
+ * Read-modify-writes: the permit take, the bracket's begin and end, the word CAS on claim and on
+ * release, the owner CAS on claim and on release, the key cell CAS on insert and on removal, and
+ * the use counter add (on the word's own line): ten, all on lines the thread owns when it keeps to
+ * its instance and its stripe. No index word is written in steady state, no {@code nanoTicker} call
+ * unless the instance becomes empty, no string is hashed (the key's hash is cached) nor any other
+ * key's string dereferenced (the key table's fingerprints).
  *
  * <p>This class is longer than the house limit because the hot path, its proof obligations and the
  * provisioner operations that must respect them are kept in one place.
@@ -157,8 +181,10 @@ final class PackingSlotAllocator implements SlotAllocator {
   private static final int WORD = 0;
   private static final int LAST_ACTIVITY = 1;
   private static final int USES = 2;
-  private static final int PERMITS = 15;
-  private static final int STRIPES = 64;
+
+  /** Largest number of permit stripes: threads beyond it share stripes. */
+  static final int MAX_STRIPES = 64;
+
   private static final Object REVOKED = new Object();
   private static final Object[] VACANT = new Object[InstanceWord.INCARNATIONS];
 
@@ -172,11 +198,10 @@ final class PackingSlotAllocator implements SlotAllocator {
   private final int capacity;
   private final int maxUse;
   private final AtomicLongArray meta;
-  private final AtomicLongArray permits = new AtomicLongArray(2 * PERMITS + 1);
+  // The permit count striped by thread, and each stripe's sticky hint: incarnation << 32 | (index
+  // + 1) of the instance the stripe last placed a claim on; 0 for none.
+  private final Permits permits;
   private final AtomicReferenceArray<Object> owners;
-  // Per thread stripe, one padded line each: incarnation << 32 | (index + 1) of the instance the
-  // stripe last placed a claim on; 0 for none. Advisory: written opaquely by the stripe's threads.
-  private final AtomicLongArray sticky = new AtomicLongArray(STRIPES * STRIDE + STRIDE);
   private final @Nullable Slot[] handles;
   private final @Nullable String[] ids;
   private final KeyTable keys;
@@ -190,6 +215,22 @@ final class PackingSlotAllocator implements SlotAllocator {
   private volatile int highWater;
 
   PackingSlotAllocator(SlotLimits limits, RemovalListener listener, LongSupplier ticker) {
+    this(limits, listener, ticker, defaultStripes(Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * Four stripes per processor, as a power of two, at most {@link #MAX_STRIPES}: few enough that a
+   * refusal's two collects stay short, enough that threads that run at once rarely share one.
+   */
+  static int defaultStripes(int processors) {
+    int wanted = Math.min(MAX_STRIPES, 4 * Math.max(1, processors));
+    return Integer.highestOneBit(wanted - 1) << 1;
+  }
+
+  /** As the public constructor, with {@code stripes} permit stripes (a power of two). */
+  PackingSlotAllocator(
+      SlotLimits limits, RemovalListener listener, LongSupplier ticker, int stripes) {
+    this.permits = new Permits(stripes);
     this.limits = limits;
     this.capacity = limits.capacityPerInstance();
     this.maxUse = limits.maxUseCount();
@@ -310,12 +351,9 @@ final class PackingSlotAllocator implements SlotAllocator {
    * @return {@code incarnation << 32 | slot}
    */
   private long claimSlot(boolean acquire) {
-    int tid = (int) Thread.currentThread().threadId();
-    int start = spread(tid);
-    // The id itself, not its hash: threads created one after another (a worker pool) get distinct
-    // stripes up to 64 threads.
-    int stripe = (tid & (STRIPES - 1)) * STRIDE;
-    long hint = sticky.get(stripe);
+    int stripe = permits.stripe();
+    int start = spread((int) Thread.currentThread().threadId());
+    long hint = permits.hint(stripe);
     int avoid = -1;
     if (hint != 0) {
       int i = (int) hint - 1;
@@ -336,7 +374,7 @@ final class PackingSlotAllocator implements SlotAllocator {
     long claim = search(acquire, start, avoid);
     long next = (claim & ~0xFFFF_FFFFL) | (((int) claim >>> SLOT_SHIFT) + 1);
     if (next != hint) {
-      sticky.setOpaque(stripe, next);
+      permits.setHint(stripe, next);
     }
     return claim;
   }
@@ -453,19 +491,31 @@ final class PackingSlotAllocator implements SlotAllocator {
   }
 
   /**
-   * Clears a slot's bits in the word, then publishes any rise in claimable slots. Does nothing if
-   * the instance was removed first.
+   * Clears a slot's bits in the word, then publishes any rise in claimable slots, the two steps
+   * bracketed in the permits so that no refusal falls between them. Does nothing if the instance
+   * was removed first.
    */
   private void freeWord(int i, int bit, long binding, boolean release) {
     long mask = ~((1L << bit) | InstanceWord.acquiredBit(bit));
+    int stripe = permits.stripe();
+    boolean open = false;
     for (; ; ) {
       long w = word(i);
       if (stale(w, binding)) {
+        if (open) {
+          permits.end(stripe, 0);
+        }
         return;
       }
       long next = w & mask;
       if (!release && maxUse > 0) {
         next = InstanceWord.plusClaims(next, -1);
+      }
+      int before = InstanceWord.claimable(w, capacity, maxUse);
+      int after = InstanceWord.claimable(next, capacity, maxUse);
+      if (after > before && !open) {
+        permits.begin(stripe);
+        open = true;
       }
       if (casWord(i, w, next)) {
         if (release) {
@@ -474,11 +524,9 @@ final class PackingSlotAllocator implements SlotAllocator {
         if (InstanceWord.busy(next) == 0) {
           touch(i); // idle from now: the start of its idle_time
         }
-        int before = InstanceWord.claimable(w, capacity, maxUse);
-        int after = InstanceWord.claimable(next, capacity, maxUse);
         levels.move(i, before, after);
-        if (after > before) {
-          permits.getAndAdd(PERMITS, after - before);
+        if (open) {
+          permits.end(stripe, Math.max(0, after - before));
         }
         return;
       }
@@ -510,15 +558,7 @@ final class PackingSlotAllocator implements SlotAllocator {
   }
 
   private boolean takePermit() {
-    for (; ; ) {
-      long p = permits.get(PERMITS);
-      if (p <= 0) {
-        return false;
-      }
-      if (permits.compareAndSet(PERMITS, p, p - 1)) {
-        return true;
-      }
-    }
+    return permits.take(permits.stripe());
   }
 
   private Slot handle(int slot) {
@@ -634,7 +674,9 @@ final class PackingSlotAllocator implements SlotAllocator {
     indexById.put(instanceId, i);
     int claimable = InstanceWord.claimable(w, capacity, maxUse);
     levels.move(i, 0, claimable);
-    permits.getAndAdd(PERMITS, claimable);
+    if (claimable > 0) {
+      permits.add(permits.stripe(), claimable);
+    }
     return i;
   }
 
@@ -665,7 +707,9 @@ final class PackingSlotAllocator implements SlotAllocator {
       if (casWord(i, w, next)) {
         int claimable = InstanceWord.claimable(next, capacity, maxUse);
         levels.move(i, 0, claimable);
-        permits.getAndAdd(PERMITS, claimable);
+        if (claimable > 0) {
+          permits.add(permits.stripe(), claimable);
+        }
         return true;
       }
     }
@@ -702,9 +746,10 @@ final class PackingSlotAllocator implements SlotAllocator {
   /**
    * Moves instance {@code i} to {@code state} if its state is in {@code fromStates}, taking back
    * its claimable slots from the permits first (waiting while callers that hold permits still need
-   * them).
+   * them). Taking and the word CAS are bracketed in the permits, so that no refusal falls between.
    */
   private boolean withdraw(int i, int state, int fromStates) {
+    int stripe = permits.stripe();
     for (; ; ) {
       long w = word(i);
       if ((fromStates & (1 << InstanceWord.state(w))) == 0) {
@@ -714,29 +759,18 @@ final class PackingSlotAllocator implements SlotAllocator {
         return true;
       }
       int claimable = InstanceWord.claimable(w, capacity, maxUse);
-      if (claimable > 0 && !takePermits(claimable)) {
+      permits.begin(stripe);
+      if (claimable > 0 && !permits.takeMany(stripe, claimable)) {
+        permits.end(stripe, 0);
         Thread.onSpinWait(); // permit holders are about to claim some of these slots
         continue;
       }
       if (casWord(i, w, InstanceWord.withState(w, state))) {
         levels.move(i, claimable, 0);
+        permits.end(stripe, 0);
         return true;
       }
-      if (claimable > 0) {
-        permits.getAndAdd(PERMITS, claimable);
-      }
-    }
-  }
-
-  private boolean takePermits(int n) {
-    for (; ; ) {
-      long p = permits.get(PERMITS);
-      if (p < n) {
-        return false;
-      }
-      if (permits.compareAndSet(PERMITS, p, p - n)) {
-        return true;
-      }
+      permits.end(stripe, claimable);
     }
   }
 
@@ -744,7 +778,7 @@ final class PackingSlotAllocator implements SlotAllocator {
 
   /** Claimable slots not promised to any caller; equals {@code counts().idle()} when quiet. */
   long availablePermits() {
-    return permits.get(PERMITS);
+    return permits.available();
   }
 
   @Override

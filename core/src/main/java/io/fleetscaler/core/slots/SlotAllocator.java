@@ -25,9 +25,14 @@ import java.util.function.LongSupplier;
  *
  * A slot is held by at most one key; a key holds at most one slot; an instance never has more slots
  * held than its capacity, nor more claims than {@code max_use_count}. Reserve, acquire, release and
- * unreserve are linearizable, and so is drain with respect to them (except for the narrow case
- * named in the implementation's design notes). Repeated or unknown calls return a {@link Refusal}
- * or {@link Outcome} and change nothing.
+ * unreserve are linearizable, and so are drain, the unhealthy mark and removal with respect to
+ * them. Repeated or unknown calls return a {@link Refusal} or {@link Outcome} and change nothing.
+ *
+ * <h2>Progress</h2>
+ *
+ * Calls that succeed are lock-free. A refusal ({@link Refusal#NO_CAPACITY}) may wait, without
+ * blocking, while another thread is a few instructions from publishing a freed slot, so that it is
+ * never refused a slot the sequential order had already freed.
  */
 public interface SlotAllocator {
 

@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
  * <p>Sensitivity, measured: with the instance word's CAS replaced by a read-then-write, these runs
  * (Lincheck 2.39 on JDK 25, this budget) still passed while {@link SlotAllocatorStressTest} failed.
  * They check the sequential contract under interleavings; the stress harness is the stronger
- * evidence for atomicity.
+ * evidence for atomicity. The reason, found later: the allocator is built inside the first
+ * operation and published through an atomic reference, and Lincheck's model checking then never
+ * switches threads inside it. The targeted tests ({@link SlotAllocatorUseBudgetLincheckTest},
+ * {@link SlotAllocatorRemovalLincheckTest}) build it in the constructor and run hand-written
+ * scenarios instead.
  */
 public class SlotAllocatorLincheckTest {
 

@@ -123,7 +123,6 @@ final class LevelIndex {
     long[] leaf = leaves[level];
     int summaryWords = summary.length;
     int startWord = (start >>> 6) % leafWords;
-    int rotation = start & 63;
     for (int s = 0; s < summaryWords; s++) {
       int summaryIndex = ((startWord >>> 6) + s) % summaryWords;
       long bits = (long) WORDS.getVolatile(summary, summaryIndex);
@@ -135,9 +134,12 @@ final class LevelIndex {
           leafBits &= ~(1L << skip);
         }
         if (leafBits != 0) {
-          int bit =
-              (Long.numberOfTrailingZeros(Long.rotateRight(leafBits, rotation)) + rotation) & 63;
-          return (word << 6) + bit;
+          // The start picks among the candidates of this word evenly, however few they are: a
+          // rotation by bit position would send every start past the last candidate to the first.
+          for (int k = Integer.remainderUnsigned(start, Long.bitCount(leafBits)); k > 0; k--) {
+            leafBits &= leafBits - 1;
+          }
+          return (word << 6) + Long.numberOfTrailingZeros(leafBits);
         }
       }
     }

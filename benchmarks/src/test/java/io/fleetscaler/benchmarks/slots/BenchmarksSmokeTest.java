@@ -46,6 +46,7 @@ class BenchmarksSmokeTest {
             .map(BenchmarksSmokeTest::nameWithParams)
             .collect(Collectors.toSet());
     String name = SlotAllocatorBenchmark.class.getName();
+    String floor = RmwFloorBenchmark.class.getName();
     String planner = PlannerBenchmark.class.getName();
     String scaler = ScaleUpLatencyBenchmark.class.getName();
     String storage = StateStorageBenchmark.class.getName();
@@ -57,6 +58,10 @@ class BenchmarksSmokeTest {
             name + ".acquireRelease2Threads/lockfree",
             name + ".acquireRelease2Threads/reentrantlock",
             name + ".acquireRelease2Threads/synchronized",
+            floor + ".floor1Thread/10",
+            floor + ".floor1Thread/2",
+            floor + ".floor2Threads/10",
+            floor + ".floor2Threads/2",
             planner + ".plan/steady/engine",
             planner + ".plan/steady/sortall",
             planner + ".plan/surge/engine",

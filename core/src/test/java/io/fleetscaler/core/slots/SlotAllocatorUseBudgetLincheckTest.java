@@ -82,7 +82,7 @@ public class SlotAllocatorUseBudgetLincheckTest {
     StressOptions options =
         new StressOptions()
             .iterations(0)
-            .invocationsPerIteration(100_000)
+            .invocationsPerIteration(50_000)
             .addCustomScenario(
                 scenario(
                     SlotAllocatorUseBudgetLincheckTest.class,

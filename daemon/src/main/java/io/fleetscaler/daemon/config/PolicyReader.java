@@ -31,6 +31,14 @@ final class PolicyReader {
     double scaleFactor = t.number("scale_factor", 0);
     int scaleFactorLimit = t.integer("scale_factor_limit", 0, 0, Integer.MAX_VALUE);
     boolean preemptive = t.bool("preemptive_mode", idleCount > 0);
+    if (preemptive && idleCount == 0) {
+      // Preemptive mode hands out only slots that are idle already, and with no idle target the
+      // scaler never makes any: every job would wait until its timeout.
+      t.warn(
+          "preemptive_mode",
+          "true with idle_count = 0: no instance is ever kept idle, so no job is ever handed a"
+              + " slot; set idle_count above 0 or preemptive_mode = false");
+    }
     t.finish();
     try {
       return new Policy(

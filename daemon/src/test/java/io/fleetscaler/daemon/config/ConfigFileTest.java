@@ -252,6 +252,36 @@ class ConfigFileTest {
   }
 
   @Test
+  void preemptiveModeWithoutAnIdleTargetIsWarnedAbout() throws Exception {
+    Path file = tmp.resolve("preemptive.toml");
+    Files.writeString(
+        file,
+        """
+        [[group]]
+        name = "sim"
+        plugin = "simulated"
+        max_instances = 4
+        [[group.policy]]
+        idle_count = 2
+        [[group.policy]]
+        periods = ["* * * * sat,sun"]
+        idle_count = 0
+        preemptive_mode = true
+        """);
+    List<ConfigError> warnings = new ArrayList<>();
+
+    ConfigFile.load(file, warnings::add);
+
+    // The first policy is preemptive by default (idle_count > 0) and fine; the second never
+    // makes a slot to hand out.
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).toString())
+        .contains("preemptive.toml:10")
+        .contains("group[0].policy[1].preemptive_mode")
+        .contains("idle_count = 0");
+  }
+
+  @Test
   void applyToConfiguresAScalerOverTheSimulatedCloud() throws Exception {
     Path file = tmp.resolve("apply.toml");
     Files.writeString(

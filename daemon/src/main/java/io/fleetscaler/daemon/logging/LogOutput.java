@@ -33,6 +33,16 @@ public interface LogOutput {
     stderr.setFormatter(formatter(format));
     root.addHandler(stderr);
     root.setLevel(Level.INFO);
+    // sshj logs every connection and channel at INFO: one readiness check or connector heartbeat
+    // made several lines. Its warnings and errors still show.
+    Quiet.SSHJ.setLevel(Level.WARNING);
+  }
+
+  /** Loggers whose level is set here, held so that the setting is not collected with them. */
+  final class Quiet {
+    static final Logger SSHJ = Logger.getLogger("net.schmizz");
+
+    private Quiet() {}
   }
 
   /** The formatter for {@code format}. */

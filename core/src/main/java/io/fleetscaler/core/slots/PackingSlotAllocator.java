@@ -125,8 +125,8 @@ import org.jspecify.annotations.Nullable;
  *       and a lock serializes every job (see the benchmarks' baselines).
  *   <li>Scanning instances for the fullest one: O(fleet) per claim.
  *   <li>Refusing after a scan of instance words finds nothing: a scan is not a snapshot, so a
- *       refusal could happen when no moment had every slot taken. The permit count costs one shared
- *       word but makes refusals exact.
+ *       refusal could happen when no moment had every slot taken. The permit count costs a take per
+ *       claim but makes refusals exact.
  *   <li>A {@code ConcurrentHashMap} for keys: allocates a node per insert.
  *   <li>One global permit word (the design before the striped cells): one CAS per claim and one add
  *       per release on the only line both threads wrote when they worked on different instances; on
@@ -155,9 +155,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>So the read-modify-writes are the cost: {@code RmwFloorBenchmark} (ten CASes on a private
  * line, nothing else) runs at 1.2 times this allocator's pairs, in the same JMH run. Each one this
- * design could shed is worth about a tenth of a pair; the candidates are the owner cells (a
- * volatile store on claim and nothing on release, arbitrating removal through the key cell instead)
- * and the use counter (derived from the claims field when {@code max_use_count} is set).
+ * design could shed is worth about a tenth of a pair. The use counter could be derived from the
+ * claims field when {@code max_use_count} is set. The owner CASes could become one volatile store
+ * on claim if removal arbitrated through the key cell instead; as it stands that is unsound: a
+ * request thread that meets a stale binding drops it, and the removal would then find nothing to
+ * tell, so the key's holder would never learn of the removal.
  *
  * <p>This class is longer than the house limit because the hot path, its proof obligations and the
  * provisioner operations that must respect them are kept in one place.

@@ -66,12 +66,15 @@ final class InstanceWord {
     return 1L << (slot + ACQUIRED_SHIFT);
   }
 
-  /** Free slots a claim could take now: 0 unless ready; bounded by the use budget left. */
+  /**
+   * Free slots a claim could take now: 0 unless ready; bounded by the use budget left (none when an
+   * adopted instance holds more slots than the budget).
+   */
   static int claimable(long word, int capacity, int maxUseCount) {
     if (state(word) != READY) {
       return 0;
     }
     int free = capacity - Long.bitCount(busy(word));
-    return maxUseCount == 0 ? free : Math.min(free, maxUseCount - claims(word));
+    return maxUseCount == 0 ? free : Math.max(0, Math.min(free, maxUseCount - claims(word)));
   }
 }

@@ -147,18 +147,18 @@ import org.jspecify.annotations.Nullable;
  * <h2>Cost of an uncontended acquire+release pair</h2>
  *
  * Read-modify-writes: the permit take, the bracket's begin and end, the word CAS on claim and on
- * release, the owner CAS on claim and on release, the key cell CAS on insert and on removal, and
- * the use counter add (on the word's own line): ten, all on lines the thread owns when it keeps to
- * its instance and its stripe. No index word is written in steady state, no {@code nanoTicker} call
- * unless the instance becomes empty, no string is hashed (the key's hash is cached) nor any other
- * key's string dereferenced (the key table's fingerprints).
+ * release, the owner CAS on claim and on release, the key cell CAS on insert and on removal, and,
+ * without a use budget, the use counter add (on the word's own line; with {@code max_use_count} the
+ * word's claims field counts the releases, see {@link #completedUses}): ten, or nine, all on lines
+ * the thread owns when it keeps to its instance and its stripe. No index word is written in steady
+ * state, no {@code nanoTicker} call unless the instance becomes empty, no string is hashed (the
+ * key's hash is cached) nor any other key's string dereferenced (the key table's fingerprints).
  *
  * <p>So the read-modify-writes are the cost: {@code RmwFloorBenchmark} (ten CASes on a private
  * line, nothing else) runs at 1.2 times this allocator's pairs, in the same JMH run. Each one this
- * design could shed is worth about a tenth of a pair. The use counter could be derived from the
- * claims field when {@code max_use_count} is set. The owner CASes could become one volatile store
- * on claim if removal arbitrated through the key cell instead; as it stands that is unsound: a
- * request thread that meets a stale binding drops it, and the removal would then find nothing to
+ * design could shed is worth about a tenth of a pair. The owner CASes could become one volatile
+ * store on claim if removal arbitrated through the key cell instead; as it stands that is unsound:
+ * a request thread that meets a stale binding drops it, and the removal would then find nothing to
  * tell, so the key's holder would never learn of the removal.
  *
  * <p>This class is longer than the house limit because the hot path, its proof obligations and the
@@ -526,8 +526,8 @@ final class PackingSlotAllocator implements SlotAllocator {
         open = true;
       }
       if (casWord(i, w, next)) {
-        if (release) {
-          meta.getAndIncrement(i * STRIDE + USES);
+        if (release && maxUse == 0) {
+          meta.getAndIncrement(i * STRIDE + USES); // with a use budget, the word counts them
         }
         if (InstanceWord.busy(next) == 0) {
           touch(i); // idle from now: the start of its idle_time
@@ -669,11 +669,15 @@ final class PackingSlotAllocator implements SlotAllocator {
         w |= InstanceWord.acquiredBit(h.index());
       }
     }
+    long uses = completedUses;
     if (maxUse > 0) {
-      w = InstanceWord.plusClaims(w, Math.min(maxUse, Math.max(claims, held.size())));
+      // Never below the held slots, or unreserving them would take the field below zero.
+      int charged = Math.max(held.size(), Math.min(maxUse, claims));
+      w = InstanceWord.plusClaims(w, charged);
+      uses -= charged - held.size(); // the base that completedUses(w) adds to
     }
     ids[i] = instanceId;
-    meta.set(i * STRIDE + USES, completedUses);
+    meta.set(i * STRIDE + USES, uses);
     meta.set(i * STRIDE + LAST_ACTIVITY, ticker.getAsLong());
     if (i == highWater) {
       highWater = i + 1;
@@ -849,6 +853,17 @@ final class PackingSlotAllocator implements SlotAllocator {
     }
   }
 
+  /**
+   * Releases counted on instance {@code i} as of its word {@code w}. With a use budget the word
+   * counts them: a claim adds one to its claims, an unreserve takes it back, a release leaves it
+   * and frees the slot, so claims minus busy slots is the releases, plus the base {@link #install}
+   * set for an adopted instance. Without one, a counter beside the word.
+   */
+  private long completedUses(int i, long w) {
+    long base = meta.get(i * STRIDE + USES);
+    return maxUse == 0 ? base : base + InstanceWord.claims(w) - Long.bitCount(InstanceWord.busy(w));
+  }
+
   @Override
   public List<InstanceView> instances() {
     List<InstanceView> views = new ArrayList<>();
@@ -873,7 +888,7 @@ final class PackingSlotAllocator implements SlotAllocator {
               viewState,
               Long.bitCount(InstanceWord.busy(w)),
               claims,
-              meta.get(i * STRIDE + USES),
+              completedUses(i, w),
               meta.getOpaque(i * STRIDE + LAST_ACTIVITY),
               maxUse > 0 && claims >= maxUse));
     }

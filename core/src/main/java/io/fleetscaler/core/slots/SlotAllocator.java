@@ -101,8 +101,10 @@ public interface SlotAllocator {
    * and the claims it had served, so that a restored key finds its slot and the use budget is not
    * reset. Like {@link #add}, but the instance starts with {@code held} taken.
    *
-   * @param claims claims charged against {@code max_use_count} before the restart; raised to the
-   *     number of held slots and capped at {@code max_use_count} (ignored when uses are unlimited)
+   * @param claims claims charged against {@code max_use_count} before the restart; capped at {@code
+   *     max_use_count}, then raised to the number of held slots (a budget lowered across the
+   *     restart leaves such an instance exhausted until they are freed); ignored when uses are
+   *     unlimited
    * @param completedUses releases counted on it before the restart
    * @param held the slots to give back to their keys; each index below the capacity, no index or
    *     key twice, and no key that holds a live slot already

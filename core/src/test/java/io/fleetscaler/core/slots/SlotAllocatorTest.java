@@ -23,6 +23,40 @@ class SlotAllocatorTest {
   }
 
   @Test
+  void anInstanceAdoptedHoldingMoreThanItsUseBudgetFreesThemWithoutCorruption() {
+    // Saved under a larger max_use_count: three reservations held, restored under a budget of 2.
+    SlotAllocator a = allocator(1, 4, 2);
+    a.adopt(
+        "i0",
+        1,
+        5,
+        List.of(
+            new Holding("k0", 0, false), new Holding("k1", 1, false), new Holding("k2", 2, true)));
+
+    InstanceView adopted = a.instances().get(0);
+    assertThat(adopted.claims()).isEqualTo(3);
+    assertThat(adopted.completedUses()).isEqualTo(5);
+    assertThat(adopted.exhausted()).isTrue();
+    assertThat(a.reserve("new")).isEqualTo(Refusal.NO_CAPACITY);
+    assertThat(a.counts().idle()).isZero();
+
+    assertThat(a.unreserve("k0")).isEqualTo(Outcome.FREED);
+    assertThat(a.unreserve("k1")).isEqualTo(Outcome.FREED);
+    assertThat(a.release("k2")).isEqualTo(Outcome.FREED);
+
+    InstanceView freed = a.instances().get(0);
+    assertThat(freed.state()).isEqualTo(InstanceView.State.READY);
+    assertThat(freed.held()).isZero();
+    assertThat(freed.claims()).isEqualTo(1);
+    assertThat(freed.completedUses()).isEqualTo(6);
+    assertThat(a.counts().idle()).isEqualTo(1);
+    assertThat(a.acquire("new")).isInstanceOf(Slot.class);
+    assertThat(a.release("new")).isEqualTo(Outcome.FREED);
+    assertThat(a.instances().get(0).completedUses()).isEqualTo(7);
+    assertThat(a.instances().get(0).deletable()).isTrue();
+  }
+
+  @Test
   void limitsNameTheOffendingValue() {
     assertThatThrownBy(() -> new SlotLimits(1, 17, 0))
         .isInstanceOf(IllegalArgumentException.class)

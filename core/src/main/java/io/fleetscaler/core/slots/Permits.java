@@ -132,6 +132,7 @@ final class Permits {
     for (; ; ) {
       long sum = 0;
       boolean empty = true;
+      boolean bracketOpen = false;
       for (int k = 1; k <= stripes; k++) {
         int other = (stripe + k) & (stripes - 1);
         long c = cells.get(at(other, CELL));
@@ -139,18 +140,19 @@ final class Permits {
           if (takeFrom(other)) {
             return true;
           }
-          empty = false;
+          empty = false; // taken under us: look again
         } else if ((c & IN_FLIGHT_MASK) != 0) {
           empty = false;
+          bracketOpen = true;
         }
         sum += c >>> VERSION_SHIFT;
       }
       if (empty && sum == versions) {
         return false;
       }
-      if (!empty) {
-        // A bracket is about to close, or a permit moved under us. Yield rather than spin: the
-        // thread inside the bracket may be waiting for a processor, and this one may be its.
+      if (bracketOpen) {
+        // Yield rather than spin: the thread inside the bracket may be waiting for a processor,
+        // and this one may be its.
         Thread.yield();
       }
       versions = empty ? sum : -1;

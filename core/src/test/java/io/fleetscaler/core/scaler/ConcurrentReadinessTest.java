@@ -6,20 +6,14 @@ import io.fleetscaler.core.connector.CommandResult;
 import io.fleetscaler.core.connector.Connector;
 import io.fleetscaler.core.policy.Policy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -33,17 +27,19 @@ import org.junit.jupiter.api.Test;
 class ConcurrentReadinessTest {
   private static final int CAPACITY = 2;
 
-  /** Passes or fails by instance id, after a short random pause, recording every verdict. */
+  /**
+   * Passes or fails by instance id, after a random number of spin-waits, recording every verdict.
+   */
   private static final class RacingConnector implements Connector {
     final Set<String> ready = ConcurrentHashMap.newKeySet();
     final Set<String> failed = ConcurrentHashMap.newKeySet();
 
     @Override
     public CommandResult run(String instanceId, String command, Duration timeout) {
-      try {
-        Thread.sleep(ThreadLocalRandom.current().nextInt(3));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      // A random number of spin-waits rather than a sleep: the check finishes at a random point
+      // among the request threads' steps, without waiting on the wall clock.
+      for (int i = ThreadLocalRandom.current().nextInt(20_000); i > 0; i--) {
+        Thread.onSpinWait();
       }
       if (!command.equals("ready")) {
         return new CommandResult(0, "");
@@ -75,53 +71,27 @@ class ConcurrentReadinessTest {
                     .connectorHeartbeat(true));
     int threads = 4;
     int jobsPerThread = 150;
-    ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
-    AtomicBoolean done = new AtomicBoolean();
-    CountDownLatch start = new CountDownLatch(1);
     Map<String, AtomicInteger> holding = new ConcurrentHashMap<>();
     ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
-    List<Future<?>> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int thread = t;
-      workers.add(
-          pool.submit(
-              () -> {
-                start.await();
-                for (int j = 0; j < jobsPerThread; j++) {
-                  String key = "t" + thread + "-" + j;
-                  CompletableFuture<Acquisition> f = h.scaler.acquire(key, Duration.ofDays(1));
-                  Acquisition a = f.get(20, TimeUnit.SECONDS);
-                  String id = a.instanceId();
-                  if (!connector.ready.contains(id) || connector.failed.contains(id)) {
-                    violations.add(key + " got " + id + ", which never passed its ready command");
-                  }
-                  int now = holding.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-                  if (now > CAPACITY) {
-                    violations.add(id + " had " + now + " holders");
-                  }
-                  holding.get(id).decrementAndGet();
-                  h.scaler.release(key);
-                }
-                return null;
-              }));
-    }
-    Future<?> ticker =
-        pool.submit(
-            () -> {
-              start.await();
-              while (!done.get()) {
-                h.advance(Duration.ofSeconds(10));
-              }
-              return null;
-            });
-    start.countDown();
-    for (Future<?> w : workers) {
-      w.get(120, TimeUnit.SECONDS);
-    }
-    done.set(true);
-    ticker.get(60, TimeUnit.SECONDS);
-    pool.shutdown();
-    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    h.raceWithTicks(
+        threads,
+        jobsPerThread,
+        Duration.ofMinutes(2),
+        (thread, j) -> {
+          String key = "t" + thread + "-" + j;
+          CompletableFuture<Acquisition> f = h.scaler.acquire(key, Duration.ofDays(1));
+          Acquisition a = f.get(20, TimeUnit.SECONDS);
+          String id = a.instanceId();
+          if (!connector.ready.contains(id) || connector.failed.contains(id)) {
+            violations.add(key + " got " + id + ", which never passed its ready command");
+          }
+          int now = holding.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+          if (now > CAPACITY) {
+            violations.add(id + " had " + now + " holders");
+          }
+          holding.get(id).decrementAndGet();
+          h.scaler.release(key);
+        });
 
     assertThat(violations).isEmpty();
     assertThat(connector.ready).isNotEmpty();

@@ -8,7 +8,14 @@ import io.fleetscaler.plugin.simulated.ManualClock;
 import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
 import io.fleetscaler.plugin.simulated.SimulatedOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /** A scaler on a simulated cloud under a manual clock, driven tick by tick. */
@@ -55,6 +62,58 @@ final class Harness {
   void bootAll() {
     scaler.tick();
     advance(BOOT);
+  }
+
+  /** One request thread's jobs: job {@code j} of thread {@code thread}. */
+  @FunctionalInterface
+  interface Job {
+    void run(int thread, int j) throws Exception;
+  }
+
+  /**
+   * Runs {@code jobsPerThread} jobs on each of {@code threads} request threads, all started at
+   * once, while another thread advances the clock by 10 s and ticks until they are done. Fails if a
+   * job throws or the threads take longer than {@code bound}.
+   */
+  void raceWithTicks(int threads, int jobsPerThread, Duration bound, Job job) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+    AtomicBoolean done = new AtomicBoolean();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      workers.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int j = 0; j < jobsPerThread; j++) {
+                  job.run(thread, j);
+                }
+                return null;
+              }));
+    }
+    Future<?> ticker =
+        pool.submit(
+            () -> {
+              start.await();
+              while (!done.get()) {
+                advance(Duration.ofSeconds(10));
+              }
+              return null;
+            });
+    start.countDown();
+    try {
+      for (Future<?> w : workers) {
+        w.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      done.set(true);
+      ticker.get(60, TimeUnit.SECONDS);
+      pool.shutdownNow();
+    }
+    if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("request threads did not stop");
+    }
   }
 
   long live() {

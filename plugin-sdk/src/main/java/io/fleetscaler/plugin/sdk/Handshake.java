@@ -30,6 +30,11 @@ record Handshake(
   static Handshake parse(String line, int expectedApp) {
     String trimmed = line.strip();
     String[] fields = trimmed.split("\\|", -1);
+    if (fields.length == 1 && !trimmed.isEmpty()) {
+      // A plugin that refuses its launch says why here, where every go-plugin host reads it.
+      throw new PluginLaunchException(
+          "plugin printed '" + shorten(trimmed) + "' instead of its handshake line");
+    }
     if (fields.length < 4) {
       throw bad(trimmed, fields.length + " fields, at least 4 are needed");
     }

@@ -21,6 +21,7 @@ import io.fleetscaler.proto.plugin.v1.SuspendRequest;
 import io.fleetscaler.proto.plugin.v1.SuspendResponse;
 import io.fleetscaler.proto.plugin.v1.UpdateRequest;
 import io.fleetscaler.proto.plugin.v1.UpdateResponse;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
 import java.util.function.Supplier;
@@ -30,10 +31,18 @@ import java.util.function.Supplier;
  * InstanceGroup}. Failures become gRPC statuses through {@link ProviderStatus}; a failure that is
  * not a {@link ProviderException} is a bug in the plugin and is logged with its stack trace.
  * Thread-safe as far as the wrapped group is (gRPC may run calls concurrently).
+ *
+ * <p>Until an {@code Init} has succeeded, every other method answers {@code FAILED_PRECONDITION}
+ * saying so, without reaching the group: a host that skips {@code Init} (or ignores its failure)
+ * gets a clear answer instead of whatever state error the group would throw, which would travel as
+ * {@code UNKNOWN} and be logged here as a plugin bug.
  */
 final class InstanceGroupService extends InstanceGroupGrpc.InstanceGroupImplBase {
   private final InstanceGroup group;
   private final System.Logger log;
+
+  /** Set once an {@code Init} has succeeded; never cleared. */
+  private volatile boolean initialised;
 
   InstanceGroupService(InstanceGroup group, System.Logger log) {
     this.group = group;
@@ -44,19 +53,19 @@ final class InstanceGroupService extends InstanceGroupGrpc.InstanceGroupImplBase
   public void init(InitRequest request, StreamObserver<InitResponse> out) {
     answer(
         out,
-        () ->
-            InitResponse.newBuilder()
-                .setInfo(
-                    ProtoMapping.toProto(
-                        group.init(
-                            ProtoMapping.fromProto(request.getSettings()),
-                            request.getPluginConfigJson())))
-                .build());
+        () -> {
+          var info =
+              group.init(
+                  ProtoMapping.fromProto(request.getSettings()), request.getPluginConfigJson());
+          initialised = true;
+          return InitResponse.newBuilder().setInfo(ProtoMapping.toProto(info)).build();
+        });
   }
 
   @Override
   public void update(UpdateRequest request, StreamObserver<UpdateResponse> out) {
-    answer(
+    afterInit(
+        "Update",
         out,
         () -> {
           var builder = UpdateResponse.newBuilder();
@@ -67,7 +76,8 @@ final class InstanceGroupService extends InstanceGroupGrpc.InstanceGroupImplBase
 
   @Override
   public void increase(IncreaseRequest request, StreamObserver<IncreaseResponse> out) {
-    answer(
+    afterInit(
+        "Increase",
         out,
         () -> {
           if (request.getDelta() < 1) {
@@ -82,7 +92,8 @@ final class InstanceGroupService extends InstanceGroupGrpc.InstanceGroupImplBase
 
   @Override
   public void decrease(DecreaseRequest request, StreamObserver<DecreaseResponse> out) {
-    answer(
+    afterInit(
+        "Decrease",
         out,
         () ->
             DecreaseResponse.newBuilder().addAllIds(group.decrease(request.getIdsList())).build());
@@ -90,7 +101,8 @@ final class InstanceGroupService extends InstanceGroupGrpc.InstanceGroupImplBase
 
   @Override
   public void connectInfo(ConnectInfoRequest request, StreamObserver<ConnectInfoResponse> out) {
-    answer(
+    afterInit(
+        "ConnectInfo",
         out,
         () ->
             ConnectInfoResponse.newBuilder()
@@ -100,7 +112,8 @@ final class InstanceGroupService extends InstanceGroupGrpc.InstanceGroupImplBase
 
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
-    answer(
+    afterInit(
+        "Heartbeat",
         out,
         () -> {
           group.heartbeat(request.getId());
@@ -110,7 +123,8 @@ final class InstanceGroupService extends InstanceGroupGrpc.InstanceGroupImplBase
 
   @Override
   public void shutdown(ShutdownRequest request, StreamObserver<ShutdownResponse> out) {
-    answer(
+    afterInit(
+        "Shutdown",
         out,
         () -> {
           group.shutdown();
@@ -120,16 +134,32 @@ final class InstanceGroupService extends InstanceGroupGrpc.InstanceGroupImplBase
 
   @Override
   public void suspend(SuspendRequest request, StreamObserver<SuspendResponse> out) {
-    answer(
+    afterInit(
+        "Suspend",
         out,
         () -> SuspendResponse.newBuilder().addAllIds(group.suspend(request.getIdsList())).build());
   }
 
   @Override
   public void resume(ResumeRequest request, StreamObserver<ResumeResponse> out) {
-    answer(
+    afterInit(
+        "Resume",
         out,
         () -> ResumeResponse.newBuilder().addAllIds(group.resume(request.getIdsList())).build());
+  }
+
+  private <T> void afterInit(String method, StreamObserver<T> out, Supplier<T> call) {
+    if (!initialised) {
+      out.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription(
+                  method
+                      + " called before the plugin was initialised: call Init (with a"
+                      + " configuration it accepts) first")
+              .asRuntimeException());
+      return;
+    }
+    answer(out, call);
   }
 
   private <T> void answer(StreamObserver<T> out, Supplier<T> call) {

@@ -81,7 +81,7 @@ record PluginEnvironment(
       boolean spoken =
           Arrays.stream(versions.split(",")).map(String::strip).anyMatch(v -> v.equals("1"));
       if (!spoken) {
-        throw new IllegalArgumentException(
+        throw new UnspokenVersion(
             "the host speaks plugin protocol versions ["
                 + versions
                 + "], this plugin speaks "
@@ -103,6 +103,25 @@ record PluginEnvironment(
         dir == null || dir.isBlank() ? defaultSocketDir : Path.of(dir),
         network.equals("tcp"),
         hostPid(env.get(HOST_PID_KEY)));
+  }
+
+  /** The host offered no app protocol version this plugin speaks. */
+  static final class UnspokenVersion extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnspokenVersion(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Whether a go-plugin host (ours or another) launched the process: every host sets {@code
+   * PLUGIN_PROTOCOL_VERSIONS} and the port range; a person running the executable by hand does not.
+   */
+  static boolean launchedByHost(Map<String, String> env) {
+    return env.containsKey("PLUGIN_PROTOCOL_VERSIONS")
+        || env.containsKey("PLUGIN_MIN_PORT")
+        || env.containsKey("PLUGIN_MAX_PORT");
   }
 
   private static OptionalLong hostPid(@Nullable String value) {

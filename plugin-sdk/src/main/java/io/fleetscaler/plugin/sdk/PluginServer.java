@@ -105,8 +105,7 @@ public final class PluginServer {
         clientCert = SelfSignedCertificate.parsePem(pem);
       }
     } catch (IllegalArgumentException e) {
-      stderr.println(e.getMessage());
-      stderr.flush();
+      refuse(e, environment, stdout, stderr);
       return 1;
     }
     Optional<ProcessHandle> host =
@@ -191,6 +190,32 @@ public final class PluginServer {
     }
     log.log(Level.INFO, "plugin {0} stopped", pluginName);
     return exitStatus.get();
+  }
+
+  /**
+   * Says why the plugin will not start, on stderr for a person, and, when a host launched it, also
+   * on stdout in the handshake's place: go-plugin hosts show a plugin's plain stderr only at debug
+   * level, but report the handshake line at any level. For an unspoken protocol version that line
+   * is a handshake naming the version we speak, as a Go plugin answers (the host then reports
+   * "Incompatible API version with plugin"); for anything else it is the message itself, on one
+   * line and without a field separator, which hosts report as the plugin's unrecognised message.
+   * Ours says "plugin printed '...' instead of its handshake line".
+   */
+  private static void refuse(
+      IllegalArgumentException why,
+      Map<String, String> environment,
+      PrintStream stdout,
+      PrintStream stderr) {
+    String message = String.valueOf(why.getMessage());
+    stderr.println(message);
+    stderr.flush();
+    if (PluginEnvironment.launchedByHost(environment)) {
+      stdout.println(
+          why instanceof PluginEnvironment.UnspokenVersion
+              ? Handshake.CORE_VERSION + "|" + PROTOCOL_VERSION + "|unix|-|grpc"
+              : message.replace('|', '/').replaceAll("\\s+", " ").strip());
+      stdout.flush();
+    }
   }
 
   /** {@code 1|<app version>|<network>|<address>|grpc[|<server cert>]}, as go-plugin prints it. */

@@ -32,10 +32,11 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A fresh ECDSA P-256 key and a self-signed certificate for {@code localhost}, as AutoMTLS uses on
- * both ends: each side makes one per launch, keeps the key in memory only, and trusts exactly the
- * peer's certificate. The certificate is a CA, like go-plugin's, so that Go's verifier accepts it
- * as its own root; it is valid for both server and client authentication.
+ * A fresh ECDSA key (P-256 unless asked otherwise) and a self-signed certificate for {@code
+ * localhost}, as AutoMTLS uses on both ends: each side makes one per launch, keeps the key in
+ * memory only, and trusts exactly the peer's certificate. The certificate is a CA, like
+ * go-plugin's, so that Go's verifier accepts it as its own root; it is valid for both server and
+ * client authentication.
  *
  * <p>Validity is one year from one minute before now: the key never leaves the process, and a
  * plugin lives as long as its host, whose reconnects must keep working.
@@ -51,11 +52,35 @@ record SelfSignedCertificate(X509Certificate certificate, PrivateKey privateKey)
     return "SelfSignedCertificate[" + certificate.getSubjectX500Principal() + "]";
   }
 
-  /** Generates a key pair and certificate, valid from {@code now}. */
+  /**
+   * The ECDSA curves a certificate may use, with the signature each signs its certificate with. Our
+   * own ends use {@link #P256}; go-plugin's AutoMTLS uses {@link #P521}, and {@link MutualTls}
+   * accepts peers on any of them.
+   */
+  enum Curve {
+    P256("secp256r1", "SHA256withECDSA"),
+    P384("secp384r1", "SHA384withECDSA"),
+    P521("secp521r1", "SHA512withECDSA");
+
+    private final String jcaName;
+    private final String signature;
+
+    Curve(String jcaName, String signature) {
+      this.jcaName = jcaName;
+      this.signature = signature;
+    }
+  }
+
+  /** Generates a P-256 key pair and certificate, valid from {@code now}. */
   static SelfSignedCertificate generate(Instant now) {
+    return generate(now, Curve.P256);
+  }
+
+  /** Generates a key pair on {@code curve} and a certificate, valid from {@code now}. */
+  static SelfSignedCertificate generate(Instant now, Curve curve) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      generator.initialize(new ECGenParameterSpec(curve.jcaName));
       KeyPair keys = generator.generateKeyPair();
       X500Name name = new X500Name("CN=localhost,O=Fleetscaler plugin");
       var builder =
@@ -84,7 +109,7 @@ record SelfSignedCertificate(X509Certificate certificate, PrivateKey privateKey)
               Extension.subjectAlternativeName,
               false,
               new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-      var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
+      var signer = new JcaContentSignerBuilder(curve.signature).build(keys.getPrivate());
       X509Certificate certificate =
           new JcaX509CertificateConverter().getCertificate(builder.build(signer));
       return new SelfSignedCertificate(certificate, keys.getPrivate());

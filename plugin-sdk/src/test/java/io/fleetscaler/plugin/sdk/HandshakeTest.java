@@ -48,6 +48,13 @@ class HandshakeTest {
     assertRefused("1|1|unix|/tmp/p|grpc|" + "!".repeat(80), "not base64");
   }
 
+  @Test
+  void aLineWithoutFieldsIsShownAsThePluginsOwnWords() {
+    assertThatThrownBy(() -> Handshake.parse("the magic cookie is missing.\n", 1))
+        .isInstanceOf(PluginLaunchException.class)
+        .hasMessage("plugin printed 'the magic cookie is missing.' instead of its handshake line");
+  }
+
   private static void assertRefused(String line, String reason) {
     assertThatThrownBy(() -> Handshake.parse(line, 1))
         .isInstanceOf(PluginLaunchException.class)

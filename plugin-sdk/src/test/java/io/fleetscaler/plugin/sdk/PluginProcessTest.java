@@ -138,6 +138,36 @@ class PluginProcessTest {
   }
 
   @Test
+  void aPluginLaunchedByAHostWithoutItsCookieSaysWhyInTheHandshakesPlace() throws Exception {
+    var builder = new ProcessBuilder(testPluginCommand());
+    builder.environment().remove(PluginServer.MAGIC_COOKIE_KEY);
+    builder.environment().put("PLUGIN_PROTOCOL_VERSIONS", "1");
+    Process process = builder.start();
+    String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).isEqualTo(1);
+    assertThat(stdout)
+        .startsWith("This binary is a Fleetscaler plugin and is not meant to be run directly.")
+        .endsWith("the magic cookie is missing.\n")
+        .doesNotContain("|")
+        .hasLineCount(1);
+    assertThat(stderr).contains("the magic cookie is missing.");
+  }
+
+  @Test
+  void aPluginOfferedOnlyOtherVersionsAnswersWithItsOwnAsGoPluginsDo() throws Exception {
+    var builder = new ProcessBuilder(testPluginCommand());
+    builder.environment().put(PluginServer.MAGIC_COOKIE_KEY, PluginServer.MAGIC_COOKIE_VALUE);
+    builder.environment().put("PLUGIN_PROTOCOL_VERSIONS", "2,3");
+    Process process = builder.start();
+    String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).isEqualTo(1);
+    assertThat(stdout).isEqualTo("1|1|unix|-|grpc\n");
+    assertThat(stderr).contains("the host speaks plugin protocol versions [2,3]");
+  }
+
+  @Test
   void aPluginWhoseHostIsAlreadyGoneDoesNotStart() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
@@ -159,8 +189,8 @@ class PluginProcessTest {
                 PluginProcess.launch(
                     testPluginSpec().withCookie(PluginServer.MAGIC_COOKIE_KEY, "not-the-cookie")))
         .isInstanceOf(PluginLaunchException.class)
-        .hasMessageContaining("exited with status 1 before printing its handshake")
-        .hasMessageContaining("the magic cookie is wrong");
+        .hasMessageStartingWith("plugin printed 'This binary is a Fleetscaler plugin")
+        .hasMessageContaining("the magic cookie is wrong.' instead of its handshake line");
   }
 
   @Test

@@ -57,6 +57,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final ScalerMetrics metrics;
   private final Provisioner provisioner;
   private final Actuator actuator;
+  private final PluginCalls calls;
   private final HealthChecker health;
   private final ReadinessGate readiness;
   private final @Nullable ConnectorChecks checks;
@@ -134,8 +135,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             b.readinessTimeout,
             new Backoff(new Random(b.randomSeed ^ 0x5DEECE66DL)),
             b.clock);
+    this.calls = new PluginCalls(metrics, b.clock, System::nanoTime);
     this.provisioner =
-        new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness);
+        new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness, calls);
     this.state =
         new StateKeeper(b, allocator, provisioner, holders, this::withControl, this::release);
     this.connects = state::connectInfo;
@@ -151,7 +153,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             readiness.backoff(),
             metrics,
             provisioner,
-            b.decisionListener);
+            b.decisionListener,
+            calls);
     this.reserveOps = metrics.taskOperation("reserve");
     this.unreserveOps = metrics.taskOperation("unreserve");
     this.acquireOps = metrics.taskOperation("acquire");

@@ -82,6 +82,7 @@ final class Provisioner {
   private final Duration creationTimeout;
   private final ScalerMetrics metrics;
   private final InstanceGate gate;
+  private final PluginCalls calls;
   private final Map<String, Tracked> table = new LinkedHashMap<>();
   private final ArrayDeque<Instant> requested = new ArrayDeque<>();
   private final List<Tracked> deletedNow = new ArrayList<>();
@@ -126,13 +127,15 @@ final class Provisioner {
       InstantSource clock,
       Duration creationTimeout,
       ScalerMetrics metrics,
-      InstanceGate gate) {
+      InstanceGate gate,
+      PluginCalls calls) {
     this.group = group;
     this.allocator = allocator;
     this.clock = clock;
     this.creationTimeout = creationTimeout;
     this.metrics = metrics;
     this.gate = gate;
+    this.calls = calls;
   }
 
   /**
@@ -191,7 +194,7 @@ final class Provisioner {
   boolean update() {
     List<InstanceStatus> report;
     try {
-      report = group.update();
+      report = calls.call("update", group::update);
       metrics.operation("update");
       noteDeleting(report);
     } catch (RuntimeException e) {
@@ -211,18 +214,7 @@ final class Provisioner {
         if (stored != null) {
           t = restored(stored, now);
         } else {
-          Instant requestedAt = requested.pollFirst();
-          t =
-              new Tracked(
-                  status.id(),
-                  requestedAt,
-                  now,
-                  requestedAt == null && removePreexisting
-                      ? InstancePhase.PREEXISTING
-                      : InstancePhase.CREATING);
-          if (requestedAt != null) {
-            metrics.creationTime(Duration.between(requestedAt, now));
-          }
+          t = unmatched(status.id(), now);
         }
         table.put(t.id, t);
       }
@@ -245,6 +237,9 @@ final class Provisioner {
         it.remove();
       }
     }
+    for (Ambiguity a : ambiguities) {
+      a.updatesSince++;
+    }
     if (firstUpdate) {
       firstUpdate = false;
       for (StoredInstance gone : toAdopt.values()) {
@@ -254,6 +249,49 @@ final class Provisioner {
     }
     expireRequests(now);
     return true;
+  }
+
+  /**
+   * An instance listed for the first time with no saved state: matched to the oldest granted
+   * request not yet listed, else to the oldest open ambiguity (it is ours: adopted, never deleted).
+   * With neither, the verdict depends on when it appears: in the first successful update it was
+   * there before this scaler and nothing is known of it ({@code preexisting}, unless unknown
+   * instances are kept); later the cloud launched it on its own ({@code replacement}: deleted under
+   * the same setting, adopted otherwise).
+   */
+  private Tracked unmatched(String id, Instant now) {
+    Instant requestedAt = requested.pollFirst();
+    if (requestedAt == null) {
+      requestedAt = adoptAmbiguous();
+    }
+    if (requestedAt != null) {
+      metrics.creationTime(Duration.between(requestedAt, now));
+      return new Tracked(id, requestedAt, now, InstancePhase.CREATING);
+    }
+    if (!removePreexisting) {
+      return new Tracked(id, null, now, InstancePhase.CREATING);
+    }
+    if (firstUpdate) {
+      return new Tracked(id, null, now, InstancePhase.PREEXISTING);
+    }
+    // Deleted at once by the next plan, for its own reason, like an adopted deletion.
+    Tracked t = new Tracked(id, null, now, InstancePhase.DRAINING);
+    t.drainReason = DeletionReason.REPLACEMENT;
+    return t;
+  }
+
+  /** Takes one instance off the oldest open ambiguity; returns when it opened, null if none. */
+  private @Nullable Instant adoptAmbiguous() {
+    Ambiguity a = ambiguities.peekFirst();
+    if (a == null) {
+      return null;
+    }
+    a.remaining--;
+    metrics.ambiguityResolved("adopted", 1);
+    if (a.remaining == 0) {
+      ambiguities.pollFirst();
+    }
+    return a.openedAt;
   }
 
   /** A saved instance the cloud still reports: to be deleted again, or adopted once running. */
@@ -409,6 +447,71 @@ final class Provisioner {
       requested.pollFirst();
       metrics.failedCreation();
     }
+    while (!ambiguities.isEmpty()
+        && !now.isBefore(ambiguities.peekFirst().openedAt.plus(creationTimeout))) {
+      metrics.ambiguityResolved("expired", ambiguities.pollFirst().remaining);
+    }
+  }
+
+  /**
+   * How many successful updates an ambiguity counts as coming capacity for. A cloud that applied
+   * the lost call lists the instances (at least as creating) within a few updates; until then,
+   * asking again for the same demand would launch it twice. After that, the remainder counts toward
+   * {@code max_instances} only, until {@code creation_timeout}: instances that still appear are
+   * ours, and the room they may take is never given away twice.
+   */
+  static final int SETTLE_UPDATES = 3;
+
+  /**
+   * An increase whose answer was lost or timed out: the cloud may have started any number up to
+   * {@code remaining} of them. Guarded by the control lock.
+   */
+  private static final class Ambiguity {
+    final Instant openedAt;
+    int remaining;
+    int updatesSince;
+
+    Ambiguity(Instant openedAt, int remaining) {
+      this.openedAt = openedAt;
+      this.remaining = remaining;
+    }
+
+    boolean coming() {
+      return updatesSince < SETTLE_UPDATES;
+    }
+  }
+
+  private final ArrayDeque<Ambiguity> ambiguities = new ArrayDeque<>();
+
+  /**
+   * Notes an increase of {@code n} whose outcome is unknown (its answer was lost, or it timed out):
+   * an open ambiguity that later updates settle. Never asked again in the meantime.
+   */
+  void ambiguous(int n, Instant now) {
+    if (n > 0) {
+      ambiguities.addLast(new Ambiguity(now, n));
+      metrics.ambiguityOpened(n);
+    }
+  }
+
+  /** Instances open ambiguities may still bring, whether or not they count as capacity. */
+  int ambiguousCount() {
+    int n = 0;
+    for (Ambiguity a : ambiguities) {
+      n += a.remaining;
+    }
+    return n;
+  }
+
+  /** The part of {@link #ambiguousCount} that still counts as coming capacity. */
+  private int ambiguousComing() {
+    int n = 0;
+    for (Ambiguity a : ambiguities) {
+      if (a.coming()) {
+        n += a.remaining;
+      }
+    }
+    return n;
   }
 
   /** Cloud-side deletion is visible: the last update listed it {@code deleting}. */
@@ -477,13 +580,19 @@ final class Provisioner {
         infos.add(InstanceInfo.outside(t.id, t.phase));
       }
     }
+    int coming = ambiguousComing();
     return new FleetSnapshot(
-        infos, requested.size(), pending, shuttingDown, allocator.counts().reserved());
+        infos,
+        requested.size() + coming,
+        pending,
+        shuttingDown,
+        allocator.counts().reserved(),
+        ambiguousCount() - coming);
   }
 
   /** Whether a change is under way, so the loop should poll at the faster interval. */
   boolean expecting() {
-    if (!requested.isEmpty()) {
+    if (!requested.isEmpty() || !ambiguities.isEmpty()) {
       return true;
     }
     for (Tracked t : table.values()) {
@@ -511,6 +620,7 @@ final class Provisioner {
     }
     Map<String, Integer> counts = new LinkedHashMap<>();
     counts.put("requested", requested.size());
+    counts.put("ambiguous", ambiguousCount());
     for (Map.Entry<InstancePhase, String> e : PHASE_NAMES.entrySet()) {
       counts.put(e.getValue(), byPhase.getOrDefault(e.getKey(), 0));
     }

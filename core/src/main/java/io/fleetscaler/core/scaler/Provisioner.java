@@ -2,10 +2,8 @@ package io.fleetscaler.core.scaler;
 
 import io.fleetscaler.core.planner.DeletionReason;
 import io.fleetscaler.core.planner.FleetSnapshot;
-import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.planner.InstancePhase;
 import io.fleetscaler.core.slots.Holding;
-import io.fleetscaler.core.slots.InstanceView;
 import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.state.StoredInstance;
@@ -14,7 +12,6 @@ import io.fleetscaler.plugin.api.InstanceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,12 +28,12 @@ import org.jspecify.annotations.Nullable;
  * The provisioner: the table of expected instances, reconciled against the plugin's {@code update},
  * and the actuator applying the planner's plans.
  *
- * <p>Lifecycle of an entry: {@code requested} (a count with request times: the cloud names
- * instances only once it lists them) → {@code creating} → {@code running} → {@code ready} (in the
- * allocator) → {@code draining} → {@code deleting} → deleted (dropped). {@code timeout} entries are
- * deleted in the cloud; requests never listed within the creation timeout are counted as failed. An
- * entry that disappears from {@code update} without our deletion vanished: it is counted and its
- * slot holders are revoked with a cause through {@link SlotAllocator#remove}.
+ * <p>Lifecycle of an entry: {@code requested} (kept by {@link ExpectedCreations} until the cloud
+ * lists it, with increases whose answer was lost) → {@code creating} → {@code running} → {@code
+ * ready} (in the allocator) → {@code draining} → {@code deleting} → deleted (dropped). {@code
+ * timeout} entries are deleted in the cloud; requests never listed within the creation timeout are
+ * counted as failed. An entry that disappears from {@code update} without our deletion vanished: it
+ * is counted and its slot holders are revoked with a cause through {@link SlotAllocator#remove}.
  *
  * <p>Not thread-safe: every method runs under the scaler's control lock. Plans are applied by the
  * {@link Actuator}.
@@ -79,12 +76,11 @@ final class Provisioner {
   private final InstanceGroup group;
   private final SlotAllocator allocator;
   private final InstantSource clock;
-  private final Duration creationTimeout;
   private final ScalerMetrics metrics;
   private final InstanceGate gate;
   private final PluginCalls calls;
   private final Map<String, Tracked> table = new LinkedHashMap<>();
-  private final ArrayDeque<Instant> requested = new ArrayDeque<>();
+  private final ExpectedCreations expected;
   private final List<Tracked> deletedNow = new ArrayList<>();
 
   /** Told when saved holdings are restored onto an instance, or dropped with it. */
@@ -132,10 +128,10 @@ final class Provisioner {
     this.group = group;
     this.allocator = allocator;
     this.clock = clock;
-    this.creationTimeout = creationTimeout;
     this.metrics = metrics;
     this.gate = gate;
     this.calls = calls;
+    this.expected = new ExpectedCreations(creationTimeout, metrics);
   }
 
   /**
@@ -170,7 +166,9 @@ final class Provisioner {
     List<Known> k = new ArrayList<>(table.size() + toAdopt.size());
     for (Tracked t : table.values()) {
       DeletionReason reason = t.deletionReason;
-      if (reason == null && t.phase == InstancePhase.PREEXISTING) {
+      if (reason == null
+          && (t.phase == InstancePhase.PREEXISTING
+              || t.drainReason == DeletionReason.REPLACEMENT)) {
         continue; // nothing known of it: a restart must treat it as unknown again
       }
       String deletion = reason != null ? reason.label() : null;
@@ -237,9 +235,6 @@ final class Provisioner {
         it.remove();
       }
     }
-    for (Ambiguity a : ambiguities) {
-      a.updatesSince++;
-    }
     if (firstUpdate) {
       firstUpdate = false;
       for (StoredInstance gone : toAdopt.values()) {
@@ -247,7 +242,7 @@ final class Provisioner {
       }
       toAdopt.clear();
     }
-    expireRequests(now);
+    expected.updated(now);
     return true;
   }
 
@@ -260,10 +255,7 @@ final class Provisioner {
    * the same setting, adopted otherwise).
    */
   private Tracked unmatched(String id, Instant now) {
-    Instant requestedAt = requested.pollFirst();
-    if (requestedAt == null) {
-      requestedAt = adoptAmbiguous();
-    }
+    Instant requestedAt = expected.match();
     if (requestedAt != null) {
       metrics.creationTime(Duration.between(requestedAt, now));
       return new Tracked(id, requestedAt, now, InstancePhase.CREATING);
@@ -278,20 +270,6 @@ final class Provisioner {
     Tracked t = new Tracked(id, null, now, InstancePhase.DRAINING);
     t.drainReason = DeletionReason.REPLACEMENT;
     return t;
-  }
-
-  /** Takes one instance off the oldest open ambiguity; returns when it opened, null if none. */
-  private @Nullable Instant adoptAmbiguous() {
-    Ambiguity a = ambiguities.peekFirst();
-    if (a == null) {
-      return null;
-    }
-    a.remaining--;
-    metrics.ambiguityResolved("adopted", 1);
-    if (a.remaining == 0) {
-      ambiguities.pollFirst();
-    }
-    return a.openedAt;
   }
 
   /** A saved instance the cloud still reports: to be deleted again, or adopted once running. */
@@ -442,78 +420,6 @@ final class Provisioner {
     gate.forget(t.id);
   }
 
-  private void expireRequests(Instant now) {
-    while (!requested.isEmpty() && !now.isBefore(requested.peekFirst().plus(creationTimeout))) {
-      requested.pollFirst();
-      metrics.failedCreation();
-    }
-    while (!ambiguities.isEmpty()
-        && !now.isBefore(ambiguities.peekFirst().openedAt.plus(creationTimeout))) {
-      metrics.ambiguityResolved("expired", ambiguities.pollFirst().remaining);
-    }
-  }
-
-  /**
-   * How many successful updates an ambiguity counts as coming capacity for. A cloud that applied
-   * the lost call lists the instances (at least as creating) within a few updates; until then,
-   * asking again for the same demand would launch it twice. After that, the remainder counts toward
-   * {@code max_instances} only, until {@code creation_timeout}: instances that still appear are
-   * ours, and the room they may take is never given away twice.
-   */
-  static final int SETTLE_UPDATES = 3;
-
-  /**
-   * An increase whose answer was lost or timed out: the cloud may have started any number up to
-   * {@code remaining} of them. Guarded by the control lock.
-   */
-  private static final class Ambiguity {
-    final Instant openedAt;
-    int remaining;
-    int updatesSince;
-
-    Ambiguity(Instant openedAt, int remaining) {
-      this.openedAt = openedAt;
-      this.remaining = remaining;
-    }
-
-    boolean coming() {
-      return updatesSince < SETTLE_UPDATES;
-    }
-  }
-
-  private final ArrayDeque<Ambiguity> ambiguities = new ArrayDeque<>();
-
-  /**
-   * Notes an increase of {@code n} whose outcome is unknown (its answer was lost, or it timed out):
-   * an open ambiguity that later updates settle. Never asked again in the meantime.
-   */
-  void ambiguous(int n, Instant now) {
-    if (n > 0) {
-      ambiguities.addLast(new Ambiguity(now, n));
-      metrics.ambiguityOpened(n);
-    }
-  }
-
-  /** Instances open ambiguities may still bring, whether or not they count as capacity. */
-  int ambiguousCount() {
-    int n = 0;
-    for (Ambiguity a : ambiguities) {
-      n += a.remaining;
-    }
-    return n;
-  }
-
-  /** The part of {@link #ambiguousCount} that still counts as coming capacity. */
-  private int ambiguousComing() {
-    int n = 0;
-    for (Ambiguity a : ambiguities) {
-      if (a.coming()) {
-        n += a.remaining;
-      }
-    }
-    return n;
-  }
-
   /** Cloud-side deletion is visible: the last update listed it {@code deleting}. */
   private final Set<String> deletingReported = new HashSet<>();
 
@@ -531,9 +437,16 @@ final class Provisioner {
 
   /** Notes {@code n} instances accepted by the cloud at {@code now}, to be matched by updates. */
   void requested(int n, Instant now) {
-    for (int i = 0; i < n; i++) {
-      requested.addLast(now);
-    }
+    expected.granted(n, now);
+  }
+
+  /**
+   * Notes an increase of {@code n} whose outcome is unknown (its answer was lost, or it timed out):
+   * an open ambiguity that later updates settle (see {@link ExpectedCreations}). Never asked again
+   * in the meantime.
+   */
+  void ambiguous(int n, Instant now) {
+    expected.ambiguous(n, now);
   }
 
   /** Records which instances the cloud reports as deleting (called with each update's report). */
@@ -548,51 +461,13 @@ final class Provisioner {
 
   /** The planner's view of the table and the allocator. */
   FleetSnapshot fleet(int pending, boolean shuttingDown) {
-    Map<String, InstanceView> views = new HashMap<>();
-    for (InstanceView v : allocator.instances()) {
-      views.put(v.instanceId(), v);
-    }
-    List<InstanceInfo> infos = new ArrayList<>(table.size());
-    for (Tracked t : table.values()) {
-      InstanceView v = views.get(t.id);
-      if (t.allocated() && v != null) {
-        InstancePhase phase =
-            switch (v.state()) {
-              case READY -> InstancePhase.READY;
-              case DRAINING -> InstancePhase.DRAINING;
-              case UNHEALTHY -> InstancePhase.UNHEALTHY;
-            };
-        t.phase = phase;
-        infos.add(
-            new InstanceInfo(
-                t.id,
-                phase,
-                v.held(),
-                v.claims(),
-                v.exhausted(),
-                t.readyAt,
-                lastRelease.get(t.id),
-                t.drainReason));
-      } else if (t.phase == InstancePhase.DRAINING && t.drainReason != null) {
-        // Adopted after a restart mid-deletion: not in the allocator, deleted for its reason.
-        infos.add(new InstanceInfo(t.id, t.phase, 0, 0, false, null, null, t.drainReason));
-      } else {
-        infos.add(InstanceInfo.outside(t.id, t.phase));
-      }
-    }
-    int coming = ambiguousComing();
-    return new FleetSnapshot(
-        infos,
-        requested.size() + coming,
-        pending,
-        shuttingDown,
-        allocator.counts().reserved(),
-        ambiguousCount() - coming);
+    return FleetViews.snapshot(
+        table.values(), allocator, lastRelease, expected, pending, shuttingDown);
   }
 
   /** Whether a change is under way, so the loop should poll at the faster interval. */
   boolean expecting() {
-    if (!requested.isEmpty() || !ambiguities.isEmpty()) {
+    if (expected.any()) {
       return true;
     }
     for (Tracked t : table.values()) {
@@ -608,32 +483,11 @@ final class Provisioner {
   }
 
   int requestedCount() {
-    return requested.size();
+    return expected.granted();
   }
 
   /** Instance counts by state name, for the snapshot and the instances gauge. */
   Map<String, Integer> countsByState() {
-    // Published after every control step: count per phase, with the names made once.
-    Map<InstancePhase, Integer> byPhase = new java.util.EnumMap<>(InstancePhase.class);
-    for (Tracked t : table.values()) {
-      byPhase.merge(t.phase, 1, Integer::sum);
-    }
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    counts.put("requested", requested.size());
-    counts.put("ambiguous", ambiguousCount());
-    for (Map.Entry<InstancePhase, String> e : PHASE_NAMES.entrySet()) {
-      counts.put(e.getValue(), byPhase.getOrDefault(e.getKey(), 0));
-    }
-    return counts;
-  }
-
-  private static final Map<InstancePhase, String> PHASE_NAMES = phaseNames();
-
-  private static Map<InstancePhase, String> phaseNames() {
-    Map<InstancePhase, String> names = new java.util.EnumMap<>(InstancePhase.class);
-    for (InstancePhase p : InstancePhase.values()) {
-      names.put(p, p.name().toLowerCase(java.util.Locale.ROOT));
-    }
-    return java.util.Collections.unmodifiableMap(names);
+    return FleetViews.countsByState(table.values(), expected);
   }
 }

@@ -82,7 +82,7 @@ class AmbiguityTest {
 
     // Not asked again while it may still come; after SETTLE_UPDATES updates showing nothing, the
     // demand is asked for again (after the backoff the failure started).
-    for (int i = 0; i < Provisioner.SETTLE_UPDATES - 1; i++) {
+    for (int i = 0; i < ExpectedCreations.SETTLE_UPDATES - 1; i++) {
       h.advance(Duration.ofSeconds(2));
       assertThat(h.cloud.increaseCalls()).as("update %s", i).isOne();
     }

@@ -204,8 +204,7 @@ final class ScalerMetrics implements MeterBinder {
   }
 
   /** The plugin methods whose calls are counted and timed. */
-  static final List<String> PLUGIN_METHODS =
-      List.of("update", "increase", "decrease", "heartbeat", "connect_info");
+  static final List<String> PLUGIN_METHODS = List.of("update", "increase", "decrease");
 
   /** One plugin call ended: {@code ok} or {@code error}, after {@code nanos}. */
   void pluginCall(String method, boolean ok, long nanos) {

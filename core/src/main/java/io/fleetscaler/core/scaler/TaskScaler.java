@@ -36,13 +36,13 @@ import org.jspecify.annotations.Nullable;
  * Built with a scheduler, the scaler ticks every {@code update_interval}, or every {@code
  * update_interval_when_expecting} while instances are being created or deleted or acquisitions
  * wait; while {@code update} fails, the next one waits an exponential, jittered backoff (seeded by
- * {@link Builder#randomSeed}) instead. Besides, it plans on events: a slot taken or freed, a
- * reservation given or returned, a policy change each ask the loop's thread for one plan (without
- * an update), coalesced so that a burst costs one; refill after an acquisition and deletion after
- * the last use ({@code max_use_count}) happen then, not at the next tick. Request threads never
- * call the plugin. Built with {@link Builder#manualTicks()}, nothing runs until {@link #tick()} is
- * called, which makes every test deterministic under an injected clock; a waiting acquisition then
- * plans on the caller's thread.
+ * {@link Builder#randomSeed}) instead. Besides, it plans on events: a slot taken or freed and a
+ * reservation given or returned each ask the loop's thread (never the request's) for one plan
+ * without an update, coalesced so that a burst costs one; refill after an acquisition and deletion
+ * after the last use ({@code max_use_count}) happen then, not at the next tick. A policy change
+ * plans at once. Built with {@link Builder#manualTicks()}, nothing runs until {@link #tick()} is
+ * called, which makes every test deterministic under an injected clock; events then plan at the
+ * next tick.
  */
 public interface TaskScaler extends AutoCloseable {
 

@@ -208,6 +208,21 @@ final class Daemon {
             false,
             "plugin " + g.client().name() + " of group " + g.config().name() + " is restarting");
       }
+      // The scaler's own record, read without its lock: a scaler that cannot see its fleet
+      // serves ready slots but cannot scale, so it is not ready.
+      java.time.Duration age =
+          java.time.Duration.between(g.scaler().lastSuccessfulUpdate(), java.time.Instant.now());
+      if (age.compareTo(g.config().readinessMaxUpdateAge()) > 0) {
+        return new Readiness(
+            false,
+            "group "
+                + g.config().name()
+                + ": the plugin's update last succeeded "
+                + age.toSeconds()
+                + "s ago (readiness_max_update_age "
+                + g.config().readinessMaxUpdateAge().toSeconds()
+                + "s)");
+      }
       serving.add("plugin " + g.client().name() + " serving");
     }
     return new Readiness(true, String.join(", ", serving));

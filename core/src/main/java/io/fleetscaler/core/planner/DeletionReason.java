@@ -16,8 +16,17 @@ public enum DeletionReason {
   SHUTDOWN("shutdown"),
   /** More instances exist than {@code max_instances} allows. */
   OVER_MAX("over_max"),
-  /** Found in the cloud without any record of its use: removed for safety. */
+  /**
+   * Found in the cloud at start-up without any record of its use: removed for safety. A start-up
+   * verdict only: never given to an instance that appears later.
+   */
   PREEXISTING("preexisting"),
+  /**
+   * Appeared after start-up while no request of the scaler's was open (neither granted and not yet
+   * listed, nor ambiguous after a lost answer): the cloud launched it on its own, as an Auto
+   * Scaling replacement does. The scaler never asked for it, so it is deleted.
+   */
+  REPLACEMENT("replacement"),
   /**
    * Adopted after a restart with acquisitions while {@code keep_instance_with_acquisitions} is off:
    * deleted once they are released.

@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>No runaway: only slots on counted instances are demand, so lost instances take their held
  *       slots with them, and booting instances are supply, so demand is never asked for twice.
  *   <li>Deleting (and timed-out) instances are not supply; they do count toward the maximum.
+ *   <li>An increase whose answer was lost is neither forgotten nor asked again: while it may still
+ *       bring instances it is part of {@code requested} (supply), and once it no longer counts as
+ *       supply its {@code unsettled} remainder still counts toward the maximum.
  *   <li>Reservations never grow the fleet nor block scale-in (taskscaler's reservation throttling,
  *       gitlab-runner #39161): reserved slots fill the idle target instead of adding to it, so
  *       reservations held by long polls cannot ratchet the fleet up, and empty instances stay
@@ -56,7 +59,7 @@ final class DemandPlanner implements Planner {
     int perNew = limits.slotsPerNewInstance();
     List<Deletion> deletions = new ArrayList<>();
     List<Removable> removable = new ArrayList<>();
-    int existing = fleet.requested();
+    int existing = fleet.requested() + fleet.unsettled();
     int capacity = fleet.requested();
     long held = 0;
     long unavailable = (long) fleet.requested() * (cap - perNew);

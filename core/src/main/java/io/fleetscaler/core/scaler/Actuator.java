@@ -44,6 +44,7 @@ final class Actuator {
   private final Planner planner = Planner.create();
   private final ArrayDeque<Decision> decisions = new ArrayDeque<>();
   private final Consumer<Decision> decisionListener;
+  private final PluginCalls calls;
 
   Actuator(
       InstanceGroup group,
@@ -56,7 +57,8 @@ final class Actuator {
       Backoff readinessBackoff,
       ScalerMetrics metrics,
       Provisioner provisioner,
-      Consumer<Decision> decisionListener) {
+      Consumer<Decision> decisionListener,
+      PluginCalls calls) {
     this.group = group;
     this.allocator = allocator;
     this.clock = clock;
@@ -68,6 +70,7 @@ final class Actuator {
     this.metrics = metrics;
     this.provisioner = provisioner;
     this.decisionListener = decisionListener;
+    this.calls = calls;
   }
 
   /** Plans with {@code policy} and applies the plan; returns it. */
@@ -120,10 +123,18 @@ final class Actuator {
     return plan;
   }
 
-  /** Asks the cloud for {@code n}; returns how many it accepted, or -1 on a provider error. */
+  /**
+   * Asks the cloud for {@code n}; returns how many it accepted, or -1 on a provider error.
+   *
+   * <p>A refusal the cloud answered ({@code capacity}, {@code invalid_config}, {@code not_found},
+   * {@code unhealthy}, {@code unsupported}) means nothing was started. Anything else ({@code
+   * unavailable}: a timeout, a lost answer, a dropped connection, or an unexpected exception) may
+   * have started any number up to {@code n}: it opens an ambiguity that later updates settle (see
+   * {@link Provisioner#ambiguous}), instead of being guessed as nothing.
+   */
   private int increase(int n, Instant now) {
     try {
-      int granted = group.increase(n);
+      int granted = calls.call("increase", () -> group.increase(n));
       metrics.operation("increase");
       metrics.scaled("up", granted);
       provisioner.requested(granted, now);
@@ -132,10 +143,14 @@ final class Actuator {
     } catch (ProviderException e) {
       metrics.providerError(e);
       backoff.fail(now);
+      if (e instanceof ProviderException.Unavailable) {
+        provisioner.ambiguous(n, now);
+      }
       return e instanceof ProviderException.Capacity ? 0 : -1;
     } catch (RuntimeException e) {
       metrics.providerError(new ProviderException.Unavailable(String.valueOf(e), e));
       backoff.fail(now);
+      provisioner.ambiguous(n, now);
       return -1;
     }
   }
@@ -220,7 +235,10 @@ final class Actuator {
       }
     }
     try {
-      List<String> accepted = group.decrease(ids);
+      // A decrease whose answer was lost leaves its instances deleting: they stay in the table, so
+      // when they go they are not lost, and retryDeletions asks again only while the cloud shows
+      // no deletion (the plugin's decrease is idempotent).
+      List<String> accepted = calls.call("decrease", () -> group.decrease(ids));
       metrics.operation("decrease");
       for (String id : accepted) {
         Provisioner.Tracked t = provisioner.tracked(id);

@@ -57,6 +57,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final ScalerMetrics metrics;
   private final Provisioner provisioner;
   private final Actuator actuator;
+  private final PluginCalls calls;
   private final HealthChecker health;
   private final ReadinessGate readiness;
   private final @Nullable ConnectorChecks checks;
@@ -81,6 +82,12 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   // When the loop's next step is due; kept in manual mode too, so a driver can follow the cadence.
   // Written under control, read without it.
   private volatile Instant nextTickAt;
+  // While update fails: the wait its backoff drew for the next one; zero otherwise. Under control.
+  private Duration updateRetryIn = Duration.ZERO;
+  private final Backoff updateBackoff;
+  private volatile Instant lastUpdateOk;
+  // Set by an event that asks for a plan, cleared by the plan that answers it: coalesces bursts.
+  private final AtomicBoolean planRequested = new AtomicBoolean();
 
   // Published for lock-free readers (metrics, the release fast path).
   private volatile int waiting;
@@ -97,6 +104,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             System::nanoTime);
     this.schedule = PolicySchedule.of(b.policies);
     this.nextTickAt = b.clock.instant();
+    this.lastUpdateOk = b.clock.instant();
+    this.updateBackoff = new Backoff(new Random(b.randomSeed ^ 0x9E3779B97F4A7C15L));
     this.metrics =
         new ScalerMetrics(
             () -> instancesByState,
@@ -134,8 +143,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             b.readinessTimeout,
             new Backoff(new Random(b.randomSeed ^ 0x5DEECE66DL)),
             b.clock);
+    this.calls = new PluginCalls(metrics, b.clock, System::nanoTime);
     this.provisioner =
-        new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness);
+        new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness, calls);
     this.state =
         new StateKeeper(b, allocator, provisioner, holders, this::withControl, this::release);
     this.connects = state::connectInfo;
@@ -151,7 +161,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             readiness.backoff(),
             metrics,
             provisioner,
-            b.decisionListener);
+            b.decisionListener,
+            calls);
+    metrics.updateAge(() -> Duration.between(lastUpdateOk, b.clock.instant()));
     this.reserveOps = metrics.taskOperation("reserve");
     this.unreserveOps = metrics.taskOperation("unreserve");
     this.acquireOps = metrics.taskOperation("acquire");
@@ -242,6 +254,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       case Slot slot -> {
         settle(holders.put(key, HeldSlot.reserved(key, slot, connects)));
         changed();
+        planSoon();
         return ReserveResult.RESERVED;
       }
       case Refusal refusal -> {
@@ -284,6 +297,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         holders.remove(key, held);
         held.settle();
         changed();
+        planSoon();
         return outcome == Outcome.FREED;
       }
       return false;
@@ -304,6 +318,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       case Slot slot -> {
         HeldSlot held = new HeldSlot(key, slot, connects);
         settle(holders.put(key, held));
+        planSoon(); // refill the idle pool now, not at the next tick
         if (pendingReserved > 0) {
           // A slot was free although the key's reservation was still pending: that one is done.
           withControl(() -> pendingReservations.remove(key));
@@ -380,6 +395,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (waiting > 0 || pendingReserved > 0) {
       tryServe();
     }
+    planSoon(); // the last use of an instance deletes it now, not at the next tick
     return true;
   }
 
@@ -406,7 +422,15 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   public void tick() {
     withControl(
         () -> {
+          planRequested.set(false);
           boolean updated = provisioner.update();
+          if (updated) {
+            lastUpdateOk = options.clock.instant();
+            updateBackoff.succeed();
+            updateRetryIn = Duration.ZERO;
+          } else {
+            updateRetryIn = updateBackoff.fail(options.clock.instant());
+          }
           applyCheckOutcomes();
           if (updated) {
             health.check(provisioner.tracked());
@@ -430,16 +454,54 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     return nextTickAt;
   }
 
+  @Override
+  public Instant lastSuccessfulUpdate() {
+    return lastUpdateOk;
+  }
+
+  /**
+   * Demand or supply changed on a request thread: asks the loop for one plan, unless one is asked
+   * already. Lock-free; in manual mode the next tick plans.
+   */
+  private void planSoon() {
+    TickLoop l = loop;
+    if (l != null
+        && !shutDown.get()
+        && !planRequested.getAndSet(true)
+        && !l.execute(this::planStep)) {
+      planRequested.set(false);
+    }
+  }
+
+  /** One plan without an update, on the loop's thread, answering {@link #planSoon}. */
+  private void planStep() {
+    withControl(
+        () -> {
+          if (planRequested.getAndSet(false) && !shutDown.get()) {
+            serveLocked();
+            actuator.planAndApply(activePolicy(), waiters.size(), false);
+            publishKnownLocked();
+            TickLoop l = loop;
+            if (l != null && provisioner.expecting()) {
+              l.nudge(options.updateIntervalWhenExpecting); // see what the plan started, soon
+            }
+          }
+        });
+  }
+
   /**
    * The delay before the next tick: short while instances are coming or going or acquisitions wait.
-   * Pending reservations alone do not count: they create nothing, so nothing is expected. Called
-   * under control (or, in tests, with no loop running).
+   * Pending reservations alone do not count: they create nothing, so nothing is expected. While
+   * update fails, the backoff's wait when it is longer. Called under control (or, in tests, with no
+   * loop running).
    */
   Duration interval() {
     ConnectorChecks c = checks;
-    return provisioner.expecting() || !waiters.isEmpty() || (c != null && c.busy())
-        ? options.updateIntervalWhenExpecting
-        : options.updateInterval;
+    Duration base =
+        provisioner.expecting() || !waiters.isEmpty() || (c != null && c.busy())
+            ? options.updateIntervalWhenExpecting
+            : options.updateInterval;
+    return updateRetryIn.compareTo(base) > 0 ? updateRetryIn : base;
   }
 
   private void planLocked() {

@@ -2,10 +2,8 @@ package io.fleetscaler.core.scaler;
 
 import io.fleetscaler.core.planner.DeletionReason;
 import io.fleetscaler.core.planner.FleetSnapshot;
-import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.planner.InstancePhase;
 import io.fleetscaler.core.slots.Holding;
-import io.fleetscaler.core.slots.InstanceView;
 import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.state.StoredInstance;
@@ -14,7 +12,6 @@ import io.fleetscaler.plugin.api.InstanceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,12 +28,12 @@ import org.jspecify.annotations.Nullable;
  * The provisioner: the table of expected instances, reconciled against the plugin's {@code update},
  * and the actuator applying the planner's plans.
  *
- * <p>Lifecycle of an entry: {@code requested} (a count with request times: the cloud names
- * instances only once it lists them) → {@code creating} → {@code running} → {@code ready} (in the
- * allocator) → {@code draining} → {@code deleting} → deleted (dropped). {@code timeout} entries are
- * deleted in the cloud; requests never listed within the creation timeout are counted as failed. An
- * entry that disappears from {@code update} without our deletion vanished: it is counted and its
- * slot holders are revoked with a cause through {@link SlotAllocator#remove}.
+ * <p>Lifecycle of an entry: {@code requested} (kept by {@link ExpectedCreations} until the cloud
+ * lists it, with increases whose answer was lost) → {@code creating} → {@code running} → {@code
+ * ready} (in the allocator) → {@code draining} → {@code deleting} → deleted (dropped). {@code
+ * timeout} entries are deleted in the cloud; requests never listed within the creation timeout are
+ * counted as failed. An entry that disappears from {@code update} without our deletion vanished: it
+ * is counted and its slot holders are revoked with a cause through {@link SlotAllocator#remove}.
  *
  * <p>Not thread-safe: every method runs under the scaler's control lock. Plans are applied by the
  * {@link Actuator}.
@@ -79,11 +76,11 @@ final class Provisioner {
   private final InstanceGroup group;
   private final SlotAllocator allocator;
   private final InstantSource clock;
-  private final Duration creationTimeout;
   private final ScalerMetrics metrics;
   private final InstanceGate gate;
+  private final PluginCalls calls;
   private final Map<String, Tracked> table = new LinkedHashMap<>();
-  private final ArrayDeque<Instant> requested = new ArrayDeque<>();
+  private final ExpectedCreations expected;
   private final List<Tracked> deletedNow = new ArrayList<>();
 
   /** Told when saved holdings are restored onto an instance, or dropped with it. */
@@ -126,13 +123,15 @@ final class Provisioner {
       InstantSource clock,
       Duration creationTimeout,
       ScalerMetrics metrics,
-      InstanceGate gate) {
+      InstanceGate gate,
+      PluginCalls calls) {
     this.group = group;
     this.allocator = allocator;
     this.clock = clock;
-    this.creationTimeout = creationTimeout;
     this.metrics = metrics;
     this.gate = gate;
+    this.calls = calls;
+    this.expected = new ExpectedCreations(creationTimeout, metrics);
   }
 
   /**
@@ -167,7 +166,9 @@ final class Provisioner {
     List<Known> k = new ArrayList<>(table.size() + toAdopt.size());
     for (Tracked t : table.values()) {
       DeletionReason reason = t.deletionReason;
-      if (reason == null && t.phase == InstancePhase.PREEXISTING) {
+      if (reason == null
+          && (t.phase == InstancePhase.PREEXISTING
+              || t.drainReason == DeletionReason.REPLACEMENT)) {
         continue; // nothing known of it: a restart must treat it as unknown again
       }
       String deletion = reason != null ? reason.label() : null;
@@ -191,7 +192,7 @@ final class Provisioner {
   boolean update() {
     List<InstanceStatus> report;
     try {
-      report = group.update();
+      report = calls.call("update", group::update);
       metrics.operation("update");
       noteDeleting(report);
     } catch (RuntimeException e) {
@@ -211,18 +212,7 @@ final class Provisioner {
         if (stored != null) {
           t = restored(stored, now);
         } else {
-          Instant requestedAt = requested.pollFirst();
-          t =
-              new Tracked(
-                  status.id(),
-                  requestedAt,
-                  now,
-                  requestedAt == null && removePreexisting
-                      ? InstancePhase.PREEXISTING
-                      : InstancePhase.CREATING);
-          if (requestedAt != null) {
-            metrics.creationTime(Duration.between(requestedAt, now));
-          }
+          t = unmatched(status.id(), now);
         }
         table.put(t.id, t);
       }
@@ -252,8 +242,34 @@ final class Provisioner {
       }
       toAdopt.clear();
     }
-    expireRequests(now);
+    expected.updated(now);
     return true;
+  }
+
+  /**
+   * An instance listed for the first time with no saved state: matched to the oldest granted
+   * request not yet listed, else to the oldest open ambiguity (it is ours: adopted, never deleted).
+   * With neither, the verdict depends on when it appears: in the first successful update it was
+   * there before this scaler and nothing is known of it ({@code preexisting}, unless unknown
+   * instances are kept); later the cloud launched it on its own ({@code replacement}: deleted under
+   * the same setting, adopted otherwise).
+   */
+  private Tracked unmatched(String id, Instant now) {
+    Instant requestedAt = expected.match();
+    if (requestedAt != null) {
+      metrics.creationTime(Duration.between(requestedAt, now));
+      return new Tracked(id, requestedAt, now, InstancePhase.CREATING);
+    }
+    if (!removePreexisting) {
+      return new Tracked(id, null, now, InstancePhase.CREATING);
+    }
+    if (firstUpdate) {
+      return new Tracked(id, null, now, InstancePhase.PREEXISTING);
+    }
+    // Deleted at once by the next plan, for its own reason, like an adopted deletion.
+    Tracked t = new Tracked(id, null, now, InstancePhase.DRAINING);
+    t.drainReason = DeletionReason.REPLACEMENT;
+    return t;
   }
 
   /** A saved instance the cloud still reports: to be deleted again, or adopted once running. */
@@ -404,13 +420,6 @@ final class Provisioner {
     gate.forget(t.id);
   }
 
-  private void expireRequests(Instant now) {
-    while (!requested.isEmpty() && !now.isBefore(requested.peekFirst().plus(creationTimeout))) {
-      requested.pollFirst();
-      metrics.failedCreation();
-    }
-  }
-
   /** Cloud-side deletion is visible: the last update listed it {@code deleting}. */
   private final Set<String> deletingReported = new HashSet<>();
 
@@ -428,9 +437,16 @@ final class Provisioner {
 
   /** Notes {@code n} instances accepted by the cloud at {@code now}, to be matched by updates. */
   void requested(int n, Instant now) {
-    for (int i = 0; i < n; i++) {
-      requested.addLast(now);
-    }
+    expected.granted(n, now);
+  }
+
+  /**
+   * Notes an increase of {@code n} whose outcome is unknown (its answer was lost, or it timed out):
+   * an open ambiguity that later updates settle (see {@link ExpectedCreations}). Never asked again
+   * in the meantime.
+   */
+  void ambiguous(int n, Instant now) {
+    expected.ambiguous(n, now);
   }
 
   /** Records which instances the cloud reports as deleting (called with each update's report). */
@@ -445,45 +461,13 @@ final class Provisioner {
 
   /** The planner's view of the table and the allocator. */
   FleetSnapshot fleet(int pending, boolean shuttingDown) {
-    Map<String, InstanceView> views = new HashMap<>();
-    for (InstanceView v : allocator.instances()) {
-      views.put(v.instanceId(), v);
-    }
-    List<InstanceInfo> infos = new ArrayList<>(table.size());
-    for (Tracked t : table.values()) {
-      InstanceView v = views.get(t.id);
-      if (t.allocated() && v != null) {
-        InstancePhase phase =
-            switch (v.state()) {
-              case READY -> InstancePhase.READY;
-              case DRAINING -> InstancePhase.DRAINING;
-              case UNHEALTHY -> InstancePhase.UNHEALTHY;
-            };
-        t.phase = phase;
-        infos.add(
-            new InstanceInfo(
-                t.id,
-                phase,
-                v.held(),
-                v.claims(),
-                v.exhausted(),
-                t.readyAt,
-                lastRelease.get(t.id),
-                t.drainReason));
-      } else if (t.phase == InstancePhase.DRAINING && t.drainReason != null) {
-        // Adopted after a restart mid-deletion: not in the allocator, deleted for its reason.
-        infos.add(new InstanceInfo(t.id, t.phase, 0, 0, false, null, null, t.drainReason));
-      } else {
-        infos.add(InstanceInfo.outside(t.id, t.phase));
-      }
-    }
-    return new FleetSnapshot(
-        infos, requested.size(), pending, shuttingDown, allocator.counts().reserved());
+    return FleetViews.snapshot(
+        table.values(), allocator, lastRelease, expected, pending, shuttingDown);
   }
 
   /** Whether a change is under way, so the loop should poll at the faster interval. */
   boolean expecting() {
-    if (!requested.isEmpty()) {
+    if (expected.any()) {
       return true;
     }
     for (Tracked t : table.values()) {
@@ -499,31 +483,11 @@ final class Provisioner {
   }
 
   int requestedCount() {
-    return requested.size();
+    return expected.granted();
   }
 
   /** Instance counts by state name, for the snapshot and the instances gauge. */
   Map<String, Integer> countsByState() {
-    // Published after every control step: count per phase, with the names made once.
-    Map<InstancePhase, Integer> byPhase = new java.util.EnumMap<>(InstancePhase.class);
-    for (Tracked t : table.values()) {
-      byPhase.merge(t.phase, 1, Integer::sum);
-    }
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    counts.put("requested", requested.size());
-    for (Map.Entry<InstancePhase, String> e : PHASE_NAMES.entrySet()) {
-      counts.put(e.getValue(), byPhase.getOrDefault(e.getKey(), 0));
-    }
-    return counts;
-  }
-
-  private static final Map<InstancePhase, String> PHASE_NAMES = phaseNames();
-
-  private static Map<InstancePhase, String> phaseNames() {
-    Map<InstancePhase, String> names = new java.util.EnumMap<>(InstancePhase.class);
-    for (InstancePhase p : InstancePhase.values()) {
-      names.put(p, p.name().toLowerCase(java.util.Locale.ROOT));
-    }
-    return java.util.Collections.unmodifiableMap(names);
+    return FleetViews.countsByState(table.values(), expected);
   }
 }

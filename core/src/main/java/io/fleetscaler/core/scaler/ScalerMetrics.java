@@ -71,6 +71,16 @@ final class ScalerMetrics implements MeterBinder {
               "Requested instances the cloud never listed in time"),
           Map.entry("fleetscaler_provider_errors_total", "Errors the plugin reported, by category"),
           Map.entry(
+              "fleetscaler_ambiguous_instances_total",
+              "Instances an increase with a lost answer may have started: opened, then adopted"
+                  + " or expired"),
+          Map.entry("fleetscaler_plugin_calls_total", "Calls to the plugin, by method and outcome"),
+          Map.entry(
+              "fleetscaler_plugin_call_duration_seconds", "How long plugin calls took, by method"),
+          Map.entry(
+              "fleetscaler_last_successful_update_age_seconds",
+              "Seconds since the plugin's update last succeeded"),
+          Map.entry(
               "fleeting_provisioner_instance_creation_time_seconds",
               "From asking for an instance to the cloud listing it"),
           Map.entry(
@@ -183,6 +193,39 @@ final class ScalerMetrics implements MeterBinder {
     counter("fleetscaler_provider_errors_total", "category", category).increment();
   }
 
+  /** An increase of {@code n} ended without a usable answer. */
+  void ambiguityOpened(int n) {
+    counter("fleetscaler_ambiguous_instances_total", "outcome", "opened").add(n);
+  }
+
+  /** {@code n} instances of open ambiguities were {@code adopted} or {@code expired}. */
+  void ambiguityResolved(String outcome, int n) {
+    counter("fleetscaler_ambiguous_instances_total", "outcome", outcome).add(n);
+  }
+
+  /** The plugin methods whose calls are counted and timed. */
+  static final List<String> PLUGIN_METHODS = List.of("update", "increase", "decrease");
+
+  /** One plugin call ended: {@code ok} or {@code error}, after {@code nanos}. */
+  void pluginCall(String method, boolean ok, long nanos) {
+    counter(
+            "fleetscaler_plugin_calls_total",
+            "method|outcome",
+            method + '|' + (ok ? "ok" : "error"))
+        .increment();
+    for (Timer t :
+        timers.getOrDefault("fleetscaler_plugin_call_duration_seconds|" + method, List.of())) {
+      t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private volatile Supplier<Duration> updateAge = () -> Duration.ZERO;
+
+  /** Where the age of the last successful update comes from. */
+  void updateAge(Supplier<Duration> source) {
+    updateAge = source;
+  }
+
   void desired(int value) {
     desired = value;
   }
@@ -225,7 +268,8 @@ final class ScalerMetrics implements MeterBinder {
             "draining",
             "deleting",
             "timeout",
-            "preexisting")) {
+            "preexisting",
+            "ambiguous")) {
       Gauge.builder(
               meterName("fleeting_provisioner_instances"),
               () -> instancesByState.get().getOrDefault(state, 0))
@@ -276,16 +320,44 @@ final class ScalerMetrics implements MeterBinder {
     counter("fleeting_provisioner_missed_updates_total", "", "");
     counter("fleetscaler_instances_vanished_total", "", "");
     counter("fleetscaler_instance_creations_failed_total", "", "");
+    for (String outcome : List.of("opened", "adopted", "expired")) {
+      counter("fleetscaler_ambiguous_instances_total", "outcome", outcome);
+    }
+    for (String method : PLUGIN_METHODS) {
+      for (String outcome : List.of("ok", "error")) {
+        counter("fleetscaler_plugin_calls_total", "method|outcome", method + '|' + outcome);
+      }
+    }
     for (Map.Entry<String, LongAdder> e : counters.entrySet()) {
+      // name|tag|value, or name|tag1|tag2|value1|value2 for two tags
       String[] parts = e.getKey().split("\\|", -1);
       FunctionCounter.Builder<LongAdder> b =
           FunctionCounter.builder(meterName(parts[0]), e.getValue(), LongAdder::sum)
               .description(help(parts[0]));
-      if (!parts[1].isEmpty()) {
+      if (parts.length == 5) {
+        b.tag(parts[1], parts[3]).tag(parts[2], parts[4]);
+      } else if (!parts[1].isEmpty()) {
         b.tag(parts[1], parts[2]);
       }
       b.register(registry);
     }
+    for (String method : PLUGIN_METHODS) {
+      Timer timer =
+          Timer.builder(meterName("fleetscaler_plugin_call_duration_seconds"))
+              .description(help("fleetscaler_plugin_call_duration_seconds"))
+              .tag("method", method)
+              .register(registry);
+      timers
+          .computeIfAbsent(
+              "fleetscaler_plugin_call_duration_seconds|" + method,
+              k -> new CopyOnWriteArrayList<>())
+          .add(timer);
+    }
+    Gauge.builder(
+            meterName("fleetscaler_last_successful_update_age_seconds"),
+            () -> updateAge.get().toMillis() / 1000.0)
+        .description(help("fleetscaler_last_successful_update_age_seconds"))
+        .register(registry);
     for (String name :
         List.of(
             "fleeting_provisioner_instance_creation_time_seconds",

@@ -35,8 +35,14 @@ import org.jspecify.annotations.Nullable;
  *
  * Built with a scheduler, the scaler ticks every {@code update_interval}, or every {@code
  * update_interval_when_expecting} while instances are being created or deleted or acquisitions
- * wait. Built with {@link Builder#manualTicks()}, nothing runs until {@link #tick()} is called,
- * which makes every test deterministic under an injected clock.
+ * wait; while {@code update} fails, the next one waits an exponential, jittered backoff (seeded by
+ * {@link Builder#randomSeed}) instead. Besides, it plans on events: a slot taken or freed and a
+ * reservation given or returned each ask the loop's thread (never the request's) for one plan
+ * without an update, coalesced so that a burst costs one; refill after an acquisition and deletion
+ * after the last use ({@code max_use_count}) happen then, not at the next tick. A policy change
+ * plans at once. Built with {@link Builder#manualTicks()}, nothing runs until {@link #tick()} is
+ * called, which makes every test deterministic under an injected clock; events then plan at the
+ * next tick.
  */
 public interface TaskScaler extends AutoCloseable {
 
@@ -99,6 +105,13 @@ public interface TaskScaler extends AutoCloseable {
    * daemon's loop would.
    */
   Instant nextTickAt();
+
+  /**
+   * When the plugin's {@code update} last succeeded; the instant the scaler was built until the
+   * first one does. A readiness check compares it with a bound: a scaler that cannot see its fleet
+   * serves ready slots but cannot scale. Lock-free.
+   */
+  Instant lastSuccessfulUpdate();
 
   /**
    * Stops the scaler, then the plugin, in this order: reservations and acquisitions are refused

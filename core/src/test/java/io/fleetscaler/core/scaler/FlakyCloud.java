@@ -11,13 +11,23 @@ import java.util.List;
 
 /**
  * A recording fake around the simulated cloud: counts decrease calls and fails the next ones on
- * demand, as a cloud API does when it is throttling.
+ * demand, as a cloud API does when it is throttling. Increases and decreases can also lose their
+ * answer (the cloud acts, the caller gets an error, as behind a proxy that drops the reply) or be
+ * refused before reaching the cloud; with a random source, every call of update, increase and
+ * decrease is lost, refused or passed at random.
  */
 final class FlakyCloud implements InstanceGroup {
   final SimulatedInstanceGroup cloud;
   private int failDecreases;
   private int failUpdates;
   private int decreaseCalls;
+  private int loseIncreases;
+  private int refuseIncreases;
+  private int loseDecreases;
+  private int increaseCalls;
+  private int launched;
+  private java.util.random.@org.jspecify.annotations.Nullable RandomGenerator random;
+  private double lossRate;
 
   FlakyCloud(SimulatedInstanceGroup cloud) {
     this.cloud = cloud;
@@ -35,6 +45,51 @@ final class FlakyCloud implements InstanceGroup {
     return decreaseCalls;
   }
 
+  /**
+   * The next {@code n} increases reach the cloud, which starts the instances; the answer is lost.
+   */
+  synchronized void loseNextIncreaseAnswers(int n) {
+    loseIncreases = n;
+  }
+
+  /** The next {@code n} increases time out before reaching the cloud. */
+  synchronized void refuseNextIncreases(int n) {
+    refuseIncreases = n;
+  }
+
+  /** The next {@code n} decreases reach the cloud, which deletes; the answer is lost. */
+  synchronized void loseNextDecreaseAnswers(int n) {
+    loseDecreases = n;
+  }
+
+  /**
+   * From now on each update, increase and decrease fails with probability {@code rate}: half of
+   * those after the cloud acted (a lost answer), half before (a timeout on the way), drawn from
+   * {@code from}; {@code rate} 0 stops the faults.
+   */
+  synchronized void randomFaults(java.util.random.RandomGenerator from, double rate) {
+    random = from;
+    lossRate = rate;
+  }
+
+  synchronized int increaseCalls() {
+    return increaseCalls;
+  }
+
+  /** Instances the cloud started for increases, whether or not the answer arrived. */
+  synchronized int launched() {
+    return launched;
+  }
+
+  /** 0: pass; 1: lose the answer; 2: refuse. */
+  private int randomFault() {
+    java.util.random.RandomGenerator r = random;
+    if (r == null || lossRate <= 0 || r.nextDouble() >= lossRate) {
+      return 0;
+    }
+    return r.nextBoolean() ? 1 : 2;
+  }
+
   @Override
   public ProviderInfo init(Settings settings, String pluginConfigJson) {
     return cloud.init(settings, pluginConfigJson);
@@ -46,12 +101,32 @@ final class FlakyCloud implements InstanceGroup {
       failUpdates--;
       throw new ProviderException.Unavailable("simulated API outage");
     }
-    return cloud.update();
+    int fault = randomFault();
+    if (fault == 2) {
+      throw new ProviderException.Unavailable("simulated timeout");
+    }
+    List<InstanceStatus> report = cloud.update();
+    if (fault == 1) {
+      throw new ProviderException.Unavailable("simulated lost answer");
+    }
+    return report;
   }
 
   @Override
-  public int increase(int delta) {
-    return cloud.increase(delta);
+  public synchronized int increase(int delta) {
+    increaseCalls++;
+    int fault = randomFault();
+    if (refuseIncreases > 0 || fault == 2) {
+      refuseIncreases = Math.max(0, refuseIncreases - 1);
+      throw new ProviderException.Unavailable("simulated timeout before the cloud");
+    }
+    int granted = cloud.increase(delta);
+    launched += granted;
+    if (loseIncreases > 0 || fault == 1) {
+      loseIncreases = Math.max(0, loseIncreases - 1);
+      throw new ProviderException.Unavailable("simulated lost answer: 500 InternalFailure");
+    }
+    return granted;
   }
 
   @Override
@@ -61,7 +136,16 @@ final class FlakyCloud implements InstanceGroup {
       failDecreases--;
       throw new ProviderException.Unavailable("simulated API throttling");
     }
-    return cloud.decrease(ids);
+    int fault = randomFault();
+    if (fault == 2) {
+      throw new ProviderException.Unavailable("simulated timeout before the cloud");
+    }
+    List<String> accepted = cloud.decrease(ids);
+    if (loseDecreases > 0 || fault == 1) {
+      loseDecreases = Math.max(0, loseDecreases - 1);
+      throw new ProviderException.Unavailable("simulated lost answer");
+    }
+    return accepted;
   }
 
   @Override

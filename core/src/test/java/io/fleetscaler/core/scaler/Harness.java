@@ -33,14 +33,26 @@ final class Harness {
   }
 
   Harness(SimulatedOptions cloudOptions, UnaryOperator<TaskScaler.Builder> options) {
+    this(
+        cloudOptions
+            .withCreateLatency(SimulatedOptions.Latency.fixed(BOOT))
+            .withDeleteLatency(SimulatedOptions.Latency.fixed(DELETE)),
+        options,
+        true);
+  }
+
+  /** A scaler on a cloud with exactly {@code cloudOptions}, latencies included. */
+  static Harness exactly(SimulatedOptions cloudOptions, UnaryOperator<TaskScaler.Builder> options) {
+    return new Harness(cloudOptions, options, true);
+  }
+
+  private Harness(
+      SimulatedOptions cloudOptions,
+      UnaryOperator<TaskScaler.Builder> options,
+      @SuppressWarnings("unused") boolean exactOptions) {
     TaskScaler.Builder b =
         TaskScaler.builder(cloud)
-            .plugin(
-                Settings.defaults(),
-                cloudOptions
-                    .withCreateLatency(SimulatedOptions.Latency.fixed(BOOT))
-                    .withDeleteLatency(SimulatedOptions.Latency.fixed(DELETE))
-                    .toJson())
+            .plugin(Settings.defaults(), cloudOptions.toJson())
             .clock(clock)
             .randomSeed(7)
             .manualTicks();

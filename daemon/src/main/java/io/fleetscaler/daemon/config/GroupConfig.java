@@ -40,6 +40,9 @@ import java.util.Objects;
  * @param connector {@code [connector_config]}
  * @param stateStorage {@code [state_storage]}
  * @param policies {@code [[policy]]} in order; the last active one applies
+ * @param readinessMaxUpdateAge {@code /readyz} reports not ready when the plugin's {@code update}
+ *     last succeeded longer ago than this (default the larger of 5m and 3 × {@code
+ *     update_interval})
  */
 public record GroupConfig(
     String name,
@@ -63,7 +66,8 @@ public record GroupConfig(
     ScaleThrottle scaleThrottle,
     ConnectorOptions connector,
     StateStorage stateStorage,
-    List<Policy> policies) {
+    List<Policy> policies,
+    Duration readinessMaxUpdateAge) {
 
   /** {@code instance_acquire_timeout} when none is given. */
   public static final Duration DEFAULT_INSTANCE_ACQUIRE_TIMEOUT = Duration.ofMinutes(15);
@@ -83,6 +87,16 @@ public record GroupConfig(
   /** {@code shutdown_deletion_retries} when none is given. */
   public static final int DEFAULT_SHUTDOWN_DELETION_RETRIES = 3;
 
+  /**
+   * {@code readiness_max_update_age} when none is given: the larger of 5 minutes and three update
+   * intervals, so that neither a slow poll nor a few failed ones (backing off) flip readiness.
+   */
+  public static Duration defaultReadinessMaxUpdateAge(Duration updateInterval) {
+    Duration three = updateInterval.multipliedBy(3);
+    Duration floor = Duration.ofMinutes(5);
+    return three.compareTo(floor) > 0 ? three : floor;
+  }
+
   /** {@code failure_threshold} when none is given. */
   public static final int DEFAULT_FAILURE_THRESHOLD = 3;
 
@@ -99,6 +113,7 @@ public record GroupConfig(
     Objects.requireNonNull(scaleThrottle, "scaleThrottle");
     Objects.requireNonNull(connector, "connector");
     Objects.requireNonNull(stateStorage, "stateStorage");
+    Objects.requireNonNull(readinessMaxUpdateAge, "readinessMaxUpdateAge");
     policies = List.copyOf(policies);
     if (name.isBlank()) {
       throw new IllegalArgumentException("group name must not be blank");
@@ -188,7 +203,8 @@ public record GroupConfig(
         ScaleThrottle.DEFAULT,
         ConnectorOptions.DEFAULT,
         new StateStorage(false, stateDir, false),
-        policies);
+        policies,
+        defaultReadinessMaxUpdateAge(updateInterval));
   }
 
   /** The same group with {@code value} as its policies (what a reload may change). */
@@ -215,7 +231,8 @@ public record GroupConfig(
         scaleThrottle,
         connector,
         stateStorage,
-        value);
+        value,
+        readinessMaxUpdateAge);
   }
 
   @Override

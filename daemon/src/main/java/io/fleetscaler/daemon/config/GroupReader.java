@@ -66,6 +66,9 @@ final class GroupReader {
     boolean logExternal = t.bool("log_external_ip", false);
     boolean throttling = t.bool("reservation_throttling", true);
     ScaleThrottle throttle = scaleThrottle(t.table("scale_throttle"));
+    Duration readinessAge =
+        t.duration(
+            "readiness_max_update_age", GroupConfig.defaultReadinessMaxUpdateAge(update), true);
     ConnectorOptions connector = connector(t.table("connector_config"));
     StateStorage storage = stateStorage(t.table("state_storage"));
     List<Policy> policies = new ArrayList<>();
@@ -109,7 +112,8 @@ final class GroupReader {
         throttle,
         connector,
         storage,
-        policies);
+        policies,
+        readinessAge);
   }
 
   private @Nullable PluginRef plugin(TableReader t) {

@@ -15,9 +15,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Keeps the election's lease alive: a keep-alive request on one {@code LeaseKeepAlive} stream every
  * interval (a third of the TTL), each answer renewing the {@link LeaseValidity} from the moment its
- * request was sent. etcd answers a stream's requests in order, so the send times wait in a queue
- * and each answer takes the oldest. A broken stream is reopened at the next tick; until then the
- * validity simply runs down. An answer with TTL 0 means etcd has no such lease any more.
+ * request was sent. etcd answers a stream's requests in order, so the send times wait in a queue of
+ * that stream and each answer takes the oldest; an answer arriving on a stream already replaced is
+ * ignored (taking a newer stream's send time would overstate the lease). A broken stream is
+ * reopened at the next tick; until then the validity simply runs down. An answer with TTL 0 means
+ * etcd has no such lease any more.
  *
  * <p>Thread-safety: everything runs under {@code this}, from the keeper's own scheduler thread and
  * gRPC's callback threads.
@@ -31,7 +33,7 @@ final class LeaseKeeper {
 
   private long id;
   private @Nullable StreamObserver<LeaseKeepAliveRequest> stream;
-  private final ArrayDeque<Long> sent = new ArrayDeque<>();
+  private @Nullable Answers answers;
   private volatile long lastAnsweredSentAt;
 
   LeaseKeeper(
@@ -74,7 +76,7 @@ final class LeaseKeeper {
   private synchronized void closeStream() {
     StreamObserver<LeaseKeepAliveRequest> s = stream;
     stream = null;
-    sent.clear();
+    answers = null;
     if (s != null) {
       try {
         s.onCompleted();
@@ -90,11 +92,14 @@ final class LeaseKeeper {
     }
     try {
       StreamObserver<LeaseKeepAliveRequest> s = stream;
-      if (s == null) {
-        s = etcd.leaseStream().leaseKeepAlive(new Answers(id));
+      Answers a = answers;
+      if (s == null || a == null) {
+        a = new Answers(id);
+        s = etcd.leaseStream().leaseKeepAlive(a);
         stream = s;
+        answers = a;
       }
-      sent.addLast(validity.now());
+      a.sent.addLast(validity.now());
       s.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
     } catch (StatusRuntimeException e) {
       etcd.failed(e);
@@ -104,8 +109,10 @@ final class LeaseKeeper {
     }
   }
 
+  /** One stream's answers; its own queue of send times, so no answer takes another's. */
   private final class Answers implements StreamObserver<LeaseKeepAliveResponse> {
     private final long leaseId;
+    private final ArrayDeque<Long> sent = new ArrayDeque<>();
 
     Answers(long leaseId) {
       this.leaseId = leaseId;
@@ -115,9 +122,12 @@ final class LeaseKeeper {
     public void onNext(LeaseKeepAliveResponse r) {
       long sentAt;
       synchronized (LeaseKeeper.this) {
+        if (answers != this || leaseId != id) {
+          return; // an answer on a stream or for a lease we no longer keep
+        }
         Long s = sent.pollFirst();
-        if (leaseId != id || s == null) {
-          return; // an answer for a lease we no longer keep
+        if (s == null) {
+          return;
         }
         sentAt = s;
         if (r.getTTL() > 0) {
@@ -135,9 +145,9 @@ final class LeaseKeeper {
     @Override
     public void onError(Throwable t) {
       synchronized (LeaseKeeper.this) {
-        if (leaseId == id) {
+        if (answers == this) {
           stream = null;
-          sent.clear();
+          answers = null;
         }
       }
       if (t instanceof StatusRuntimeException e) {

@@ -53,6 +53,9 @@ final class HaReader {
     } else {
       try {
         ListenAddress.parse(api);
+        if (api.endsWith(":0")) {
+          t.error("advertise_api", "needs the real port clients call, got '" + api + "'");
+        }
       } catch (IllegalArgumentException e) {
         t.error("advertise_api", String.valueOf(e.getMessage()));
       }

@@ -190,6 +190,17 @@ final class RunCommand implements Callable<Integer> {
     } else {
       loaded = embeddedDefault();
     }
+    if (loaded.ha() != null) {
+      // Validated, but the composition root does not run an election yet: refuse rather than
+      // run alone while the operator believes a standby covers this node.
+      err.println(
+          "fleetscaler: "
+              + config
+              + ": [daemon.ha] is valid, but this build does not run high availability yet"
+              + " (see docs/high-availability.md); nothing started");
+      err.flush();
+      return 2;
+    }
     DaemonSettings daemon = loaded.daemon();
     if (httpListen != null) {
       try {

@@ -1,5 +1,6 @@
 package io.fleetscaler.daemon.config;
 
+import io.fleetscaler.daemon.ha.HaSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ final class ConfigLoader {
     Path configDir = absolute.getParent() == null ? Path.of(".") : absolute.getParent();
     TableReader root = new TableReader(toml, "", 1, problems);
     TableReader daemonTable = root.table("daemon");
+    TableReader haTable = daemonTable == null ? null : daemonTable.table("ha");
+    HaSettings ha = haTable == null ? null : HaReader.read(haTable, configDir, problems);
     DaemonSettings daemon =
         daemonTable == null ? DaemonSettings.defaults() : daemon(daemonTable, configDir);
     GroupReader groups =
@@ -93,7 +96,7 @@ final class ConfigLoader {
     if (problems.errorCount() > 0) {
       throw new ConfigException(problems.errors());
     }
-    return new DaemonConfig(daemon, read);
+    return new DaemonConfig(daemon, read, ha);
   }
 
   /** A pasted gitlab-runner block: its name, its autoscaler; its other keys are not ours. */
@@ -204,8 +207,7 @@ final class ConfigLoader {
   }
 
   /** A file that must exist; a secret one must not be readable by group or others. */
-  private static @Nullable Path readableFile(
-      TableReader t, String key, Path configDir, boolean secret) {
+  static @Nullable Path readableFile(TableReader t, String key, Path configDir, boolean secret) {
     Path p = path(t, key, configDir);
     if (p == null) {
       return null;

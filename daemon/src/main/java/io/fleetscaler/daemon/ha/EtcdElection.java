@@ -1,0 +1,362 @@
+package io.fleetscaler.daemon.ha;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.fleetscaler.core.lease.LeaseGuard;
+import io.fleetscaler.core.state.StateStore;
+import io.fleetscaler.proto.etcd.Compare;
+import io.fleetscaler.proto.etcd.DeleteRangeRequest;
+import io.fleetscaler.proto.etcd.KeyValue;
+import io.fleetscaler.proto.etcd.LeaseGrantRequest;
+import io.fleetscaler.proto.etcd.LeaseGrantResponse;
+import io.fleetscaler.proto.etcd.LeaseRevokeRequest;
+import io.fleetscaler.proto.etcd.PutRequest;
+import io.fleetscaler.proto.etcd.RangeRequest;
+import io.fleetscaler.proto.etcd.RangeResponse;
+import io.fleetscaler.proto.etcd.RequestOp;
+import io.fleetscaler.proto.etcd.TxnRequest;
+import io.fleetscaler.proto.etcd.TxnResponse;
+import io.fleetscaler.proto.ha.v1.LeaderRecord;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link LeaderElection} on etcd: a lease, a leader key created under it by a transaction that
+ * succeeds only if the key is absent, a keep-alive stream ({@link LeaseKeeper}) and one thread that
+ * campaigns, or checks that the key is still its own, every poll interval (a sixth of the TTL, at
+ * most one second).
+ *
+ * <p>State, all written by the election thread except where noted: {@code lease} (0 when none),
+ * {@code fence} (non-null exactly while leading; also cleared by the keeper when etcd says the
+ * lease is gone, under {@code this}), {@code seen} (the last leader read from etcd).
+ */
+final class EtcdElection implements LeaderElection {
+  private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(2);
+
+  private final HaSettings settings;
+  private final Listener listener;
+  private final EtcdConnection etcd;
+  private final LeaseValidity validity;
+  private final ByteString leaderKey;
+  private final ByteString record;
+  private final Duration poll;
+  private final Thread thread;
+  private final AtomicLong transitions = new AtomicLong();
+  private final FaultLog faults = new FaultLog(LOG);
+  private final LeaseKeeper keeper;
+
+  private volatile long lease;
+  private volatile @Nullable Fence fence;
+  private volatile @Nullable Leader seen;
+  private volatile boolean closed;
+
+  private EtcdElection(
+      HaSettings settings, Listener listener, EtcdConnection etcd, LongSupplier nanoClock) {
+    this.settings = settings;
+    this.listener = listener;
+    this.etcd = etcd;
+    this.validity = new LeaseValidity(nanoClock, settings.safetyMargin());
+    this.leaderKey = ByteString.copyFromUtf8(settings.leaderKey());
+    this.record =
+        LeaderRecord.newBuilder()
+            .setNode(settings.node())
+            .setApiAddress(settings.apiAddress())
+            .build()
+            .toByteString();
+    Duration sixth = settings.leaseTtl().dividedBy(6);
+    this.poll = sixth.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : sixth;
+    this.keeper = new LeaseKeeper(etcd, validity, settings.leaseTtl().dividedBy(3), this);
+    this.thread = Thread.ofPlatform().daemon().name("fleetscaler-ha-election").unstarted(this::run);
+  }
+
+  static EtcdElection start(HaSettings settings, Listener listener) {
+    EtcdElection e =
+        new EtcdElection(settings, listener, EtcdConnection.open(settings), System::nanoTime);
+    e.thread.start();
+    return e;
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        step();
+        faults.clear();
+      } catch (StatusRuntimeException e) {
+        etcd.failed(e);
+        faults.report("etcd at " + etcd.endpoint() + " did not answer the election", e);
+      }
+      synchronized (this) {
+        if (!closed) {
+          try {
+            wait(Math.max(1, poll.toMillis()));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  private void step() {
+    Fence f = fence;
+    if (f != null && !validity.holds() && lapsedForATtl()) {
+      stepDown("no renewal of the lease answered for a whole TTL");
+      return;
+    }
+    if (lease == 0) {
+      grant();
+    }
+    if (fence == null) {
+      campaign();
+    } else {
+      confirm();
+    }
+  }
+
+  private boolean lapsedForATtl() {
+    return keeper.sinceLastAnswer() > settings.leaseTtl().toNanos();
+  }
+
+  private void grant() {
+    long sent = validity.now();
+    LeaseGrantResponse r =
+        etcd.lease(CALL_DEADLINE)
+            .leaseGrant(
+                LeaseGrantRequest.newBuilder().setTTL(settings.leaseTtl().toSeconds()).build());
+    if (!r.getError().isEmpty() || r.getTTL() <= 0) {
+      throw new IllegalStateException("etcd refused a lease: " + r.getError());
+    }
+    lease = r.getID();
+    validity.renewed(sent, r.getTTL());
+    keeper.keep(r.getID(), sent);
+  }
+
+  private void campaign() {
+    long id = lease;
+    Compare absent =
+        Compare.newBuilder()
+            .setKey(leaderKey)
+            .setTarget(Compare.CompareTarget.CREATE)
+            .setResult(Compare.CompareResult.EQUAL)
+            .setCreateRevision(0)
+            .build();
+    TxnResponse r =
+        etcd.kv(CALL_DEADLINE)
+            .txn(
+                TxnRequest.newBuilder()
+                    .addCompare(absent)
+                    .addSuccess(
+                        RequestOp.newBuilder()
+                            .setRequestPut(
+                                PutRequest.newBuilder()
+                                    .setKey(leaderKey)
+                                    .setValue(record)
+                                    .setLease(id)))
+                    .addFailure(
+                        RequestOp.newBuilder()
+                            .setRequestRange(RangeRequest.newBuilder().setKey(leaderKey)))
+                    .build());
+    if (r.getSucceeded()) {
+      lead(r.getHeader().getRevision());
+      return;
+    }
+    RangeResponse range = r.getResponses(0).getResponseRange();
+    if (range.getKvsCount() == 0) {
+      return; // deleted in between: campaign again next round
+    }
+    KeyValue kv = range.getKvs(0);
+    seen = parse(kv);
+    if (kv.getLease() == id && validity.holds()) {
+      // Our own put whose answer was lost: this term is ours.
+      lead(kv.getCreateRevision());
+    }
+  }
+
+  private void lead(long createRevision) {
+    synchronized (this) {
+      if (lease == 0 || !validity.holds()) {
+        return; // the lease ended while campaigning
+      }
+      fence = new Fence(leaderKey, createRevision);
+    }
+    seen = new Leader(settings.node(), settings.apiAddress());
+    transitions.incrementAndGet();
+    LOG.log(
+        System.Logger.Level.INFO,
+        "this node ("
+            + settings.node()
+            + ") now leads election "
+            + settings.election()
+            + " (leader key revision "
+            + createRevision
+            + ")");
+    listener.elected();
+  }
+
+  private void confirm() {
+    Fence f = fence;
+    RangeResponse r =
+        etcd.kv(CALL_DEADLINE).range(RangeRequest.newBuilder().setKey(leaderKey).build());
+    if (f == null) {
+      return;
+    }
+    if (r.getKvsCount() == 0) {
+      stepDown("the leader key is gone from etcd");
+    } else if (r.getKvs(0).getCreateRevision() != f.createRevision()) {
+      seen = parse(r.getKvs(0));
+      stepDown("another node's leader key replaced this node's");
+    }
+  }
+
+  /** Called by the keeper (its thread) when etcd says the lease no longer exists. */
+  void leaseExpired() {
+    stepDown("etcd says the lease expired");
+  }
+
+  private void stepDown(String why) {
+    Fence was;
+    long oldLease;
+    synchronized (this) {
+      validity.lost();
+      was = fence;
+      fence = null;
+      oldLease = lease;
+      lease = 0;
+    }
+    keeper.stop();
+    if (oldLease != 0) {
+      revokeQuietly(oldLease);
+    }
+    if (was != null) {
+      transitions.incrementAndGet();
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "this node ("
+              + settings.node()
+              + ") no longer leads election "
+              + settings.election()
+              + ": "
+              + why);
+      listener.deposed(why);
+    }
+  }
+
+  private void revokeQuietly(long id) {
+    try {
+      etcd.lease(CALL_DEADLINE).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(id).build());
+    } catch (StatusRuntimeException e) {
+      // The lease ends with its TTL anyway.
+      etcd.failed(e);
+    }
+  }
+
+  private static @Nullable Leader parse(KeyValue kv) {
+    try {
+      LeaderRecord r = LeaderRecord.parseFrom(kv.getValue());
+      return new Leader(r.getNode(), r.getApiAddress());
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    }
+  }
+
+  void renewLatency(Duration latency) {
+    listener.renewed(latency);
+  }
+
+  /** The fence of the current term, or null while not leading. */
+  @Nullable Fence fence() {
+    return fence;
+  }
+
+  EtcdConnection connection() {
+    return etcd;
+  }
+
+  @Override
+  public Role role() {
+    return fence != null ? Role.LEADER : Role.STANDBY;
+  }
+
+  @Override
+  public Optional<Leader> leader() {
+    return Optional.ofNullable(seen);
+  }
+
+  @Override
+  public long transitions() {
+    return transitions.get();
+  }
+
+  @Override
+  public LeaseGuard guard() {
+    return () -> fence != null && validity.holds();
+  }
+
+  @Override
+  public StateStore stateStore(String groupId) {
+    return new EtcdStateStore(etcd, settings.statePrefix(), groupId, this::fence);
+  }
+
+  @Override
+  public void close() {
+    Fence was;
+    long oldLease;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      validity.lost();
+      was = fence;
+      fence = null;
+      oldLease = lease;
+      lease = 0;
+      notifyAll();
+    }
+    try {
+      thread.join(CALL_DEADLINE.toMillis() * 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    keeper.close();
+    if (was != null) {
+      resign(was);
+      transitions.incrementAndGet();
+      listener.deposed("resigned");
+    }
+    if (oldLease != 0) {
+      revokeQuietly(oldLease);
+    }
+    etcd.close();
+  }
+
+  private void resign(Fence f) {
+    try {
+      etcd.kv(CALL_DEADLINE)
+          .txn(
+              TxnRequest.newBuilder()
+                  .addCompare(
+                      Compare.newBuilder()
+                          .setKey(f.leaderKey())
+                          .setTarget(Compare.CompareTarget.CREATE)
+                          .setResult(Compare.CompareResult.EQUAL)
+                          .setCreateRevision(f.createRevision()))
+                  .addSuccess(
+                      RequestOp.newBuilder()
+                          .setRequestDeleteRange(
+                              DeleteRangeRequest.newBuilder().setKey(f.leaderKey())))
+                  .build());
+      LOG.log(System.Logger.Level.INFO, "this node (" + settings.node() + ") resigned");
+    } catch (StatusRuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "resigning failed (" + e.getStatus().getCode() + "); a standby takes over after the TTL");
+    }
+  }
+}

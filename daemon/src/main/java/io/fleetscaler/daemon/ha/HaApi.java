@@ -1,0 +1,107 @@
+package io.fleetscaler.daemon.ha;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Code;
+import io.fleetscaler.proto.v1.NotLeader;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.Optional;
+
+/**
+ * How the daemon's API behaves in a high-availability set: a node that does not surely lead answers
+ * every call {@code UNAVAILABLE} with a {@link NotLeader} detail naming the leader, rather than
+ * forwarding it.
+ *
+ * <p>Why not forward: a forwarded call costs a second hop and a second failure point on every
+ * request; the standby would need credentials of its own for the leader's API, while the client's
+ * own credentials (a client certificate) cannot be passed on; and a call forwarded during a
+ * failover can be executed by a leader whose term is ending without the client learning which node
+ * answered. {@code UNAVAILABLE} is the status gRPC clients already treat as "retry", so a client
+ * that ignores the detail still does the right thing (retries, and lands on the leader once its
+ * load balancer or DNS points there); one that reads it (the Java client, {@code fleetscaler
+ * status}) calls the named leader at once.
+ */
+public final class HaApi {
+  private HaApi() {}
+
+  /**
+   * A server interceptor that lets a call through only while {@code election}'s guard holds (this
+   * node leads and its lease is surely valid): so a leader that cannot be sure of its lease stops
+   * serving acquisitions at once, and a standby points at the leader.
+   */
+  public static ServerInterceptor standbyGate(LeaderElection election, String node) {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (election.guard().holds()) {
+          return next.startCall(call, headers);
+        }
+        StatusRuntimeException e = notLeader(node, election.leader().orElse(null), election);
+        call.close(e.getStatus(), trailers(e));
+        return new ServerCall.Listener<>() {};
+      }
+    };
+  }
+
+  private static Metadata trailers(StatusRuntimeException e) {
+    Metadata t = e.getTrailers();
+    return t == null ? new Metadata() : t;
+  }
+
+  private static StatusRuntimeException notLeader(
+      String node, @org.jspecify.annotations.Nullable Leader leader, LeaderElection election) {
+    NotLeader.Builder detail = NotLeader.newBuilder().setNode(node);
+    String message;
+    if (leader != null && !leader.node().equals(node)) {
+      detail.setLeaderNode(leader.node()).setLeaderApiAddress(leader.apiAddress());
+      message =
+          "this node ("
+              + node
+              + ") stands by; the leader is "
+              + leader.node()
+              + " at "
+              + leader.apiAddress();
+    } else if (election.role() == Role.LEADER) {
+      message = "this node (" + node + ") cannot be sure its leader lease is valid; retry";
+    } else {
+      message = "this node (" + node + ") stands by and no leader is known yet; retry";
+    }
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.UNAVAILABLE.getNumber())
+            .setMessage(message)
+            .addDetails(Any.pack(detail.build()))
+            .build());
+  }
+
+  /**
+   * The {@link NotLeader} detail of a failed call, if it has one: a client that finds it with a
+   * leader address calls that address instead.
+   */
+  public static Optional<NotLeader> notLeader(StatusRuntimeException e) {
+    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+      return Optional.empty();
+    }
+    com.google.rpc.Status status = StatusProto.fromThrowable(e);
+    if (status == null) {
+      return Optional.empty();
+    }
+    for (Any any : status.getDetailsList()) {
+      if (any.is(NotLeader.class)) {
+        try {
+          return Optional.of(any.unpack(NotLeader.class));
+        } catch (InvalidProtocolBufferException ex) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

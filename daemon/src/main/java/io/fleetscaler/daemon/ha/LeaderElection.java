@@ -1,0 +1,61 @@
+package io.fleetscaler.daemon.ha;
+
+import io.fleetscaler.core.lease.LeaseGuard;
+import io.fleetscaler.core.state.StateStore;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * This node's part in one election on etcd: campaign, lead while the lease lives, watch the leader
+ * while standing by, resign on close. See the package documentation for the design.
+ *
+ * <p>Thread-safety: every method may be called from any thread. Listener callbacks run on the
+ * election's own thread, one at a time, in order.
+ */
+public interface LeaderElection extends AutoCloseable {
+
+  /** Told about this node's transitions. Callbacks must not block for long. */
+  interface Listener {
+    /** This node now leads; the guard holds. */
+    default void elected() {}
+
+    /** This node no longer leads (the guard stopped holding before this call); {@code why} says. */
+    default void deposed(String why) {}
+
+    /** A keep-alive of the leader's lease was answered after {@code latency}. */
+    default void renewed(Duration latency) {}
+  }
+
+  /**
+   * Connects to etcd and starts campaigning on a background thread. Returns at once; {@link #role}
+   * turns {@link Role#LEADER} when this node wins.
+   */
+  static LeaderElection start(HaSettings settings, Listener listener) {
+    return EtcdElection.start(settings, listener);
+  }
+
+  /** What this node does now. */
+  Role role();
+
+  /** The leader as last seen in etcd (this node when it leads), or empty if none was seen. */
+  Optional<Leader> leader();
+
+  /** Leadership terms this node began and ended since it started. */
+  long transitions();
+
+  /**
+   * The state store of the group {@code groupId} ({@code ProviderInfo.id}) in etcd, its writes
+   * fenced on this node's leadership: a save while this node does not lead fails.
+   */
+  StateStore stateStore(String groupId);
+
+  /** Holds while this node leads and its lease surely lives, by its own monotonic clock. */
+  LeaseGuard guard();
+
+  /**
+   * Resigns at once if leading (the guard stops holding first, then the leader key and the lease
+   * are deleted, so a standby takes over without waiting for the TTL) and stops. Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,59 @@
+/**
+ * High availability on etcd ({@code [daemon.ha]}): one leader per election (a group set) runs the
+ * scalers and their plugins; standbys keep their config loaded and take over when the leader's
+ * lease ends. Without {@code [daemon.ha]} nothing here runs.
+ *
+ * <h2>Election</h2>
+ *
+ * A node grants itself a lease of {@code lease_ttl} and creates {@code
+ * <key_prefix>/election/<election>/leader} (a {@code LeaderRecord}: node name and advertised API
+ * address) under it in a transaction that succeeds only if the key is absent. The winner keeps the
+ * lease alive (a third of the TTL between keep-alives) and checks every poll interval that the key
+ * is still the one it created; the others read the key every poll interval and campaign again once
+ * it is gone. The key dies with the lease (crash, partition, SIGSTOP) or is deleted at once by a
+ * leader that resigns (clean shutdown), so a standby leads within about one TTL plus one poll
+ * interval of the leader's death, or within one poll interval of its resignation.
+ *
+ * <h2>Fencing: what a paused-then-resumed leader can and cannot do</h2>
+ *
+ * Two independent barriers stand between a deposed leader and harm:
+ *
+ * <ol>
+ *   <li><b>State writes are fenced in etcd.</b> Every write is a transaction guarded by {@code
+ *       create_revision(leader key) == the revision at which this node created it}. When the lease
+ *       ends, etcd deletes the key; a new leader's key has a newer create revision. So however long
+ *       a leader was paused and whatever its clock believes, its write after its term ended fails
+ *       in etcd and commits nothing ({@link io.fleetscaler.daemon.ha.FencedWriteException}). This
+ *       barrier is exact: it depends on no clock.
+ *   <li><b>Plugin calls are guarded by the leader's own monotonic clock</b> ({@link
+ *       io.fleetscaler.daemon.ha.LeaseValidity}): a keep-alive sent at local time {@code s} and
+ *       answered with TTL {@code T} proves the lease lives until at least {@code s + T}, since etcd
+ *       restarts the TTL only on receipt; the guard holds until {@code s + T - margin}. A scaler
+ *       checks the guard immediately before each plugin call and before handing out an acquisition.
+ *       A leader paused by SIGSTOP, a long GC or a partition resumes with its monotonic clock past
+ *       the bound, so its next check fails and it makes no new call and serves no acquisition; it
+ *       then learns from etcd that its key is gone and steps down.
+ * </ol>
+ *
+ * What no guard can prevent: a pause that falls <em>between</em> a passing check and the moment the
+ * call's bytes leave the process. That one call may reach the cloud after the term ended, because
+ * cloud APIs take no fencing token. The margin (a quarter of the TTL, at least 500 ms) covers
+ * ordinary scheduling delays, not a stop of arbitrary length in that window. The damage is bounded
+ * to that single call: an {@code Increase} creates instances the new leader finds unknown (it lists
+ * the cloud before deleting anything unknown, so they are removed as preexisting, never while
+ * held); a {@code Decrease} deletes instances the old leader believed idle, which the new leader
+ * may have handed out in between, the one case where a job can lose its machine. The guard also
+ * measures time with {@link System#nanoTime}, Linux's {@code CLOCK_MONOTONIC}, which does not
+ * advance while the whole machine is suspended: a suspended-and-resumed VM sees its lease as still
+ * valid until its next keep-alive answers (the state fence still holds).
+ *
+ * <h2>State</h2>
+ *
+ * {@link io.fleetscaler.daemon.ha.LeaderElection#stateStore} gives the core's {@link
+ * io.fleetscaler.core.state.StateStore} in etcd, fenced on the term; takeover is the core's restart
+ * adoption fed from it.
+ */
+@NullMarked
+package io.fleetscaler.daemon.ha;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,10 +1,15 @@
 package io.fleetscaler.plugin.gcp;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.client.http.HttpResponseException;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
 import io.fleetscaler.plugin.api.ProviderException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,7 +67,8 @@ final class GcpErrors {
    */
   static ProviderException map(String call, ApiException failure) {
     StatusCode.Code code = failure.getStatusCode().getCode();
-    String text = String.valueOf(failure.getMessage());
+    Detail detail = Detail.of(failure);
+    String text = detail.text();
     String message = "gcp " + call + ": " + code + ": " + text;
     if (isCapacity(text)) {
       return new ProviderException.Capacity(
@@ -71,7 +77,7 @@ final class GcpErrors {
     if (code == StatusCode.Code.RESOURCE_EXHAUSTED
         || text.contains("rateLimitExceeded")
         || text.contains("RateLimitExceeded")) {
-      return new ProviderException.Unavailable(message + retryHint(failure, text), failure);
+      return new ProviderException.Unavailable(message + retryHint(failure, detail), failure);
     }
     return switch (code) {
       case NOT_FOUND -> notFound(message);
@@ -144,9 +150,12 @@ final class GcpErrors {
   }
 
   /** " (rate limited; retry after Ns)" from RetryInfo, a Retry-After header or the message. */
-  private static String retryHint(ApiException failure, String text) {
-    @Nullable String seconds = null;
-    if (failure.getErrorDetails() != null && failure.getErrorDetails().getRetryInfo() != null) {
+  private static String retryHint(ApiException failure, Detail detail) {
+    @Nullable String seconds = detail.retryAfter();
+    String text = detail.text();
+    if (seconds == null
+        && failure.getErrorDetails() != null
+        && failure.getErrorDetails().getRetryInfo() != null) {
       var delay = failure.getErrorDetails().getRetryInfo().getRetryDelay();
       seconds = String.valueOf(delay.getSeconds() + (delay.getNanos() > 0 ? 1 : 0));
     }
@@ -159,5 +168,49 @@ final class GcpErrors {
     return seconds == null
         ? " (rate limited; retry with backoff)"
         : " (rate limited; retry after " + seconds + "s)";
+  }
+
+  /**
+   * What Compute said in the HTTP answer gax wraps: {@code error.message} and the reasons of {@code
+   * error.errors[]} from the body, and the {@code Retry-After} header. gax's own message is only
+   * the HTTP status text.
+   *
+   * @param text the status text, Google's message and its reasons
+   * @param retryAfter seconds from {@code Retry-After} or a {@code RetryInfo} detail, or null
+   */
+  record Detail(String text, @Nullable String retryAfter) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Detail of(ApiException failure) {
+      String status = String.valueOf(failure.getMessage());
+      for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof HttpResponseException http) {
+          @Nullable String retryAfter = http.getHeaders().getFirstHeaderStringValue("Retry-After");
+          String content = http.getContent() == null ? "" : http.getContent();
+          try {
+            JsonNode error = JSON.readTree(content).path("error");
+            StringBuilder out = new StringBuilder(status);
+            if (error.hasNonNull("message")) {
+              out.append(": ").append(error.get("message").asText());
+            }
+            List<String> reasons = new ArrayList<>();
+            error.path("errors").forEach(e -> reasons.add(e.path("reason").asText()));
+            reasons.removeIf(String::isEmpty);
+            if (!reasons.isEmpty()) {
+              out.append(" (reason ").append(String.join(", ", reasons)).append(")");
+            }
+            for (JsonNode d : error.path("details")) {
+              if (retryAfter == null && d.hasNonNull("retryDelay")) {
+                retryAfter = d.get("retryDelay").asText().replaceAll("s$", "");
+              }
+            }
+            return new Detail(out.toString(), retryAfter);
+          } catch (JsonProcessingException e) {
+            return new Detail(status, retryAfter);
+          }
+        }
+      }
+      return new Detail(status, null);
+    }
   }
 }

@@ -107,6 +107,7 @@ final class ComputeModel {
     String status = "";
     Instant since;
     @Nullable String lastAttemptError;
+    boolean windows;
     final Map<String, String> metadata = new LinkedHashMap<>();
     int metadataVersion = 1;
 
@@ -438,7 +439,9 @@ final class ComputeModel {
     ObjectNode disk = n.putArray("disks").addObject();
     disk.put("boot", true);
     disk.put("architecture", "X86_64");
-    disk.putArray("guestOsFeatures").addObject().put("type", "VIRTIO_SCSI_MULTIQUEUE");
+    disk.putArray("guestOsFeatures")
+        .addObject()
+        .put("type", v.windows ? "WINDOWS" : "VIRTIO_SCSI_MULTIQUEUE");
     ObjectNode metadata = n.putObject("metadata");
     metadata.put("kind", "compute#metadata");
     metadata.put("fingerprint", v.fingerprint());

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class GcpErrorsTest {
   private final GcpFixture gcp =
-      new GcpFixture(new ManualClock(Instant.parse("2026-12-01T12:00:00Z")), ComputeModel.Latencies.none());
+      new GcpFixture(
+          new ManualClock(Instant.parse("2026-12-01T12:00:00Z")), ComputeModel.Latencies.none());
   private final ComputeModel.Group group = gcp.zonal(GcpFixture.GROUP);
   private final GcpInstanceGroup plugin = gcp.newGroup();
 
@@ -39,7 +40,10 @@ class GcpErrorsTest {
     gcp.compute.inject(
         "resize",
         new FakeCompute.HttpError(
-            403, "quotaExceeded", "Quota 'CPUS' exceeded.  Limit: 24.0 in region europe-west1.", null));
+            403,
+            "quotaExceeded",
+            "Quota 'CPUS' exceeded.  Limit: 24.0 in region europe-west1.",
+            null));
     assertThatThrownBy(() -> plugin.increase(2))
         .isInstanceOf(ProviderException.Capacity.class)
         .hasMessageContaining("resize")
@@ -67,7 +71,10 @@ class GcpErrorsTest {
     group.creationError = "ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS";
     assertThat(plugin.increase(1)).isOne();
     List<InstanceStatus> listed = plugin.update();
-    assertThat(listed).singleElement().extracting(InstanceStatus::state).isEqualTo(InstanceState.TIMEOUT);
+    assertThat(listed)
+        .singleElement()
+        .extracting(InstanceStatus::state)
+        .isEqualTo(InstanceState.TIMEOUT);
     // The scaler deletes a timed-out instance: that works although the VM never existed.
     assertThat(plugin.decrease(List.of(listed.get(0).id()))).containsExactly(listed.get(0).id());
     assertThat(plugin.update()).isEmpty();
@@ -79,8 +86,7 @@ class GcpErrorsTest {
     init();
     gcp.compute.inject(
         "listManagedInstances",
-        new FakeCompute.HttpError(
-            429, "rateLimitExceeded", "Rate Limit Exceeded", 30));
+        new FakeCompute.HttpError(429, "rateLimitExceeded", "Rate Limit Exceeded", 30));
     assertThatThrownBy(plugin::update)
         .isInstanceOf(ProviderException.Unavailable.class)
         .hasMessageContaining("rate limited")
@@ -90,7 +96,8 @@ class GcpErrorsTest {
   @Test
   void serverErrorIsUnavailable() {
     init();
-    gcp.compute.inject("resize", new FakeCompute.HttpError(500, "backendError", "Internal error.", null));
+    gcp.compute.inject(
+        "resize", new FakeCompute.HttpError(500, "backendError", "Internal error.", null));
     assertThatThrownBy(() -> plugin.increase(1))
         .isInstanceOf(ProviderException.Unavailable.class)
         .hasMessageContaining("Internal error");

@@ -62,7 +62,8 @@ class GcpInstanceGroupTest {
 
   @Test
   void initRefusesAGroupWithAnAttachedAutoscaler() {
-    group.autoscaler = "https://www.googleapis.com/compute/v1/projects/fleet-project/zones/europe-west1-c/autoscalers/as";
+    group.autoscaler =
+        "https://www.googleapis.com/compute/v1/projects/fleet-project/zones/europe-west1-c/autoscalers/as";
     assertThatThrownBy(() -> plugin.init(MINTED, gcp.zonalConfig(GcpFixture.GROUP)))
         .isInstanceOf(ProviderException.InvalidConfig.class)
         .hasMessageContaining("autoscalers/as")
@@ -195,7 +196,10 @@ class GcpInstanceGroupTest {
     gcp.compute.inject(
         "instances.setMetadata",
         new FakeCompute.HttpError(
-            412, "conditionNotMet", "Supplied fingerprint does not match current metadata fingerprint.", null));
+            412,
+            "conditionNotMet",
+            "Supplied fingerprint does not match current metadata fingerprint.",
+            null));
     plugin.connectInfo(id);
     assertThat(calls("setMetadata")).isEqualTo(2);
     assertThat(keys(vm(id))).hasSize(1);
@@ -206,7 +210,16 @@ class GcpInstanceGroupTest {
     Settings fixed =
         new Settings(
             new ConnectorConfig(
-                "linux", "arm64", Protocol.SSH, 2222, "ci", null, "KEY", true, Duration.ZERO, Duration.ZERO));
+                "linux",
+                "arm64",
+                Protocol.SSH,
+                2222,
+                "ci",
+                null,
+                "KEY",
+                true,
+                Duration.ZERO,
+                Duration.ZERO));
     plugin.init(fixed, gcp.zonalConfig(GcpFixture.GROUP));
     ConnectInfo info = plugin.connectInfo(runningInstance());
     assertThat(info.connector()).isEqualTo(fixed.connector());
@@ -269,8 +282,9 @@ class GcpInstanceGroupTest {
 
   private InstanceState stateOf(String id) {
     Map<String, InstanceState> byId =
-        plugin.update().stream().collect(Collectors.toMap(InstanceStatus::id, InstanceStatus::state));
-    return byId.get(id);
+        plugin.update().stream()
+            .collect(Collectors.toMap(InstanceStatus::id, InstanceStatus::state));
+    return java.util.Objects.requireNonNull(byId.get(id), () -> id + " is not listed: " + byId);
   }
 
   private long calls(String verb) {

@@ -193,7 +193,9 @@ class GcpTaskScalerTest {
   }
 
   private long deleteInstancesCalls() {
-    return gcp.compute.requests().stream().filter(r -> r.path().endsWith("/deleteInstances")).count();
+    return gcp.compute.requests().stream()
+        .filter(r -> r.path().endsWith("/deleteInstances"))
+        .count();
   }
 
   private double count(String meter, @Nullable String reason) {

@@ -56,14 +56,20 @@ class GcpWireTest {
             "GET " + Z + "operations/*",
             "POST " + igm + "/listManagedInstances?maxResults=2",
             "POST " + igm + "/listManagedInstances?maxResults=2&pageToken=page-2",
-            "POST " + igm + "/suspendInstances {\"instances\":[\"zones/europe-west1-c/instances/runners-a000\"]}",
+            "POST "
+                + igm
+                + "/suspendInstances {\"instances\":[\"zones/europe-west1-c/instances/runners-a000\"]}",
             "GET " + Z + "operations/*",
-            "POST " + igm + "/resumeInstances {\"instances\":[\"zones/europe-west1-c/instances/runners-a000\"]}",
+            "POST "
+                + igm
+                + "/resumeInstances {\"instances\":[\"zones/europe-west1-c/instances/runners-a000\"]}",
             "GET " + Z + "operations/*",
             "GET " + Z + "instances/runners-a001",
             "POST " + Z + "instances/runners-a001/setMetadata {metadata}",
             "GET " + Z + "operations/*",
-            "POST " + igm + "/deleteInstances {\"instances\":[\"zones/europe-west1-c/instances/runners-a002\"],"
+            "POST "
+                + igm
+                + "/deleteInstances {\"instances\":[\"zones/europe-west1-c/instances/runners-a002\"],"
                 + "\"skipInstancesOnValidationError\":true}",
             "GET " + Z + "operations/*");
     assertThat(gcp.compute.unmatched()).isZero();
@@ -92,7 +98,9 @@ class GcpWireTest {
             "GET " + zone + "instances/runners-a000",
             "POST " + zone + "instances/runners-a000/setMetadata {metadata}",
             "GET " + zone + "operations/*",
-            "POST " + igm + "/deleteInstances {\"instances\":[\"zones/europe-west1-b/instances/runners-a000\"],"
+            "POST "
+                + igm
+                + "/deleteInstances {\"instances\":[\"zones/europe-west1-b/instances/runners-a000\"],"
                 + "\"skipInstancesOnValidationError\":true}",
             "GET " + R + "operations/*");
     assertThat(gcp.compute.unmatched()).isZero();
@@ -116,7 +124,8 @@ class GcpWireTest {
         .startsWith("{\"items\":[{\"key\":\"created-by\"")
         .endsWith("\"fingerprint\":\"fp-1\"}")
         .contains("{\"key\":\"ssh-keys\",\"value\":\"runner:ssh-ed25519 ")
-        .contains(" google-ssh {\\\"userName\\\":\\\"fleetscaler\\\",\\\"expireOn\\\":\\\"2026-12-01T12:05:0");
+        .contains(
+            " google-ssh {\\\"userName\\\":\\\"fleetscaler\\\",\\\"expireOn\\\":\\\"2026-12-01T12:05:0");
   }
 
   private static Settings settings() {
@@ -137,8 +146,7 @@ class GcpWireTest {
                       .sorted()
                       .collect(Collectors.joining("&"));
               String path = r.path().replaceAll("/operations/[^/]+$", "/operations/*");
-              String body =
-                  r.path().endsWith("/setMetadata") ? "{metadata}" : r.body();
+              String body = r.path().endsWith("/setMetadata") ? "{metadata}" : r.body();
               return r.method()
                   + " "
                   + path

@@ -5,6 +5,8 @@
 #   JAVA_HOME            a Java 21+ installation to use (else the java on PATH, else a search)
 #   FLEETSCALER_OPTS     extra JVM options, e.g. "-Xmx512m"
 #   FLEETSCALER_JAVA_DIRS  extra directories to search for Java installations (see select-jdk.sh)
+#   FLEETSCALER_PLUGIN_LIB a directory under lib/ whose jars go before the daemon's jar (set by the
+#                          launchers of providers shipped apart, e.g. gcp)
 
 fleetscaler_exec() {
   # fleetscaler_exec HOME MAIN_CLASS ARGS...: replaces the shell with the JVM, so signals
@@ -23,6 +25,10 @@ fleetscaler_exec() {
   if [ "$(fleetscaler_java_major "$fs_java")" -ge 24 ]; then
     fs_flags="$fs_flags --sun-misc-unsafe-memory-access=allow"
   fi
+  fs_cp="$fs_home/lib/fleetscaler.jar"
+  if [ -n "${FLEETSCALER_PLUGIN_LIB-}" ]; then
+    fs_cp="$fs_home/lib/$FLEETSCALER_PLUGIN_LIB/*:$fs_cp"
+  fi
   # shellcheck disable=SC2086 # word splitting of the option strings is intended
-  exec "$fs_java" $fs_flags ${FLEETSCALER_OPTS-} -Dfleetscaler.home="$fs_home" -cp "$fs_home/lib/fleetscaler.jar" "$fs_main" "$@"
+  exec "$fs_java" $fs_flags ${FLEETSCALER_OPTS-} -Dfleetscaler.home="$fs_home" -cp "$fs_cp" "$fs_main" "$@"
 }

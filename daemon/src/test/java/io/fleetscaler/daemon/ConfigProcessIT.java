@@ -65,6 +65,20 @@ class ConfigProcessIT {
   }
 
   @Test
+  void validateLoadsGitLabsGoogleCloudBlockUnchanged() throws Exception {
+    Result r =
+        runToEnd(
+            "validate",
+            "--config",
+            resource("good/gitlab-docker-autoscaler-googlecloud.toml").toString());
+
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output())
+        .contains("valid, 1 group")
+        .contains("group \"docker autoscaler example\": plugin googlecloud (built in)");
+  }
+
+  @Test
   void validateListsEveryErrorWithFileLineAndKeyAndExitsTwo() throws Exception {
     Path bad = resource("bad/out-of-range.toml");
 

@@ -57,6 +57,8 @@ class DistributionIT {
             "fleetscaler",
             "fleeting-plugin-static",
             "fleeting-plugin-aws",
+            "fleeting-plugin-googlecloud",
+            "fleeting-plugin-googlecompute",
             "fleeting-plugin-simulated")) {
       Path file = home.resolve("bin").resolve(launcher);
       assertThat(Files.getPosixFilePermissions(file))
@@ -160,6 +162,41 @@ class DistributionIT {
       assertThatThrownBy(() -> client.init(Settings.defaults(), "{\"region\":\"us-east-1\"}"))
           .isInstanceOf(ProviderException.InvalidConfig.class)
           .hasMessageContaining("name");
+    }
+  }
+
+  @Test
+  void googlePluginExecutablesRejectAConfigWithoutItsGroupName() throws Exception {
+    for (String name : List.of("googlecloud", "googlecompute")) {
+      PluginLaunchSpec spec =
+          PluginLaunchSpec.of(name, List.of(home.resolve("bin/fleeting-plugin-" + name).toString()))
+              .withEnvironment(plainEnv())
+              .withStartTimeout(BOUND);
+      try (PluginClient client = PluginProcess.launch(spec)) {
+        assertThatThrownBy(
+                () ->
+                    client.init(
+                        Settings.defaults(),
+                        "{\"project\":\"my-project\",\"zone\":\"us-east1-b\"}"))
+            .isInstanceOf(ProviderException.InvalidConfig.class)
+            .hasMessageContaining("name: required");
+      }
+    }
+  }
+
+  @Test
+  void theGoogleSdkShipsApartFromTheDaemonsJar() throws IOException {
+    try (var jar = new java.util.zip.ZipFile(home.resolve("lib/fleetscaler.jar").toFile())) {
+      assertThat(jar.stream().map(java.util.zip.ZipEntry::getName))
+          .noneMatch(n -> n.startsWith("com/google/cloud/compute/"))
+          .noneMatch(n -> n.startsWith("io/fleetscaler/plugin/gcp/"));
+    }
+    try (var jars = Files.list(home.resolve("lib/gcp"))) {
+      assertThat(jars.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.startsWith("fleetscaler-plugin-gcp-"))
+          .anyMatch(n -> n.startsWith("google-cloud-compute-"))
+          .noneMatch(n -> n.startsWith("protobuf-java-4"))
+          .noneMatch(n -> n.startsWith("grpc-"));
     }
   }
 

@@ -8,16 +8,18 @@ import java.util.Objects;
 public sealed interface PluginRef {
 
   /** The names of the providers built into the daemon. */
-  List<String> BUILT_IN = List.of("simulated", "static", "aws");
+  List<String> BUILT_IN =
+      List.of("simulated", "static", "aws", "gcp", "googlecloud", "googlecompute");
 
   /** Providers planned as built-ins that this build does not contain yet. */
-  List<String> NOT_BUILT_YET = List.of("gcp", "azure");
+  List<String> NOT_BUILT_YET = List.of("azure");
 
   /** How the plugin is shown in logs and metrics. */
   String name();
 
   /**
-   * A provider shipped with the daemon ({@code simulated}, {@code static}, {@code aws}).
+   * A provider shipped with the daemon ({@code simulated}, {@code static}, {@code aws}, {@code gcp}
+   * also under GitLab's names {@code googlecloud} and {@code googlecompute}).
    *
    * @param name one of {@link #BUILT_IN}
    */

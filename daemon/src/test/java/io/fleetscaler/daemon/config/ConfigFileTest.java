@@ -167,7 +167,26 @@ class ConfigFileTest {
   }
 
   @Test
-  void gitlabsInstanceExampleFindsItsPluginOnPath() throws Exception {
+  void gitlabsGoogleCloudExampleLoadsUnchangedOnTheBuiltInProvider() throws Exception {
+    List<ConfigError> warnings = new ArrayList<>();
+    DaemonConfig config =
+        ConfigFile.load(fixture("gitlab-docker-autoscaler-googlecloud.toml"), warnings::add);
+
+    GroupConfig g = config.groups().get(0);
+    assertThat(g.plugin()).isEqualTo(new PluginRef.BuiltIn("googlecloud"));
+    assertThat(g.maxInstances()).isEqualTo(10);
+    assertThat(g.pluginConfigJson())
+        .contains("\"name\" : \"my-docker-instance-group\"")
+        .contains("\"project\" : \"my-gcp-project\"")
+        .contains("\"zone\" : \"europe-west1-c\"")
+        .contains("\"credentials_file\" : ");
+    assertThat(g.connector().username()).isEqualTo("runner");
+    assertThat(g.connector().useExternalAddr()).isTrue();
+    assertThat(warnings).extracting(ConfigError::key).doesNotContain("runners[0].autoscaler");
+  }
+
+  @Test
+  void gitlabsInstanceExampleUsesTheBuiltInGoogleProviderEvenWithAPluginOnPath() throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path plugin = bin.resolve("fleeting-plugin-googlecompute");
     Files.writeString(plugin, "#!/bin/sh\nexit 1\n");
@@ -180,7 +199,8 @@ class ConfigFileTest {
 
     assertThat(config.groups()).hasSize(1);
     GroupConfig g = config.groups().get(0);
-    assertThat(g.plugin()).isEqualTo(new PluginRef.Executable(plugin));
+    assertThat(g.plugin()).isEqualTo(new PluginRef.BuiltIn("googlecompute"));
+    assertThat(plugin).as("GitLab's name maps to the built-in provider").isExecutable();
     assertThat(g.capacityPerInstance()).isEqualTo(2);
     assertThat(g.deleteInstancesOnShutdown()).isTrue();
     assertThat(g.instanceReadyCommand()).isEqualTo("cloud-init status --wait");

@@ -162,10 +162,8 @@ final class Daemon {
         .description("Times the plugin process was restarted after a crash")
         .tag("plugin", client.name())
         .register(groupMeters);
-    Gauge.builder(
-            "fleetscaler.policy.idle.target", scaler, s -> s.snapshot().activePolicy().idleCount())
-        .description("idle_count of the policy in force (changes on a SIGHUP reload)")
-        .register(groupMeters);
+    // fleetscaler_policy_idle_target comes with the scaler's own meters: a gauge here that took a
+    // snapshot would make every scrape wait for the scaler's lock, held across plugin calls.
     groups.add(new Group(g, client, scaler));
     return null;
   }

@@ -58,6 +58,26 @@ final class TickLoop {
     executor.shutdownNow();
   }
 
+  /**
+   * Runs {@code task} on the loop's thread as soon as it is free (between ticks); false if the loop
+   * has stopped. Any thread.
+   */
+  boolean execute(Runnable task) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.log(System.Logger.Level.WARNING, "provisioner task failed", e);
+            }
+          });
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return false;
+    }
+  }
+
   /** Schedules the next tick after {@code delay} unless one is due sooner. Under control. */
   void nudge(Duration delay) {
     if (stopped) {

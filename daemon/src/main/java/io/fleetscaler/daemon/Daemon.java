@@ -171,8 +171,10 @@ final class Daemon {
   private void installReload() {
     Path file = configFile;
     if (file == null) {
-      HangupSignal.install(
-          () -> LOG.log(Level.WARNING, "SIGHUP ignored: running without a configuration file"));
+      warnIfNoHangup(
+          HangupSignal.install(
+              () ->
+                  LOG.log(Level.WARNING, "SIGHUP ignored: running without a configuration file")));
       return;
     }
     Map<String, TaskScaler> scalers = new LinkedHashMap<>();
@@ -182,15 +184,26 @@ final class Daemon {
     ExecutorService worker =
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().daemon().name("fleetscaler-reload").unstarted(r));
-    boolean installed =
+    warnIfNoHangup(
         HangupSignal.install(
             () -> {
               if (!stopping) {
                 worker.execute(reload::reload);
               }
-            });
-    if (!installed) {
-      LOG.log(Level.WARNING, "this JVM cannot handle SIGHUP: policies will not reload");
+            }));
+  }
+
+  private static void warnIfNoHangup(HangupSignal.Installed installed) {
+    switch (installed) {
+      case YES -> {}
+      case IGNORED_AT_START ->
+          LOG.log(
+              Level.WARNING,
+              "SIGHUP was ignored when the daemon started (started under nohup, or by a parent that"
+                  + " ignores it), and a JVM cannot re-arm it: reloads on SIGHUP are disabled;"
+                  + " start the daemon without nohup (a service manager or setsid) to reload");
+      case UNSUPPORTED ->
+          LOG.log(Level.WARNING, "this JVM cannot handle SIGHUP: policies will not reload");
     }
   }
 

@@ -162,10 +162,8 @@ final class Daemon {
         .description("Times the plugin process was restarted after a crash")
         .tag("plugin", client.name())
         .register(groupMeters);
-    Gauge.builder(
-            "fleetscaler.policy.idle.target", scaler, s -> s.snapshot().activePolicy().idleCount())
-        .description("idle_count of the policy in force (changes on a SIGHUP reload)")
-        .register(groupMeters);
+    // fleetscaler_policy_idle_target comes with the scaler's own meters: a gauge here that took a
+    // snapshot would make every scrape wait for the scaler's lock, held across plugin calls.
     groups.add(new Group(g, client, scaler));
     return null;
   }
@@ -173,8 +171,10 @@ final class Daemon {
   private void installReload() {
     Path file = configFile;
     if (file == null) {
-      HangupSignal.install(
-          () -> LOG.log(Level.WARNING, "SIGHUP ignored: running without a configuration file"));
+      warnIfNoHangup(
+          HangupSignal.install(
+              () ->
+                  LOG.log(Level.WARNING, "SIGHUP ignored: running without a configuration file")));
       return;
     }
     Map<String, TaskScaler> scalers = new LinkedHashMap<>();
@@ -184,15 +184,26 @@ final class Daemon {
     ExecutorService worker =
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().daemon().name("fleetscaler-reload").unstarted(r));
-    boolean installed =
+    warnIfNoHangup(
         HangupSignal.install(
             () -> {
               if (!stopping) {
                 worker.execute(reload::reload);
               }
-            });
-    if (!installed) {
-      LOG.log(Level.WARNING, "this JVM cannot handle SIGHUP: policies will not reload");
+            }));
+  }
+
+  private static void warnIfNoHangup(HangupSignal.Installed installed) {
+    switch (installed) {
+      case YES -> {}
+      case IGNORED_AT_START ->
+          LOG.log(
+              Level.WARNING,
+              "SIGHUP was ignored when the daemon started (started under nohup, or by a parent that"
+                  + " ignores it), and a JVM cannot re-arm it: reloads on SIGHUP are disabled;"
+                  + " start the daemon without nohup (a service manager or setsid) to reload");
+      case UNSUPPORTED ->
+          LOG.log(Level.WARNING, "this JVM cannot handle SIGHUP: policies will not reload");
     }
   }
 

@@ -12,6 +12,20 @@ import java.lang.reflect.Proxy;
 final class HangupSignal {
   private HangupSignal() {}
 
+  /** What {@link #install} achieved. */
+  enum Installed {
+    /** The action runs on SIGHUP. */
+    YES,
+    /**
+     * SIGHUP was ignored when the JVM started (under {@code nohup}, or a parent that ignored it):
+     * the JVM keeps an ignored shutdown signal ignored, and Java cannot re-arm it, so the action
+     * never runs.
+     */
+    IGNORED_AT_START,
+    /** This JVM offers no way to handle signals ({@code -Xrs}, no {@code jdk.unsupported}). */
+    UNSUPPORTED
+  }
+
   @SuppressWarnings("ReferenceEquality") // a handler equals only itself, as Object.equals says
   private static boolean same(Object a, Object b) {
     return a == b;
@@ -21,9 +35,9 @@ final class HangupSignal {
    * Installs {@code action} as the SIGHUP handler; it runs on the JVM's signal thread, so it should
    * hand work off rather than block.
    *
-   * @return false when this JVM offers no way to handle signals (the action will never run)
+   * @return whether the action will run; it never runs unless {@link Installed#YES}
    */
-  static boolean install(Runnable action) {
+  static Installed install(Runnable action) {
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -45,10 +59,16 @@ final class HangupSignal {
       Object handler =
           Proxy.newProxyInstance(
               HangupSignal.class.getClassLoader(), new Class<?>[] {handlerClass}, onSignal);
-      signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
-      return true;
+      // HotSpot registers no handler for a shutdown signal that was ignored at start, and says so
+      // only by returning SIG_IGN as the previous handler.
+      Object previous =
+          signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+      Object ignored = handlerClass.getField("SIG_IGN").get(null);
+      return previous != null && same(previous, ignored)
+          ? Installed.IGNORED_AT_START
+          : Installed.YES;
     } catch (ReflectiveOperationException | IllegalArgumentException e) {
-      return false;
+      return Installed.UNSUPPORTED;
     }
   }
 }

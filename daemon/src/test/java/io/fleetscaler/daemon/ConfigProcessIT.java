@@ -162,6 +162,42 @@ class ConfigProcessIT {
   }
 
   /**
+   * Under {@code nohup} the JVM inherits SIGHUP ignored and cannot re-arm it: the daemon says at
+   * start that reloads are disabled, and a HUP then changes nothing and stops nothing.
+   */
+  @Test
+  void aSighupIgnoredAtStartIsReportedAndReloadsNothing() throws Exception {
+    int port = freePort();
+    Path config = tmp.resolve("fleetscaler.toml");
+    Files.writeString(config, file(port, 8, 2, ""));
+    Path log = tmp.resolve("daemon.log");
+    // What nohup does to the signal, without its output redirection: ignore it, then exec.
+    List<String> command = new ArrayList<>(List.of("sh", "-c", "trap '' HUP; exec \"$@\"", "sh"));
+    command.add(javaExecutable());
+    command.addAll(Main.childJvmFlags());
+    command.addAll(List.of("-jar", daemonJar(), "run", "--config", config.toString()));
+    daemon =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+
+    awaitMetrics(port, log, m -> m.contains(idleCount(2)));
+    assertThat(awaitLog(log, "reloads on SIGHUP are disabled"))
+        .contains("\"level\":\"WARN")
+        .contains("SIGHUP was ignored when the daemon started");
+
+    Files.writeString(config, file(port, 8, 6, ""));
+    hangUp();
+    // The reload would log this line, so its absence is checked after a request that follows
+    // the signal's delivery (a kill has returned once the signal is pending).
+    assertThat(get(port, "/metrics").body()).contains(idleCount(2));
+    assertThat(daemon().isAlive()).isTrue();
+    assertThat(Files.readString(log)).doesNotContain("reload: group sim");
+
+    daemon().destroy(); // SIGTERM still stops it
+    assertThat(daemon().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(log)).contains("fleetscaler: stopped");
+  }
+
+  /**
    * A file with groups "sim" and "other"; sim's idle_count sits on line 16, so extra policy keys
    * start on line 17.
    */

@@ -39,15 +39,28 @@ public final class ApiLoadGenerator {
       System.exit(2);
       return;
     }
-    LoadReport report = run(options);
-    System.out.print(report.format());
+    if (options.cloudLatency().isZero()) {
+      System.out.print(run(options).format());
+      return;
+    }
+    // The baseline first, in the same JVM and run: the same load with an instant cloud.
+    LoadReport instant = run(options.withCloudLatency(Duration.ZERO));
+    LoadReport slow = run(options);
+    System.out.print("instant cloud:\n" + instant.format());
+    System.out.print(
+        "every provisioner call takes " + options.cloudLatency() + ":\n" + slow.format());
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "p99 slow / instant: %.2f (p50 %.2f)%n",
+        (double) slow.p99Micros() / Math.max(1, instant.p99Micros()),
+        (double) slow.p50Micros() / Math.max(1, instant.p50Micros()));
   }
 
   /** Starts the target, runs the clients for warm-up plus measurement, and stops everything. */
   static LoadReport run(LoadOptions options) throws Exception {
     try (TargetDaemon daemon =
         options.daemonJar() == null
-            ? TargetDaemon.inProcess(options.clients())
+            ? TargetDaemon.inProcess(options.clients(), options.cloudLatency())
             : TargetDaemon.subprocess(
                 options.daemonJar(), options.clients(), options.subprocessPlugin())) {
       @Nullable EventLoopGroup loop =

@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  *     and a scaler in this JVM
  * @param subprocessPlugin with a daemon jar: run the simulated plugin as the daemon's subprocess
  *     (the daemon's default) rather than inside the daemon
+ * @param cloudLatency without a daemon jar, when positive: measure twice, first with an instant
+ *     cloud and then with one whose every provisioner call (update, increase, decrease, heartbeat)
+ *     takes this long while a provisioner thread ticks throughout, and report both
  */
 record LoadOptions(
     int clients,
@@ -22,7 +25,8 @@ record LoadOptions(
     Duration warmup,
     Duration duration,
     @Nullable Path daemonJar,
-    boolean subprocessPlugin) {
+    boolean subprocessPlugin,
+    Duration cloudLatency) {
 
   LoadOptions {
     if (clients < 1 || channels < 1) {
@@ -33,11 +37,21 @@ record LoadOptions(
       throw new IllegalArgumentException(
           "duration must be > 0 and warmup >= 0, got " + duration + " and " + warmup);
     }
+    if (cloudLatency.isNegative() || (!cloudLatency.isZero() && daemonJar != null)) {
+      throw new IllegalArgumentException(
+          "cloud-latency must be >= 0 and needs the in-process target, got " + cloudLatency);
+    }
+  }
+
+  /** The same with another cloud latency. */
+  LoadOptions withCloudLatency(Duration value) {
+    return new LoadOptions(clients, channels, warmup, duration, daemonJar, subprocessPlugin, value);
   }
 
   static final String USAGE =
       "usage: ApiLoadGenerator [--clients=64] [--channels=4] [--warmup=5s] [--duration=20s]"
-          + " [--daemon-jar=daemon/target/fleetscaler.jar [--subprocess-plugin]]";
+          + " [--daemon-jar=daemon/target/fleetscaler.jar [--subprocess-plugin]"
+          + " | --cloud-latency=10s]";
 
   /** Parses {@code --name=value} arguments. */
   static LoadOptions parse(String... args) {
@@ -47,6 +61,7 @@ record LoadOptions(
     Duration duration = Duration.ofSeconds(20);
     Path jar = null;
     boolean subprocessPlugin = false;
+    Duration cloudLatency = Duration.ZERO;
     for (String arg : args) {
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
@@ -58,10 +73,12 @@ record LoadOptions(
         case "--duration" -> duration = seconds(value);
         case "--daemon-jar" -> jar = Path.of(value);
         case "--subprocess-plugin" -> subprocessPlugin = true;
+        case "--cloud-latency" -> cloudLatency = seconds(value);
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
     }
-    return new LoadOptions(clients, channels, warmup, duration, jar, subprocessPlugin);
+    return new LoadOptions(
+        clients, channels, warmup, duration, jar, subprocessPlugin, cloudLatency);
   }
 
   /** {@code 20s} or {@code 500ms}. */

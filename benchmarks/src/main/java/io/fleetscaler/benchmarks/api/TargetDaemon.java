@@ -35,6 +35,8 @@ final class TargetDaemon implements AutoCloseable {
   private final @Nullable Process process;
   private final @Nullable ApiServer api;
   private final @Nullable TaskScaler scaler;
+  private @Nullable Thread ticker;
+  private volatile boolean closing;
 
   private TargetDaemon(
       InetSocketAddress address,
@@ -58,9 +60,11 @@ final class TargetDaemon implements AutoCloseable {
 
   /**
    * Composes the API over a manually ticked scaler in this JVM, with {@code clients} idle slots.
+   * Once they are ready, a provisioner thread ticks the scaler back to back (a second apart) for
+   * the whole run, each provisioner call taking {@code cloudLatency}.
    */
-  static TargetDaemon inProcess(int clients) {
-    SimulatedInstanceGroup cloud = SimulatedInstanceGroup.withSystemClock();
+  static TargetDaemon inProcess(int clients, Duration cloudLatency) {
+    SlowCloud cloud = new SlowCloud(SimulatedInstanceGroup.withSystemClock());
     int max = maxInstances(clients);
     TaskScaler scaler =
         TaskScaler.builder(cloud)
@@ -79,7 +83,24 @@ final class TargetDaemon implements AutoCloseable {
     }
     ApiServer api =
         ApiServer.start(ApiServerSettings.loopback("127.0.0.1:0"), Map.of("default", scaler));
-    return new TargetDaemon(api.address(), null, null, api, scaler);
+    TargetDaemon target = new TargetDaemon(api.address(), null, null, api, scaler);
+    cloud.latency(cloudLatency);
+    target.ticker =
+        Thread.ofPlatform()
+            .daemon()
+            .name("load-provisioner")
+            .start(
+                () -> {
+                  while (!target.closing) {
+                    scaler.tick();
+                    try {
+                      Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
+    return target;
   }
 
   /**
@@ -184,6 +205,11 @@ final class TargetDaemon implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
+    Thread t = ticker;
+    if (t != null) {
+      t.interrupt();
+    }
     if (api != null) {
       api.close();
     }

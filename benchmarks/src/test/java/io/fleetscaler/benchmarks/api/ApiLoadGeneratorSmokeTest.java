@@ -31,5 +31,25 @@ class ApiLoadGeneratorSmokeTest {
     assertThat(o.daemonJar()).hasToString("x.jar");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoadOptions.parse("--client=8"))
         .hasMessageStartingWith("unknown option --client=8");
+    assertThat(LoadOptions.parse("--cloud-latency=10s").cloudLatency())
+        .isEqualTo(Duration.ofSeconds(10));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> LoadOptions.parse("--cloud-latency=10s", "--daemon-jar=x.jar"))
+        .hasMessageContaining("needs the in-process target");
+  }
+
+  @Test
+  void aTinyRunAgainstASlowCloudCompletesCyclesWithoutErrors() throws Exception {
+    // Every provisioner call sleeps while a provisioner thread ticks: cycles still complete.
+    LoadReport report =
+        ApiLoadGenerator.run(
+            LoadOptions.parse(
+                "--clients=4",
+                "--channels=2",
+                "--warmup=100ms",
+                "--duration=300ms",
+                "--cloud-latency=500ms"));
+    assertThat(report.cycles()).isPositive();
+    assertThat(report.errors()).isZero();
   }
 }

@@ -19,13 +19,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +39,15 @@ import org.jspecify.annotations.Nullable;
  * (acquisitions without a free slot, reservations accepted beyond ready capacity) is kept here,
  * under one control lock that also serializes the provisioner. Futures and cancellation signals are
  * completed after that lock is released, so callers' callbacks never run inside it.
+ *
+ * <p>Request threads never wait for the control lock: the provisioner holds it across plugin calls
+ * (an update, an increase, a decrease), which may take as long as the cloud does. Waiting demand is
+ * added to and removed from concurrent structures without it; a request thread then only
+ * <em>tries</em> the lock to serve that demand, and when the lock is taken leaves a flag that its
+ * holder reads after unlocking (a request's flag write precedes its failed {@code tryLock}, which
+ * precedes the holder's unlock, which precedes the holder's flag read: no change is missed). Plans
+ * asked for by requests run on the provisioner's thread, and {@link #snapshot()} answers from the
+ * last picture taken under the lock, with the lock-free parts fresh, while the lock is busy.
  *
  * <p>Over 400 lines on purpose: this is the one class where the lock-free request path meets the
  * control lock; keeping waiting demand, serving and the lock discipline together keeps the rule
@@ -75,9 +84,20 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final StateKeeper state;
   private final HeldSlot.ConnectSource connects;
 
+  // Waiting demand: request threads add and remove entries without the control lock; only its
+  // holder serves and expires them. Arrival order is in the queues, currency in the map and set: a
+  // queue entry that is no longer (or no longer the same) entry there is skipped and dropped.
+  private final ConcurrentHashMap<String, Waiter> waiters = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Waiter> waitOrder = new ConcurrentLinkedQueue<>();
+  private final Set<String> pendingReservations = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<String> reservationOrder = new ConcurrentLinkedQueue<>();
+  // Set by a request thread that changed waiting demand; whoever holds the lock next serves it.
+  private final AtomicBoolean demandChanged = new AtomicBoolean();
+  // Set by an acquisition that must wait: the next serve asks for a plan.
+  private final AtomicBoolean planWanted = new AtomicBoolean();
+  // A plan is queued on the provisioner's thread and has not started.
+  private final AtomicBoolean planQueued = new AtomicBoolean();
   // Guarded by control.
-  private final LinkedHashMap<String, Waiter> waiters = new LinkedHashMap<>();
-  private final LinkedHashSet<String> pendingReservations = new LinkedHashSet<>();
   private final List<Runnable> deferred = new ArrayList<>();
   // When the loop's next step is due; kept in manual mode too, so a driver can follow the cadence.
   // Written under control, read without it.
@@ -89,10 +109,11 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   // Set by an event that asks for a plan, cleared by the plan that answers it: coalesces bursts.
   private final AtomicBoolean planRequested = new AtomicBoolean();
 
-  // Published for lock-free readers (metrics, the release fast path).
-  private volatile int waiting;
-  private volatile int pendingReserved;
+  // Published for lock-free readers (metrics, snapshots taken while the lock is busy).
   private volatile Map<String, Integer> instancesByState = Map.of();
+  private volatile ScalerSnapshot lastSnapshot;
+  // Someone reads snapshots: each tick then refreshes the one served while the lock is busy.
+  private volatile boolean snapshotsRead;
 
   private EngineTaskScaler(TaskScaler.Builder b) {
     this.options = b;
@@ -110,6 +131,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         new ScalerMetrics(
             () -> instancesByState,
             this::tasksByState,
+            () -> activePolicy().idleCount(),
             b.maxInstances,
             b.capacityPerInstance,
             b.maxUseCount);
@@ -180,6 +202,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             b.readinessTimeout);
     this.loop =
         b.manualTicks ? null : new TickLoop(this::tick, this::interval, b.clock, this::withControl);
+    this.lastSnapshot =
+        new ScalerSnapshot(
+            List.of(), 0, Map.of(), allocator.counts(), 0, 0, activePolicy(), List.of());
   }
 
   /**
@@ -270,18 +295,18 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (activePolicy().preemptiveMode()) {
       return ReserveResult.NO_CAPACITY;
     }
-    ReserveResult[] result = {ReserveResult.NO_CAPACITY};
-    withControl(
-        () -> {
-          if (waiters.containsKey(key) || pendingReservations.contains(key)) {
-            result[0] = ReserveResult.ALREADY_HELD;
-          } else if (roomForMore()) {
-            pendingReservations.add(key);
-            result[0] = ReserveResult.ACCEPTED_PENDING;
-            serveLocked();
-          }
-        });
-    return result[0];
+    if (waiters.containsKey(key) || pendingReservations.contains(key)) {
+      return ReserveResult.ALREADY_HELD;
+    }
+    if (!roomForMore()) {
+      return ReserveResult.NO_CAPACITY;
+    }
+    if (!pendingReservations.add(key)) {
+      return ReserveResult.ALREADY_HELD;
+    }
+    reservationOrder.offer(key);
+    demandChanged();
+    return ReserveResult.ACCEPTED_PENDING;
   }
 
   @Override
@@ -290,21 +315,28 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (restoring(key) && giveUpEarly(key)) {
       return true;
     }
-    HeldSlot held = holders.get(key);
-    if (held != null) {
-      Outcome outcome = allocator.unreserve(key);
-      if (outcome == Outcome.FREED || outcome == Outcome.NOT_HELD) {
-        holders.remove(key, held);
-        held.settle();
-        changed();
-        planSoon();
-        return outcome == Outcome.FREED;
+    // A serve that turns the pending reservation into a slot records the holder before it takes
+    // the key off the pending set: a key found in neither was unreserved or never pending.
+    for (int attempt = 0; ; attempt++) {
+      HeldSlot held = holders.get(key);
+      if (held != null) {
+        Outcome outcome = allocator.unreserve(key);
+        if (outcome == Outcome.FREED || outcome == Outcome.NOT_HELD) {
+          holders.remove(key, held);
+          held.settle();
+          changed();
+          planSoon();
+          return outcome == Outcome.FREED;
+        }
+        return false;
       }
-      return false;
+      if (pendingReservations.remove(key)) {
+        return true;
+      }
+      if (attempt > 0 || !holders.containsKey(key)) {
+        return false;
+      }
     }
-    boolean[] removed = {false};
-    withControl(() -> removed[0] = pendingReservations.remove(key));
-    return removed[0];
   }
 
   @Override
@@ -319,10 +351,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         HeldSlot held = new HeldSlot(key, slot, connects);
         settle(holders.put(key, held));
         planSoon(); // refill the idle pool now, not at the next tick
-        if (pendingReserved > 0) {
-          // A slot was free although the key's reservation was still pending: that one is done.
-          withControl(() -> pendingReservations.remove(key));
-        }
+        // A slot was free although the key's reservation was still pending: that one is done.
+        pendingReservations.remove(key);
         if (acquireHeartbeat == null) {
           // The common path: no heartbeat to wait for, so no waiter and no clock read.
           CompletableFuture<Acquisition> future = new CompletableFuture<>();
@@ -349,25 +379,27 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         }
       }
     }
+    // A job is already assigned to the caller: even at the fleet's maximum it waits (up to its
+    // timeout) for a slot to be released rather than failing at once.
     CompletableFuture<Acquisition> future = new CompletableFuture<>();
-    withControl(
-        () -> {
-          if (waiters.containsKey(key)) {
-            future.completeExceptionally(
-                new IllegalStateException("key " + key + " is already waiting for a slot"));
-            return;
-          }
-          // A job is already assigned to the caller: even at the fleet's maximum it waits (up to
-          // its timeout) for a slot to be released rather than failing at once.
-          pendingReservations.remove(key);
-          Instant deadline = options.clock.instant().plus(timeout);
-          waiters.put(key, new Waiter(key, future, deadline));
-          serveLocked();
-          if (!future.isDone()) {
-            // Event-driven scale-up: plan now rather than at the next tick.
-            planLocked();
-          }
-        });
+    Waiter w = new Waiter(key, future, options.clock.instant().plus(timeout));
+    if (waiters.putIfAbsent(key, w) != null) {
+      future.completeExceptionally(
+          new IllegalStateException("key " + key + " is already waiting for a slot"));
+      return future;
+    }
+    pendingReservations.remove(key);
+    waitOrder.offer(w);
+    if (shutDown.get()) {
+      if (waiters.remove(key, w)) {
+        future.completeExceptionally(new NoCapacityException("the scaler is shut down"));
+      }
+      return future;
+    }
+    // Event-driven scale-up: unless a slot is free by now, plan at once rather than at the next
+    // tick (on the provisioner's thread, or inline when the caller drives the ticks).
+    planWanted.set(true);
+    demandChanged();
     return future;
   }
 
@@ -392,8 +424,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     if (held != null) {
       provisioner.lastRelease.put(held.instanceId(), options.clock.instant());
     }
-    if (waiting > 0 || pendingReserved > 0) {
-      tryServe();
+    if (!waiters.isEmpty() || !pendingReservations.isEmpty()) {
+      demandChanged();
     }
     planSoon(); // the last use of an instance deletes it now, not at the next tick
     return true;
@@ -446,6 +478,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           }
           publishKnownLocked();
           nextTickAt = options.clock.instant().plus(interval());
+          if (snapshotsRead) {
+            snapshotLocked();
+          }
         });
   }
 
@@ -518,11 +553,28 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     }
   }
 
-  private void tryServe() {
-    if (control.tryLock()) {
+  /**
+   * Waiting demand changed on a request thread: serve it now if the control lock is free, else
+   * leave it to the lock's holder, which drains after unlocking. Never waits.
+   */
+  private void demandChanged() {
+    demandChanged.set(true);
+    drainDemand();
+  }
+
+  /** Serves changed waiting demand while the lock can be had without waiting. */
+  private void drainDemand() {
+    if (control.isHeldByCurrentThread()) {
+      return; // an outer section of this thread drains when it unlocks
+    }
+    while (demandChanged.get() && control.tryLock()) {
       List<Runnable> toRun;
       try {
+        demandChanged.set(false);
         serveLocked();
+        if (planWanted.getAndSet(false) && !waiters.isEmpty()) {
+          planSoonLocked();
+        }
         toRun = drainDeferred();
       } finally {
         control.unlock();
@@ -531,11 +583,30 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     }
   }
 
+  /**
+   * A plan that a request asked for: inline when the caller drives the ticks, else on the
+   * provisioner's thread (a plan may call the plugin), coalesced while one is queued.
+   */
+  private void planSoonLocked() {
+    TickLoop l = loop;
+    if (l == null) {
+      planLocked();
+    } else if (planQueued.compareAndSet(false, true)
+        && !l.execute(
+            () -> {
+              planQueued.set(false);
+              withControl(this::planLocked);
+            })) {
+      planQueued.set(false);
+    }
+  }
+
   /** Places waiting acquisitions, then pending reservations, on free slots, in arrival order. */
   private void serveLocked() {
-    for (Iterator<Waiter> it = waiters.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Waiter> it = waitOrder.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
-      if (w.future().isDone()) {
+      if (!w.equals(waiters.get(w.key())) || w.future().isDone()) {
+        waiters.remove(w.key(), w);
         it.remove();
         continue;
       }
@@ -547,11 +618,13 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       if (claim instanceof Slot slot) {
         HeldSlot held = new HeldSlot(w.key(), slot, connects);
         settle(holders.put(w.key(), held));
+        waiters.remove(w.key(), w);
         it.remove();
         deferred.add(() -> handOut(w, held));
       } else if (claim == Refusal.NO_CAPACITY) {
         break;
       } else if (restored != null && restored.acquired() && restored.settle()) {
+        waiters.remove(w.key(), w);
         it.remove();
         deferred.add(
             () -> {
@@ -560,6 +633,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
               }
             });
       } else {
+        waiters.remove(w.key(), w);
         it.remove();
         deferred.add(
             () ->
@@ -569,21 +643,38 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       }
     }
     if (waiters.isEmpty()) {
-      for (Iterator<String> it = pendingReservations.iterator(); it.hasNext(); ) {
-        String key = it.next();
-        Claim claim = allocator.reserve(key);
-        if (claim instanceof Slot slot) {
-          settle(holders.put(key, HeldSlot.reserved(key, slot, connects)));
-          changed();
-          it.remove();
-        } else if (claim == Refusal.NO_CAPACITY) {
-          break;
-        } else {
-          it.remove();
-        }
-      }
+      serveReservationsLocked();
     }
     publish();
+  }
+
+  /** Places pending reservations on free slots, in arrival order. */
+  private void serveReservationsLocked() {
+    for (Iterator<String> it = reservationOrder.iterator(); it.hasNext(); ) {
+      String key = it.next();
+      if (!pendingReservations.contains(key)) {
+        it.remove(); // unreserved, acquired or served since it was queued
+        continue;
+      }
+      Claim claim = allocator.reserve(key);
+      if (claim instanceof Slot slot) {
+        it.remove();
+        HeldSlot held = HeldSlot.reserved(key, slot, connects);
+        settle(holders.put(key, held));
+        if (pendingReservations.remove(key)) {
+          changed();
+        } else if (holders.remove(key, held)) {
+          // Unreserved (or acquired) between the check and the claim: the slot is not wanted.
+          held.settle();
+          allocator.unreserve(key);
+        }
+      } else if (claim == Refusal.NO_CAPACITY) {
+        break;
+      } else {
+        it.remove();
+        pendingReservations.remove(key);
+      }
+    }
   }
 
   /**
@@ -635,15 +726,18 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             return;
           }
           waiters.put(w.key(), w);
+          waitOrder.offer(w);
           serveLocked();
           planLocked();
         });
   }
 
   private void expireLocked(Instant now) {
-    for (Iterator<Waiter> it = waiters.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Waiter> it = waitOrder.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
-      if (!now.isBefore(w.deadline())) {
+      if (!w.equals(waiters.get(w.key()))) {
+        it.remove();
+      } else if (!now.isBefore(w.deadline()) && waiters.remove(w.key(), w)) {
         it.remove();
         String message = "no slot became ready in time: " + noCapacityMessage();
         deferred.add(() -> w.future().completeExceptionally(new NoCapacityException(message)));
@@ -681,8 +775,6 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   }
 
   private void publish() {
-    waiting = waiters.size();
-    pendingReserved = pendingReservations.size();
     instancesByState = provisioner.countsByState();
   }
 
@@ -690,7 +782,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     SlotCounts c = allocator.counts();
     return Map.of(
         "idle", c.idle(),
-        "pending", (long) waiting + pendingReserved,
+        "pending", (long) waiters.size() + pendingReservations.size(),
         "reserved", c.reserved(),
         "acquired", c.acquired(),
         "unavailable", c.unavailable(),
@@ -709,6 +801,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       control.unlock();
     }
     toRun.forEach(Runnable::run);
+    drainDemand();
   }
 
   private List<Runnable> drainDeferred() {
@@ -720,22 +813,56 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     return copy;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Never waits: when the control lock is busy (the provisioner may be inside a plugin call),
+   * the instances, requests and decisions are those of the last picture taken under it (at the
+   * latest, the end of the last tick), and the slot counts, pending demand, instance counts and
+   * policy are read fresh without it.
+   */
   @Override
   public ScalerSnapshot snapshot() {
-    ScalerSnapshot[] result = new ScalerSnapshot[1];
-    withControl(
-        () ->
-            result[0] =
-                new ScalerSnapshot(
-                    provisioner.fleet(waiters.size(), false).instances(),
-                    provisioner.requestedCount(),
-                    provisioner.countsByState(),
-                    allocator.counts(),
-                    waiters.size(),
-                    pendingReservations.size(),
-                    activePolicy(),
-                    actuator.decisions()));
-    return result[0];
+    snapshotsRead = true;
+    if (control.tryLock()) {
+      ScalerSnapshot taken;
+      List<Runnable> toRun;
+      try {
+        taken = snapshotLocked();
+        toRun = drainDeferred();
+      } finally {
+        control.unlock();
+      }
+      toRun.forEach(Runnable::run);
+      drainDemand();
+      return taken;
+    }
+    ScalerSnapshot last = lastSnapshot;
+    return new ScalerSnapshot(
+        last.instances(),
+        last.requested(),
+        instancesByState,
+        allocator.counts(),
+        waiters.size(),
+        pendingReservations.size(),
+        activePolicy(),
+        last.recentDecisions());
+  }
+
+  /** Takes a picture under control and keeps it for readers that find the lock busy. */
+  private ScalerSnapshot snapshotLocked() {
+    ScalerSnapshot taken =
+        new ScalerSnapshot(
+            provisioner.fleet(waiters.size(), false).instances(),
+            provisioner.requestedCount(),
+            provisioner.countsByState(),
+            allocator.counts(),
+            waiters.size(),
+            pendingReservations.size(),
+            activePolicy(),
+            actuator.decisions());
+    lastSnapshot = taken;
+    return taken;
   }
 
   @Override
@@ -765,7 +892,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
                         .completeExceptionally(new NoCapacityException("the scaler shut down")));
           }
           waiters.clear();
+          waitOrder.clear();
           pendingReservations.clear();
+          reservationOrder.clear();
           if (options.deleteInstancesOnShutdown && provisioner.update()) {
             deleteAllLocked();
           }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,9 @@ final class ScalerMetrics implements MeterBinder {
               "Jobs an instance serves before it is retired; 0 is unlimited"),
           Map.entry(
               "fleeting_taskscaler_desired_instances", "Instances the last plan wanted to have"),
+          Map.entry(
+              "fleetscaler_policy_idle_target",
+              "idle_count of the policy in force (changes on a SIGHUP reload)"),
           Map.entry(
               "fleeting_provisioner_instance_operations_total",
               "Calls to the plugin's update, increase and decrease"),
@@ -104,6 +108,7 @@ final class ScalerMetrics implements MeterBinder {
   private final Map<String, List<Timer>> timers = new ConcurrentHashMap<>();
   private final Supplier<Map<String, Integer>> instancesByState;
   private final Supplier<Map<String, Long>> tasksByState;
+  private final IntSupplier idleTarget;
   private final int maxInstances;
   private final int capacityPerInstance;
   private final int maxUseCount;
@@ -112,11 +117,13 @@ final class ScalerMetrics implements MeterBinder {
   ScalerMetrics(
       Supplier<Map<String, Integer>> instancesByState,
       Supplier<Map<String, Long>> tasksByState,
+      IntSupplier idleTarget,
       int maxInstances,
       int capacityPerInstance,
       int maxUseCount) {
     this.instancesByState = instancesByState;
     this.tasksByState = tasksByState;
+    this.idleTarget = idleTarget;
     this.maxInstances = maxInstances;
     this.capacityPerInstance = capacityPerInstance;
     this.maxUseCount = maxUseCount;
@@ -297,6 +304,10 @@ final class ScalerMetrics implements MeterBinder {
         .register(registry);
     Gauge.builder(meterName("fleeting_taskscaler_desired_instances"), () -> desired)
         .description(help("fleeting_taskscaler_desired_instances"))
+        .register(registry);
+    // Read from the published policy schedule: a scrape never takes the scaler's lock.
+    Gauge.builder(meterName("fleetscaler_policy_idle_target"), idleTarget::getAsInt)
+        .description(help("fleetscaler_policy_idle_target"))
         .register(registry);
     // Make every labelled counter exist from the start, so dashboards see zeros, not gaps.
     for (String op : List.of("update", "increase", "decrease")) {

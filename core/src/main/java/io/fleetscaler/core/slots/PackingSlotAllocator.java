@@ -101,11 +101,20 @@ import org.jspecify.annotations.Nullable;
  *
  * An instance's table index is reused after it is removed. A request thread that read a word, or
  * holds a key binding, from an earlier instance on that index is caught by the 9-bit incarnation in
- * the word and in the binding, and by the per-incarnation vacancy token in {@code owners}. Indices
- * are handed out fresh first and then longest-freed first, so fooling the check takes a request
- * thread stalled inside one call while the same index is reused 512 times, that is while about
- * {@code 512 * (maxInstances - live instances)} instances are removed. Size {@code maxInstances}
- * with headroom over the largest fleet.
+ * the word and in the binding, and by the per-incarnation vacancy token in {@code owners}. Freed
+ * indices wait in a FIFO queue; the longest-freed one is reused once {@link #REUSE_QUEUE} of them
+ * wait (or when no fresh index is left), else a fresh one is taken. So an index comes back only
+ * after at least {@code min(REUSE_QUEUE, maxInstances - live) - 1} other indices were freed after
+ * it, and fooling the check takes a request thread stalled inside one call while the same index is
+ * reused 512 times, that is while at least {@code 512 * (min(REUSE_QUEUE, maxInstances - live) -
+ * 1)} instances (over 32 000 with the default queue) are removed: each removal is a cloud call and
+ * a provisioner step. In exchange, the indices in use stay below the largest number of instances
+ * live at once plus {@link #REUSE_QUEUE}, whatever {@code maxInstances} and however many instances
+ * the allocator has seen, so every scan bounded by {@code highWater} (the provisioner's views,
+ * counts, a refusal's fallback) costs what is alive, not what ever lived. (The previous rule, fresh
+ * indices first, walked {@code highWater} up to {@code maxInstances} on any long run: a 28-day
+ * replay with {@code maxInstances} 100 000 took 11 times as long as with 1 000, with identical
+ * results.)
  *
  * <h2>Memory ordering</h2>
  *
@@ -186,6 +195,13 @@ final class PackingSlotAllocator implements SlotAllocator {
     }
   }
 
+  /**
+   * Freed indices that wait before the longest-freed one is reused (see the design notes on ABA):
+   * the margin against a stalled request thread, and the headroom of {@code highWater} over the
+   * largest live fleet.
+   */
+  static final int REUSE_QUEUE = 64;
+
   private static final int WORD = 0;
   private static final int LAST_ACTIVITY = 1;
   private static final int USES = 2;
@@ -220,6 +236,7 @@ final class PackingSlotAllocator implements SlotAllocator {
   // Provisioner-confined, except highWater which readers use to bound their scans.
   private final ConcurrentHashMap<String, Integer> indexById = new ConcurrentHashMap<>();
   private final ArrayDeque<Integer> freeIndices = new ArrayDeque<>();
+  private final int reuseQueue;
   private volatile int highWater;
 
   PackingSlotAllocator(SlotLimits limits, RemovalListener listener, LongSupplier ticker) {
@@ -238,6 +255,23 @@ final class PackingSlotAllocator implements SlotAllocator {
   /** As the public constructor, with {@code stripes} permit stripes (a power of two). */
   PackingSlotAllocator(
       SlotLimits limits, RemovalListener listener, LongSupplier ticker, int stripes) {
+    this(limits, listener, ticker, stripes, REUSE_QUEUE);
+  }
+
+  /**
+   * As above, reusing a freed index once {@code reuseQueue} (at least 1) wait: tests reuse at once
+   * to race late requests on a removed instance against its index's next incarnation.
+   */
+  PackingSlotAllocator(
+      SlotLimits limits,
+      RemovalListener listener,
+      LongSupplier ticker,
+      int stripes,
+      int reuseQueue) {
+    if (reuseQueue < 1) {
+      throw new IllegalArgumentException("reuseQueue must be at least 1, got " + reuseQueue);
+    }
+    this.reuseQueue = reuseQueue;
     this.permits = new Permits(stripes);
     this.limits = limits;
     this.capacity = limits.capacityPerInstance();
@@ -251,6 +285,11 @@ final class PackingSlotAllocator implements SlotAllocator {
     ids = new String[n];
     keys = new KeyTable(n * capacity);
     levels = new LevelIndex(capacity, n, i -> InstanceWord.claimable(word(i), capacity, maxUse));
+  }
+
+  /** Indices ever handed out and not all freed: every scan's bound. For tests. */
+  int indicesInUse() {
+    return highWater;
   }
 
   @Override
@@ -639,13 +678,15 @@ final class PackingSlotAllocator implements SlotAllocator {
     if (indexById.containsKey(instanceId)) {
       throw new IllegalStateException("instance " + instanceId + " is already live");
     }
-    // Fresh indices first, then the longest-freed one: a reused index is where a stalled request
-    // thread could meet a word of a later incarnation (see the design notes on ABA).
+    // The longest-freed index once enough wait (or no fresh one is left), else a fresh one: a
+    // reused index is where a stalled request thread could meet a word of a later incarnation, so
+    // it comes back only after REUSE_QUEUE others were freed (see the design notes on ABA).
     int i;
-    if (highWater < limits.maxInstances()) {
-      i = highWater;
-    } else if (!freeIndices.isEmpty()) {
+    boolean freshLeft = highWater < limits.maxInstances();
+    if (!freeIndices.isEmpty() && (freeIndices.size() >= reuseQueue || !freshLeft)) {
       i = freeIndices.removeFirst();
+    } else if (freshLeft) {
+      i = highWater;
     } else {
       throw new IllegalStateException(
           "cannot add instance "

@@ -31,6 +31,8 @@ class SlotAllocatorStressTest {
   private static final int CAPACITY = 4;
   private static final int MAX_USE = 40;
   private static final int MAX_INSTANCES = 64;
+  // The provisioner keeps fewer live than this (besides the four booted ones it may remove).
+  private static final int MAX_LIVE = 15;
 
   private final Map<Slot, String> holders = new ConcurrentHashMap<>();
   // Revocations told per key, and how many of them each worker has accounted for.
@@ -41,12 +43,37 @@ class SlotAllocatorStressTest {
 
   @Test
   void invariantsHoldUnderConcurrentUse() throws InterruptedException {
-    SlotAllocator allocator =
+    invariantsHold(
         SlotAllocator.create(
-            new SlotLimits(MAX_INSTANCES, CAPACITY, MAX_USE),
-            (key, instanceId, cause) ->
-                revocations.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet(),
-            System::nanoTime);
+            new SlotLimits(MAX_INSTANCES, CAPACITY, MAX_USE), this::revoked, System::nanoTime));
+  }
+
+  /**
+   * The same under index reuse at its most eager: plenty of fresh indices, yet each removed
+   * instance's index is handed to the next added one at once, while workers still hold (and late
+   * release or unreserve) bindings to the removed incarnation. The indices in use stay within the
+   * largest live fleet plus one.
+   */
+  @Test
+  void invariantsHoldWhenRemovedIndicesAreReusedAtOnce() throws InterruptedException {
+    PackingSlotAllocator allocator =
+        new PackingSlotAllocator(
+            new SlotLimits(4096, CAPACITY, MAX_USE),
+            this::revoked,
+            System::nanoTime,
+            PackingSlotAllocator.defaultStripes(Runtime.getRuntime().availableProcessors()),
+            1);
+    invariantsHold(allocator);
+    assertThat(allocator.indicesInUse())
+        .as("indices in use, with at most %d instances live at once", MAX_LIVE)
+        .isLessThanOrEqualTo(MAX_LIVE + 1);
+  }
+
+  private void revoked(String key, String instanceId, String cause) {
+    revocations.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  private void invariantsHold(SlotAllocator allocator) throws InterruptedException {
     current = allocator;
     for (int i = 0; i < 4; i++) {
       allocator.add("boot-" + i);
@@ -231,7 +258,7 @@ class SlotAllocatorStressTest {
     while (!done.get()) {
       List<InstanceView> live = allocator.instances();
       int choice = random.nextInt(10);
-      if (choice < 4 && live.size() < 14) {
+      if (choice < 4 && live.size() < MAX_LIVE - 1) {
         allocator.add("p-" + next++);
       } else if (!live.isEmpty()) {
         String id = live.get(random.nextInt(live.size())).instanceId();

@@ -23,6 +23,33 @@ class SlotAllocatorTest {
   }
 
   @Test
+  void removedIndicesAreReusedSoTheIndicesInUseFollowTheLiveFleetNotItsHistory() {
+    PackingSlotAllocator a = (PackingSlotAllocator) allocator(100_000, 2, 1);
+    List<String> live = new ArrayList<>();
+    for (int n = 0; n < 20_000; n++) {
+      String id = "i-" + n;
+      a.add(id);
+      live.add(id);
+      if (a.reserve("k" + n) instanceof Slot s) {
+        assertThat(s.instanceId()).isEqualTo(id); // the only instance with room
+        assertThat(a.acquire("k" + n)).isEqualTo(s);
+      }
+      if (live.size() > 5) {
+        String gone = live.removeFirst();
+        a.remove(gone, "deleted");
+      }
+    }
+    assertThat(a.instances()).hasSize(5);
+    assertThat(a.indicesInUse())
+        .as("indices in use after 20 000 instances, at most 6 live at once")
+        .isLessThanOrEqualTo(6 + PackingSlotAllocator.REUSE_QUEUE);
+    // The keys of removed instances were revoked; those of live ones still hold their slots.
+    assertThat(a.counts().acquired()).isEqualTo(5);
+    assertThat(a.release("k19999")).isEqualTo(Outcome.FREED);
+    assertThat(a.release("k0")).isEqualTo(Outcome.NOT_HELD);
+  }
+
+  @Test
   void anInstanceAdoptedHoldingMoreThanItsUseBudgetFreesThemWithoutCorruption() {
     // Saved under a larger max_use_count: three reservations held, restored under a budget of 2.
     SlotAllocator a = allocator(1, 4, 2);

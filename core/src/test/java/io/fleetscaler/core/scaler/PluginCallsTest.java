@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Plugin calls: counted per method and outcome; a failing method is logged once, politely. */
 class PluginCallsTest {
   private final ManualClock clock = new ManualClock();
-  private final ScalerMetrics metrics = new ScalerMetrics(Map::of, Map::of, 1, 1, 0);
+  private final ScalerMetrics metrics = new ScalerMetrics(Map::of, Map::of, () -> 0, 1, 1, 0);
   private final long[] nanos = {0};
   private final PluginCalls calls = new PluginCalls(metrics, clock, () -> nanos[0] += 1_000);
   private final List<LogRecord> logged = new CopyOnWriteArrayList<>();

@@ -57,6 +57,7 @@ class DistributionIT {
             "fleetscaler",
             "fleeting-plugin-static",
             "fleeting-plugin-aws",
+            "fleeting-plugin-azure",
             "fleeting-plugin-simulated")) {
       Path file = home.resolve("bin").resolve(launcher);
       assertThat(Files.getPosixFilePermissions(file))

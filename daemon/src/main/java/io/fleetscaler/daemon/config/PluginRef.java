@@ -8,16 +8,17 @@ import java.util.Objects;
 public sealed interface PluginRef {
 
   /** The names of the providers built into the daemon. */
-  List<String> BUILT_IN = List.of("simulated", "static", "aws");
+  List<String> BUILT_IN = List.of("simulated", "static", "aws", "azure");
 
   /** Providers planned as built-ins that this build does not contain yet. */
-  List<String> NOT_BUILT_YET = List.of("gcp", "azure");
+  List<String> NOT_BUILT_YET = List.of("gcp");
 
   /** How the plugin is shown in logs and metrics. */
   String name();
 
   /**
-   * A provider shipped with the daemon ({@code simulated}, {@code static}, {@code aws}).
+   * A provider shipped with the daemon ({@code simulated}, {@code static}, {@code aws}, {@code
+   * azure}).
    *
    * @param name one of {@link #BUILT_IN}
    */

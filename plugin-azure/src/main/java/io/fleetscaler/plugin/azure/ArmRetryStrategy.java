@@ -3,11 +3,14 @@ package io.fleetscaler.plugin.azure;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.RetryStrategy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Retries what Azure documents as transient (408, 5xx but 501 and 505, lost answers) with a capped
@@ -45,6 +48,22 @@ final class ArmRetryStrategy implements RetryStrategy {
       return false;
     }
     return retryAfter(response).map(d -> d.compareTo(tuning.maxRetryAfter()) <= 0).orElse(true);
+  }
+
+  /**
+   * Retries lost, refused and timed-out answers only: a credential that cannot get a token, or any
+   * other failure before the request left, would fail the same way again.
+   */
+  @Override
+  public boolean shouldRetryException(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof IOException
+          || t instanceof UncheckedIOException
+          || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The wait Azure asked for in {@code response}, if it asked. */

@@ -76,13 +76,12 @@ final class AzureErrors {
     if (failure instanceof ProviderException p) {
       return p;
     }
-    if (failure instanceof ClientAuthenticationException
-        || failure instanceof CredentialUnavailableException) {
+    if (isCredentialFailure(failure)) {
       return new ProviderException.InvalidConfig(
           "azure "
               + operation
               + ": no usable credential: "
-              + firstLine(failure.getMessage())
+              + firstLine(String.valueOf(failure.getMessage()))
               + " (configure tenant_id/client_id/client_secret, workload or managed identity,"
               + " or sign in with the Azure CLI)",
           failure);
@@ -121,6 +120,16 @@ final class AzureErrors {
     }
     return new ProviderException.Unavailable(
         "azure " + operation + ": " + firstLine(String.valueOf(failure.getMessage())), failure);
+  }
+
+  private static boolean isCredentialFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ClientAuthenticationException || t instanceof CredentialUnavailableException) {
+        // Resource Manager's own 401 is a ManagementException; this is the token endpoint's.
+        return !(t instanceof ManagementException);
+      }
+    }
+    return false;
   }
 
   /** Whether Azure answered the failed request with 404 (or a not-found code). */

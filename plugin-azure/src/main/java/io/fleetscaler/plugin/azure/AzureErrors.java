@@ -124,12 +124,34 @@ final class AzureErrors {
 
   private static boolean isCredentialFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ClientAuthenticationException || t instanceof CredentialUnavailableException) {
+      // Microsoft Entra's own refusals (bad secret, unknown client or tenant) are AADSTSnnnnn.
+      if (!(t instanceof ManagementException) && String.valueOf(t.getMessage()).contains("AADSTS")) {
+        return true;
+      }
+      if (t instanceof ClientAuthenticationException
+          || t instanceof CredentialUnavailableException) {
         // Resource Manager's own 401 is a ManagementException; this is the token endpoint's.
         return !(t instanceof ManagementException);
       }
     }
     return false;
+  }
+
+  /**
+   * A long-running operation that ended {@code Failed}: Capacity when its error names an allocation,
+   * SKU or quota failure, otherwise Unavailable.
+   */
+  static ProviderException operationFailed(String operation, String error) {
+    String message = "azure " + operation + ": the operation failed: " + firstLine(error);
+    for (String code : CAPACITY) {
+      if (error.contains(code)) {
+        return new ProviderException.Capacity(message);
+      }
+    }
+    if (error.toLowerCase(Locale.ROOT).contains("quota")) {
+      return new ProviderException.Capacity(message);
+    }
+    return new ProviderException.Unavailable(message);
   }
 
   /** Whether Azure answered the failed request with 404 (or a not-found code). */

@@ -1,6 +1,7 @@
 package io.fleetscaler.plugin.azure;
 
 import com.azure.core.http.rest.Response;
+import com.azure.core.management.polling.PollResult;
 import com.azure.core.util.Context;
 import com.azure.core.util.polling.LongRunningOperationStatus;
 import com.azure.core.util.polling.PollResponse;
@@ -261,7 +262,12 @@ final class ScaleSet {
         || LongRunningOperationStatus.NOT_STARTED.equals(status)) {
       return false;
     }
-    // Failed or canceled: the final result carries Azure's error.
+    // Failed or canceled: the last poll carries Azure's error.
+    if (last.getValue() instanceof PollResult<?> result && result.getError() != null) {
+      PollResult.Error error = result.getError();
+      throw AzureErrors.operationFailed(
+          operation, error.getMessage() + " " + String.valueOf(error.getResponseBody()));
+    }
     try {
       poller.getFinalResult();
     } catch (RuntimeException e) {

@@ -5,7 +5,8 @@ import io.fleetscaler.plugin.tck.InstanceGroupConformanceKit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -20,14 +21,26 @@ abstract class AzureConformanceBase extends InstanceGroupConformanceKit {
           .withPolling(Duration.ofMillis(5), Duration.ofSeconds(20))
           .withRetries(2, Duration.ofMillis(5), Duration.ofSeconds(2));
 
+  // One fake per class: the kit's own @AfterEach (deleting what it created) runs after any of
+  // ours, so the fake must outlive each test; it is reset before each one instead.
   @SuppressWarnings("NullAway.Init")
-  FakeArm arm;
+  static FakeArm arm;
 
   abstract boolean flexible();
 
-  @BeforeEach
-  void startFake() throws Exception {
+  @BeforeAll
+  static void startFake() throws Exception {
     arm = new FakeArm();
+  }
+
+  @AfterAll
+  static void stopFake() {
+    arm.close();
+  }
+
+  @BeforeEach
+  void createScaleSets() {
+    arm.reset();
     arm.createScaleSet(SET, flexible());
     arm.createScaleSet("overprovisioned", false);
     arm.scaleSet("overprovisioned").overprovision = null;
@@ -35,11 +48,6 @@ abstract class AzureConformanceBase extends InstanceGroupConformanceKit {
     arm.scaleSet("repaired").automaticRepairs = true;
     arm.createScaleSet("autoscaled", flexible());
     arm.addAutoscaleSetting("cpu", arm.scaleSet("autoscaled").id(), true);
-  }
-
-  @AfterEach
-  void stopFake() {
-    arm.close();
   }
 
   @Override

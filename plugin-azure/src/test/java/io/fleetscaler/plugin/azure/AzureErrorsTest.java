@@ -25,6 +25,7 @@ class AzureErrorsTest {
 
   @SuppressWarnings("NullAway.Init")
   private FakeArm arm;
+
   @SuppressWarnings("NullAway.Init")
   private AzureInstanceGroup group;
 

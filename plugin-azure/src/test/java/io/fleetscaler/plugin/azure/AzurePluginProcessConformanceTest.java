@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * The Azure provider as a real plugin process ({@link AzurePluginMain} in a fresh JVM), launched,
  * handshaken and supervised by {@link PluginProcess}, against {@link FakeArm} on a Flexible scale
- * set. The process trusts the fake's certificate through the JVM's standard trust store
- * properties, as an operator with a private CA would configure it.
+ * set. The process trusts the fake's certificate through the JVM's standard trust store properties,
+ * as an operator with a private CA would configure it.
  */
 class AzurePluginProcessConformanceTest extends AzureConformanceBase {
 
@@ -39,11 +39,7 @@ class AzurePluginProcessConformanceTest extends AzureConformanceBase {
   @Override
   protected List<String> invalidConfigs() {
     return List.of(
-        "{\"no_such_key\":1}",
-        "{}",
-        "[1,2]",
-        arm.config("no-such-set"),
-        arm.config("autoscaled"));
+        "{\"no_such_key\":1}", "{}", "[1,2]", arm.config("no-such-set"), arm.config("autoscaled"));
   }
 
   @Override

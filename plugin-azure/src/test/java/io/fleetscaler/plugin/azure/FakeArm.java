@@ -141,6 +141,20 @@ final class FakeArm implements AutoCloseable {
     return List.copyOf(unexpected);
   }
 
+  /** Forgets every scale set, operation, fault, count and autoscale setting. */
+  synchronized void reset() {
+    scaleSets.clear();
+    operations.clear();
+    faults.clear();
+    autoscaleSettings.clear();
+    counts.clear();
+    unexpected.clear();
+    failNextVms = 0;
+    creatingLists = 1;
+    operationPolls = 1;
+    remainingWrites = 1199;
+  }
+
   /** The next {@code count} VMs end {@code Failed}, as after an allocation failure. */
   synchronized void failNextVms(int count) {
     failNextVms = count;
@@ -415,6 +429,9 @@ final class FakeArm implements AutoCloseable {
         JsonNode update = JSON.readTree(body);
         JsonNode capacity = update.path("sku").path("capacity");
         if (capacity.isNumber()) {
+          if (capacity.asLong() < set.capacity) {
+            tally("PATCH lowered capacity");
+          }
           grow(set, capacity.asLong());
         }
         set.etag++;

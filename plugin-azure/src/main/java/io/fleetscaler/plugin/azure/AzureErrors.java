@@ -125,7 +125,8 @@ final class AzureErrors {
   private static boolean isCredentialFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       // Microsoft Entra's own refusals (bad secret, unknown client or tenant) are AADSTSnnnnn.
-      if (!(t instanceof ManagementException) && String.valueOf(t.getMessage()).contains("AADSTS")) {
+      if (!(t instanceof ManagementException)
+          && String.valueOf(t.getMessage()).contains("AADSTS")) {
         return true;
       }
       if (t instanceof ClientAuthenticationException
@@ -138,8 +139,8 @@ final class AzureErrors {
   }
 
   /**
-   * A long-running operation that ended {@code Failed}: Capacity when its error names an allocation,
-   * SKU or quota failure, otherwise Unavailable.
+   * A long-running operation that ended {@code Failed}: Capacity when its error names an
+   * allocation, SKU or quota failure, otherwise Unavailable.
    */
   static ProviderException operationFailed(String operation, String error) {
     String message = "azure " + operation + ": the operation failed: " + firstLine(error);

@@ -6,6 +6,7 @@ import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
 import io.fleetscaler.plugin.sdk.PluginProcess;
 import java.util.List;
 import java.util.Objects;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The Azure provider as a real plugin process ({@link AzurePluginMain} in a fresh JVM), launched,
@@ -18,6 +19,16 @@ class AzurePluginProcessConformanceTest extends AzureConformanceBase {
   @Override
   boolean flexible() {
     return true;
+  }
+
+  /**
+   * The process runs on production polling settings (a poll every 5 s unless Azure says sooner):
+   * the fake completes operations on their first poll and asks for it after 1 s.
+   */
+  @BeforeEach
+  void pollSooner() {
+    arm.operationPolls = 0;
+    arm.operationRetryAfter = 1;
   }
 
   @Override

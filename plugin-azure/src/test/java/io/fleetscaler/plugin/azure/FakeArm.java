@@ -74,6 +74,9 @@ final class FakeArm implements AutoCloseable {
   volatile int creatingLists = 1;
   volatile int operationPolls = 1;
   volatile int remainingWrites = 1199;
+  // When not negative: the Retry-After (seconds) sent with a long-running operation's first answer
+  // and its polls, as ARM does, so a client on production polling settings polls sooner.
+  volatile int operationRetryAfter = -1;
   // How many of the next VMs end Failed instead of running (an allocation failure).
   private int failNextVms;
 
@@ -153,6 +156,7 @@ final class FakeArm implements AutoCloseable {
     creatingLists = 1;
     operationPolls = 1;
     remainingWrites = 1199;
+    operationRetryAfter = -1;
   }
 
   /** The next {@code count} VMs end {@code Failed}, as after an allocation failure. */
@@ -437,6 +441,7 @@ final class FakeArm implements AutoCloseable {
         set.etag++;
         String op = newOperation(() -> {}, null);
         exchange.getResponseHeaders().add("Azure-AsyncOperation", operationUrl(op));
+        retryAfter(exchange);
         send(exchange, 200, scaleSetJson(set, "Updating"));
       }
       default -> unknown(exchange, method, set.name);
@@ -538,7 +543,7 @@ final class FakeArm implements AutoCloseable {
     String op = newOperation(effect, fails ? "InternalExecutionError" : null);
     exchange.getResponseHeaders().add("Azure-AsyncOperation", operationUrl(op));
     exchange.getResponseHeaders().add("Location", operationUrl(op) + "&monitor=true");
-    exchange.getResponseHeaders().add("Retry-After", "0");
+    retryAfter(exchange);
     exchange.sendResponseHeaders(202, -1);
   }
 
@@ -716,6 +721,7 @@ final class FakeArm implements AutoCloseable {
     if (op.pollsLeft > 0) {
       op.pollsLeft--;
       status.put("status", "InProgress");
+      retryAfter(exchange);
     } else if (op.errorCode != null) {
       status.put("status", "Failed");
       status.putObject("error").put("code", op.errorCode).put("message", "The operation failed.");
@@ -993,6 +999,13 @@ final class FakeArm implements AutoCloseable {
                   + SUBSCRIPTION
                   + "'.");
       default -> throw new IllegalStateException("not a response fault: " + fault);
+    }
+  }
+
+  private void retryAfter(HttpExchange exchange) {
+    int seconds = operationRetryAfter;
+    if (seconds >= 0) {
+      exchange.getResponseHeaders().add("Retry-After", Integer.toString(seconds));
     }
   }
 

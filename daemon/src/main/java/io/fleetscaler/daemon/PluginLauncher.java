@@ -4,6 +4,8 @@ import io.fleetscaler.daemon.config.PluginRef;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.aws.AwsInstanceGroup;
 import io.fleetscaler.plugin.aws.AwsPluginMain;
+import io.fleetscaler.plugin.azure.AzureInstanceGroup;
+import io.fleetscaler.plugin.azure.AzurePluginMain;
 import io.fleetscaler.plugin.sdk.PluginClient;
 import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
 import io.fleetscaler.plugin.sdk.PluginProcess;
@@ -58,6 +60,7 @@ final class PluginLauncher {
       case "simulated" -> SimulatedInstanceGroup.withSystemClock();
       case "static" -> new StaticInstanceGroup();
       case "aws" -> new AwsInstanceGroup();
+      case "azure" -> new AzureInstanceGroup();
       default -> throw new IllegalArgumentException("no built-in plugin " + name);
     };
   }
@@ -67,6 +70,7 @@ final class PluginLauncher {
       case "simulated" -> SimulatedPluginMain.class;
       case "static" -> StaticPluginMain.class;
       case "aws" -> AwsPluginMain.class;
+      case "azure" -> AzurePluginMain.class;
       default -> throw new IllegalArgumentException("no built-in plugin " + name);
     };
   }

@@ -124,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
       names = "--plugin",
       defaultValue = "simulated",
       description =
-          "Without --config: 'simulated', 'static', 'aws' or 'googlecloud' (built in), a path to a plugin"
+          "Without --config: 'simulated', 'static', 'aws', 'googlecloud' or 'azure' (built in), a path to a plugin"
               + " executable, or a name looked up on PATH as fleetscaler-plugin-<name> or"
               + " fleeting-plugin-<name> (default: ${DEFAULT-VALUE}).")
   String plugin = "simulated";

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PluginLauncherTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"simulated", "static", "aws"})
+  @ValueSource(strings = {"simulated", "static", "aws", "azure"})
   void eachBuiltInRunsInProcessUnderItsName(String name) {
     try (PluginClient client = PluginLauncher.open(new PluginRef.BuiltIn(name), true)) {
       assertThat(client.name()).isEqualTo(name);

@@ -59,6 +59,7 @@ class DistributionIT {
             "fleeting-plugin-aws",
             "fleeting-plugin-googlecloud",
             "fleeting-plugin-googlecompute",
+            "fleeting-plugin-azure",
             "fleeting-plugin-simulated")) {
       Path file = home.resolve("bin").resolve(launcher);
       assertThat(Files.getPosixFilePermissions(file))

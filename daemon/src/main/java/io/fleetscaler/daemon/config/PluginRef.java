@@ -9,17 +9,17 @@ public sealed interface PluginRef {
 
   /** The names of the providers built into the daemon. */
   List<String> BUILT_IN =
-      List.of("simulated", "static", "aws", "gcp", "googlecloud", "googlecompute");
+      List.of("simulated", "static", "aws", "gcp", "googlecloud", "googlecompute", "azure");
 
   /** Providers planned as built-ins that this build does not contain yet. */
-  List<String> NOT_BUILT_YET = List.of("azure");
+  List<String> NOT_BUILT_YET = List.of();
 
   /** How the plugin is shown in logs and metrics. */
   String name();
 
   /**
    * A provider shipped with the daemon ({@code simulated}, {@code static}, {@code aws}, {@code gcp}
-   * also under GitLab's names {@code googlecloud} and {@code googlecompute}).
+   * also under GitLab's names {@code googlecloud} and {@code googlecompute}, {@code azure}).
    *
    * @param name one of {@link #BUILT_IN}
    */

@@ -136,6 +136,29 @@ class ConfigFileTest {
   }
 
   @Test
+  void gitlabsAzureDockerAutoscalerExampleLoadsUnchangedOnTheBuiltInAzurePlugin() throws Exception {
+    List<ConfigError> warnings = new ArrayList<>();
+    DaemonConfig config =
+        ConfigFile.load(fixture("gitlab-docker-autoscaler-azure.toml"), warnings::add);
+
+    GroupConfig g = config.groups().get(0);
+    assertThat(g.plugin()).isEqualTo(new PluginRef.BuiltIn("azure"));
+    assertThat(g.maxInstances()).isEqualTo(10);
+    assertThat(g.pluginConfigJson())
+        .contains("\"name\" : \"my-docker-vmss\"")
+        .contains("\"subscription_id\" : \"9b3c4602-cde2-4089-bed8-889e5a3e7102\"")
+        .contains("\"resource_group_name\" : \"my-resource-group\"");
+    assertThat(g.connector().username()).isEqualTo("azureuser");
+    assertThat(g.connector().useStaticCredentials()).isTrue();
+    assertThat(g.connector().useExternalAddr()).isTrue();
+    assertThat(g.policies()).hasSize(1);
+    assertThat(g.policies().get(0).idleCount()).isEqualTo(5);
+    assertThat(warnings.toString())
+        .doesNotContain("glrt-not-a-real-token")
+        .doesNotContain("my-scale-set-static-password");
+  }
+
+  @Test
   void gitlabsDockerAutoscalerExampleLoadsUnchanged() throws Exception {
     List<ConfigError> warnings = new ArrayList<>();
     DaemonConfig config =

@@ -239,6 +239,33 @@ class OperationsKitIT {
     assertThat(pendingSeen).hasSizeGreaterThanOrEqualTo(6);
   }
 
+  @Test
+  void lifecycleHistogramsHaveFixedBucketsFitForVmBootTimes() throws Exception {
+    List<String> lines = Objects.requireNonNull(daemon).get("/metrics").body().lines().toList();
+    for (String histogram :
+        List.of(
+            "fleeting_provisioner_instance_creation_time_seconds",
+            "fleeting_provisioner_instance_is_running_time_seconds",
+            "fleeting_provisioner_instance_deletion_time_seconds",
+            "fleeting_taskscaler_task_instance_readiness_time_seconds")) {
+      assertThat(lines.stream().filter(l -> l.startsWith(histogram + "_bucket{")))
+          .as(histogram)
+          .hasSize(18)
+          .anyMatch(l -> l.contains("le=\"1.0\""))
+          .anyMatch(l -> l.contains("le=\"60.0\""))
+          .anyMatch(l -> l.contains("le=\"1800.0\""))
+          .anyMatch(l -> l.contains("le=\"+Inf\""));
+    }
+    assertThat(
+            lines.stream()
+                .filter(
+                    l ->
+                        l.startsWith(
+                            "fleeting_provisioner_instance_life_duration_seconds_bucket{")))
+        .hasSize(12)
+        .anyMatch(l -> l.contains("le=\"604800.0\""));
+  }
+
   private static @Nullable String pendingIn(String expr) {
     for (Map.Entry<String, String> e : PENDING.entrySet()) {
       String key = e.getKey();

@@ -160,7 +160,7 @@ class ContainerImageIT {
 
   @AfterAll
   void remove() throws Exception {
-    Commands.run(List.of("podman", "rm", "-f", "-t", "0", container), BOUND);
+    Commands.run(List.of("podman", "rm", "-f", "-v", "-t", "0", container), BOUND);
     Commands.run(List.of("podman", "volume", "rm", "-f", volume), BOUND);
     for (String s : secrets) {
       Commands.run(List.of("podman", "secret", "rm", s), BOUND);
@@ -291,7 +291,7 @@ class ContainerImageIT {
           .contains("fleetscaler: stopping")
           .contains("fleetscaler: stopped");
     } finally {
-      Commands.run(List.of("podman", "rm", "-f", "-t", "0", other), BOUND);
+      Commands.run(List.of("podman", "rm", "-f", "-v", "-t", "0", other), BOUND);
     }
   }
 

@@ -136,6 +136,8 @@ case "${1:-}" in
     printf 'export DOCKER_HOST=unix://%s\n' "$socket_path"
     printf 'export TESTCONTAINERS_RYUK_DISABLED=true\n'
     printf 'export FLEETSCALER_SSHD_IMAGE=%s\n' "$image"
+    # The podman command line (the container image's IT) needs the same runtime settings.
+    printf 'export CONTAINERS_CONF=%s\n' "$CONTAINERS_CONF"
     # Podman was set up: the integration tests must use it, not fall back to sshd processes.
     printf 'export FLEETSCALER_SSH_HOSTS=containers\n'
     ;;

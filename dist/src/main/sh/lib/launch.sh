@@ -3,7 +3,9 @@
 # Fleetscaler's main classes from lib/fleetscaler.jar.
 #
 #   JAVA_HOME            a Java 21+ installation to use (else the java on PATH, else a search)
-#   FLEETSCALER_OPTS     extra JVM options, e.g. "-Xmx512m"
+#   FLEETSCALER_OPTS     extra JVM options, e.g. "-Xmx512m"; they come after the defaults below,
+#                        so any of them overrides its default
+#   FLEETSCALER_JVM_DEFAULTS  "none" to leave heap and GC to the JVM's own ergonomics
 #   FLEETSCALER_JAVA_DIRS  extra directories to search for Java installations (see select-jdk.sh)
 #   FLEETSCALER_PLUGIN_LIB a directory under lib/ whose jars go before the daemon's jar (set by the
 #                          launchers of providers shipped apart, e.g. gcp)
@@ -28,6 +30,14 @@ fleetscaler_exec() {
   fs_cp="$fs_home/lib/fleetscaler.jar"
   if [ -n "${FLEETSCALER_PLUGIN_LIB-}" ]; then
     fs_cp="$fs_home/lib/$FLEETSCALER_PLUGIN_LIB/*:$fs_cp"
+  fi
+  # Memory that follows the fleet, not the machine: the serial collector (one GC thread, least
+  # native overhead) with a small initial heap that grows with what is live and is given back when
+  # it is free, and small thread stacks. The JVM's ergonomics otherwise size the heap by the
+  # machine's RAM (benchmarks/daemon-rss.sh measures both in one run and reports the figures).
+  if [ "${FLEETSCALER_JVM_DEFAULTS-}" != none ]; then
+    fs_flags="$fs_flags -XX:+UseSerialGC -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+    fs_flags="$fs_flags -Xss512k"
   fi
   # shellcheck disable=SC2086 # word splitting of the option strings is intended
   exec "$fs_java" $fs_flags ${FLEETSCALER_OPTS-} -Dfleetscaler.home="$fs_home" -cp "$fs_cp" "$fs_main" "$@"

@@ -3,8 +3,10 @@ package io.fleetscaler.daemon;
 import io.fleetscaler.daemon.config.LogFormat;
 import io.fleetscaler.daemon.logging.LogOutput;
 import io.fleetscaler.daemon.simulate.SimulateCommand;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,9 +39,16 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
+  /** JVM options about memory that plugin subprocesses inherit from the daemon. */
+  private static final Pattern MEMORY_OPTION =
+      Pattern.compile(
+          "-Xm[sx]\\d+[kKmMgG]?|-Xss\\d+[kKmMgG]?|-XX:[+-]Use\\w+GC"
+              + "|-XX:(Min|Max)HeapFreeRatio=\\d+|-XX:(Max|Min|Initial)RAMPercentage=[\\d.]+");
+
   /**
    * JVM flags for the Java processes the daemon starts (built-in plugins): Netty's native transport
-   * and Protobuf use restricted JDK APIs, which newer JDKs warn about on every start.
+   * and Protobuf use restricted JDK APIs, which newer JDKs warn about on every start; and the
+   * daemon's own memory options, so a plugin's heap follows its fleet as the daemon's does.
    */
   static List<String> childJvmFlags() {
     List<String> flags = new ArrayList<>();
@@ -48,6 +57,12 @@ public final class Main {
       flags.add("--sun-misc-unsafe-memory-access=allow");
     }
     flags.add("-Djava.util.logging.SimpleFormatter.format=" + LOG_FORMAT);
+    // The daemon's heap, stack and GC options: the launcher's defaults and FLEETSCALER_OPTS.
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (MEMORY_OPTION.matcher(arg).matches()) {
+        flags.add(arg);
+      }
+    }
     return flags;
   }
 

@@ -379,7 +379,7 @@ final class ScalerMetrics implements MeterBinder {
       Timer timer =
           Timer.builder(meterName(name))
               .description(help(name))
-              .publishPercentileHistogram()
+              .serviceLevelObjectives(buckets(name))
               .register(registry);
       timers.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(timer);
     }
@@ -395,6 +395,33 @@ final class ScalerMetrics implements MeterBinder {
           .tag("category", c)
           .register(registry);
     }
+  }
+
+  /**
+   * Upper bounds (seconds) of the lifecycle histograms' buckets: from a container's second to half
+   * an hour, where VM boots, readiness commands and deletions fall (gitlab-runner's fleeting uses a
+   * similar fixed set). Micrometer's default percentile histogram had about 70 buckets per
+   * histogram and group, most of them below a second where no VM ever boots.
+   */
+  static final List<Double> BOOT_BUCKETS =
+      List.of(
+          1.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 240.0, 300.0,
+          600.0, 900.0, 1800.0);
+
+  /** Upper bounds (seconds) of the instance life duration's buckets: a minute to a week. */
+  static final List<Double> LIFE_BUCKETS =
+      List.of(
+          60.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 14_400.0, 28_800.0, 86_400.0, 172_800.0,
+          604_800.0);
+
+  private static Duration[] buckets(String name) {
+    List<Double> seconds =
+        name.equals("fleeting_provisioner_instance_life_duration_seconds")
+            ? LIFE_BUCKETS
+            : BOOT_BUCKETS;
+    return seconds.stream()
+        .map(s -> Duration.ofMillis(Math.round(s * 1000)))
+        .toArray(Duration[]::new);
   }
 
   private static String help(String prometheusName) {

@@ -210,6 +210,21 @@ final class ScalerMetrics implements MeterBinder {
     counter("fleetscaler_ambiguous_instances_total", "outcome", outcome).add(n);
   }
 
+  /** Bucket bounds of {@code fleetscaler_plugin_call_duration_seconds}. */
+  private static final Duration[] PLUGIN_CALL_BUCKETS = {
+    Duration.ofMillis(10),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60)
+  };
+
   /** The plugin methods whose calls are counted and timed. */
   static final List<String> PLUGIN_METHODS = List.of("update", "increase", "decrease");
 
@@ -357,6 +372,9 @@ final class ScalerMetrics implements MeterBinder {
           Timer.builder(meterName("fleetscaler_plugin_call_duration_seconds"))
               .description(help("fleetscaler_plugin_call_duration_seconds"))
               .tag("method", method)
+              // Fixed buckets from a fast API answer to a call that hit its deadline: enough for
+              // a p99 panel, 12 series per method (docs/metrics.md).
+              .serviceLevelObjectives(PLUGIN_CALL_BUCKETS)
               .register(registry);
       timers
           .computeIfAbsent(

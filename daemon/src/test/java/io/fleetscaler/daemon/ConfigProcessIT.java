@@ -156,7 +156,7 @@ class ConfigProcessIT {
         [daemon]
         http_listen = "127.0.0.1:%d"
         log_format = "json"
-
+        grpc_listen = "127.0.0.1:0"
         [[group]]
         name = "sim"
         plugin = "simulated"

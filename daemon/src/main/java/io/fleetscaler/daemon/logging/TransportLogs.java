@@ -36,9 +36,20 @@ public final class TransportLogs {
           "io.grpc.netty.shaded.io.netty.channel.DefaultChannelPipeline",
           "io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler");
 
+  /**
+   * The roots of the transports' own libraries, pinned at INFO so that an operator who raises
+   * {@code io.grpc} or the root logger does not raise them: Netty's HTTP/2 handler logs at FINE the
+   * debug data of the GOAWAY it sends, which quotes whatever a client sent (an HTTP/1 request line
+   * with its query string, say). Only a level set on one of their own loggers by name overrides
+   * this.
+   */
+  static final List<String> LIBRARY_ROOTS = List.of("io.grpc.netty.shaded.io.netty", "io.netty");
+
   /** Held: a logger's level and filter live only as long as the logger object. */
   private static final List<Logger> PINNED =
-      java.util.stream.Stream.concat(FRAME_LOGGERS.stream(), CONNECTION_LOGGERS.stream())
+      java.util.stream.Stream.of(
+              FRAME_LOGGERS.stream(), CONNECTION_LOGGERS.stream(), LIBRARY_ROOTS.stream())
+          .flatMap(s -> s)
           .distinct()
           .map(Logger::getLogger)
           .toList();
@@ -48,7 +59,7 @@ public final class TransportLogs {
   /** Pins and filters the transport loggers; idempotent. */
   public static void pin() {
     for (Logger logger : PINNED) {
-      if (FRAME_LOGGERS.contains(logger.getName())) {
+      if (FRAME_LOGGERS.contains(logger.getName()) || LIBRARY_ROOTS.contains(logger.getName())) {
         logger.setLevel(Level.INFO);
       }
       logger.setFilter(new OneLine());

@@ -89,7 +89,9 @@ public final class TransportLogs {
         return false;
       }
       long skipped = suppressed.getAndSet(0);
-      String cause = ": " + t.getClass().getSimpleName() + causeMessage(t);
+      // The cause's class only: its message quotes what the client sent (an HTTP/1 request line
+      // with its query string), which may hold anything, a token included.
+      String cause = " (" + t.getClass().getSimpleName() + ")";
       r.setThrown(null);
       r.setParameters(null);
       r.setMessage(
@@ -97,17 +99,6 @@ public final class TransportLogs {
               + cause
               + (skipped == 0 ? "" : " (" + skipped + " more since the last such line)"));
       return true;
-    }
-
-    private static String causeMessage(Throwable t) {
-      String m = t.getMessage();
-      if (m == null) {
-        return "";
-      }
-      m = m.strip();
-      int nl = m.indexOf('\n');
-      m = nl < 0 ? m : m.substring(0, nl);
-      return ": " + Printable.escape(m.length() > 160 ? m.substring(0, 160) + "..." : m);
     }
   }
 }

@@ -33,6 +33,8 @@ public final class TransportLogs {
           "io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport",
           "io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport.connections",
           "io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler",
+          // A request over maxInboundMessageSize: WARNING "Exception processing message" + trace.
+          "io.grpc.netty.shaded.io.grpc.netty.NettyServerStream",
           "io.grpc.netty.shaded.io.netty.channel.DefaultChannelPipeline",
           "io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler");
 
@@ -95,7 +97,7 @@ public final class TransportLogs {
       r.setThrown(null);
       r.setParameters(null);
       r.setMessage(
-          "gRPC transport: a connection failed"
+          "gRPC transport: refused a connection or request"
               + cause
               + (skipped == 0 ? "" : " (" + skipped + " more since the last such line)"));
       return true;

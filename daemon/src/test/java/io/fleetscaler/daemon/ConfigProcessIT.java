@@ -134,7 +134,7 @@ class ConfigProcessIT {
     // A broken file changes nothing: every error is logged and the daemon keeps scaling.
     Files.writeString(config, file(port, 9, 0, "idle_tme = \"1m\"\nperiods = [\"* * *\"]\n"));
     hangUp();
-    String failed = awaitLog(log, "the running configuration stays in force: 2 errors");
+    String failed = awaitLog(log, "2 errors; the running configuration stays in force");
     assertThat(failed)
         .contains(config + ":17: group[0].policy[0].idle_tme: unknown key")
         .contains(config + ":18: group[0].policy[0].periods[0]: '* * *' is not a valid");

@@ -49,7 +49,16 @@ class ConfigProcessIT {
 
   @Test
   void validatePrintsTheGroupsOfAGoodFileAndExitsZero() throws Exception {
-    Result r = runToEnd("validate", "--config", resource("good/full.toml").toString());
+    // validate reads connector_config.key_path as run would: give the example a key file.
+    Path dir = Files.createTempDirectory("validate");
+    Path key = Files.writeString(dir.resolve("id_ed25519"), "not checked beyond reading\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Path full =
+        Files.writeString(
+            dir.resolve("full.toml"),
+            Files.readString(resource("good/full.toml"))
+                .replace("/etc/fleetscaler/id_ed25519", key.toString()));
+    Result r = runToEnd("validate", "--config", full.toString());
 
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output())

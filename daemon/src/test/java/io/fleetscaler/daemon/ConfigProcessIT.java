@@ -52,7 +52,8 @@ class ConfigProcessIT {
     // validate reads connector_config.key_path as run would: give the example a key file.
     Path dir = Files.createTempDirectory("validate");
     Path key = Files.writeString(dir.resolve("id_ed25519"), "not checked beyond reading\n");
-    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Path full =
         Files.writeString(
             dir.resolve("full.toml"),

@@ -27,14 +27,25 @@ import java.util.stream.Collectors;
 final class ConfigReload {
   private static final System.Logger LOG = System.getLogger("io.fleetscaler.daemon.reload");
 
+  /** Reads the file: {@link ConfigFile#load(Path)}, or a stand-in in tests. */
+  interface Loader {
+    DaemonConfig load(Path file) throws ConfigException;
+  }
+
   private final Path file;
   private final Map<String, TaskScaler> scalers;
+  private final Loader loader;
   private DaemonConfig running; // guarded by this
 
   ConfigReload(Path file, DaemonConfig running, Map<String, TaskScaler> scalers) {
+    this(file, running, scalers, ConfigFile::load);
+  }
+
+  ConfigReload(Path file, DaemonConfig running, Map<String, TaskScaler> scalers, Loader loader) {
     this.file = file;
     this.running = running;
     this.scalers = Map.copyOf(scalers);
+    this.loader = loader;
   }
 
   /** The configuration in force: the loaded one with every reloaded policy applied. */
@@ -42,21 +53,46 @@ final class ConfigReload {
     return running;
   }
 
-  /** Reloads the file and applies what may change; returns the lines it logged. */
+  /**
+   * Reloads the file and applies what may change; returns the lines it logged. Never throws: a
+   * reload that fails in any way (an {@link Error} included) logs {@code reload failed: ...} and
+   * leaves the running configuration, and the next reload, as they were.
+   */
   synchronized List<String> reload() {
     List<String> lines = new ArrayList<>();
+    try {
+      apply(lines);
+    } catch (RuntimeException | Error e) {
+      // Even a StackOverflowError or OutOfMemoryError ends only this reload: its memory is gone
+      // with its frames, and the daemon must go on serving with the configuration it has.
+      log(
+          Level.ERROR,
+          lines,
+          "reload failed: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + "; the running configuration stays in force");
+    }
+    return lines;
+  }
+
+  private void apply(List<String> lines) {
     DaemonConfig next;
     try {
-      next = ConfigFile.load(file);
+      next = loader.load(file);
     } catch (ConfigException e) {
       log(
           Level.WARNING,
           lines,
-          "reload of " + file + " failed; the running configuration stays in force: " + count(e));
+          "reload failed: "
+              + file
+              + ": "
+              + count(e)
+              + "; the running configuration stays in force");
       for (ConfigError error : e.errors()) {
         log(Level.WARNING, lines, error.toString());
       }
-      return lines;
+      return;
     }
     for (String key : changedKeys(running.daemon(), next.daemon())) {
       log(Level.WARNING, lines, "reload: [daemon] " + key + " changed: needs a restart");
@@ -103,7 +139,6 @@ final class ConfigReload {
       log(Level.INFO, lines, "reload of " + file + ": nothing changed");
     }
     running = new DaemonConfig(running.daemon(), applied);
-    return lines;
   }
 
   private static String count(ConfigException e) {

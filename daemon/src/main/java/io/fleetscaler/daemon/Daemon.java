@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -152,7 +153,8 @@ final class Daemon {
       scaler =
           g.applyTo(TaskScaler.builder(client))
               .meterRegistry(groupMeters)
-              .decisionListener(new DecisionLog(g.name()))
+              .decisionListener(
+                  new DecisionLog(g.name(), g.capacityPerInstance(), g.maxInstances()))
               .build();
     } catch (ProviderException | IllegalArgumentException | UncheckedIOException e) {
       client.close();
@@ -184,12 +186,27 @@ final class Daemon {
     ExecutorService worker =
         Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().daemon().name("fleetscaler-reload").unstarted(r));
+    // A reload still running when the next SIGHUP comes makes that one say so, never queue
+    // silently behind it.
+    AtomicBoolean busy = new AtomicBoolean();
     warnIfNoHangup(
         HangupSignal.install(
             () -> {
-              if (!stopping) {
-                worker.execute(reload::reload);
+              if (stopping) {
+                return;
               }
+              if (!busy.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "SIGHUP skipped: the previous reload is still running");
+                return;
+              }
+              worker.execute(
+                  () -> {
+                    try {
+                      reload.reload();
+                    } finally {
+                      busy.set(false);
+                    }
+                  });
             }));
   }
 

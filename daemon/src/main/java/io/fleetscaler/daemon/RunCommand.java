@@ -1,21 +1,16 @@
 package io.fleetscaler.daemon;
 
-import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.daemon.config.ConfigError;
 import io.fleetscaler.daemon.config.ConfigException;
 import io.fleetscaler.daemon.config.ConfigFile;
 import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.DaemonSettings;
-import io.fleetscaler.daemon.config.GroupConfig;
 import io.fleetscaler.daemon.config.ListenAddress;
 import io.fleetscaler.daemon.config.LogFormat;
-import io.fleetscaler.daemon.config.PluginRef;
 import io.fleetscaler.daemon.logging.LogOutput;
-import io.fleetscaler.plugin.api.GoDuration;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -179,6 +174,9 @@ final class RunCommand implements Callable<Integer> {
               option + " shapes only the embedded default; with --config set it in the file");
         }
       }
+      if (config.toString().isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "--config: an empty path names no file");
+      }
       try {
         loaded = ConfigFile.load(config, warnings::add);
       } catch (ConfigException e) {
@@ -188,7 +186,14 @@ final class RunCommand implements Callable<Integer> {
         return 2;
       }
     } else {
-      loaded = embeddedDefault();
+      try {
+        loaded = DefaultGroupOptions.load(this, warnings::add);
+      } catch (ConfigException e) {
+        e.errors().forEach(x -> err.println("fleetscaler: " + DefaultGroupOptions.describe(x)));
+        err.println("fleetscaler: " + count(e) + " in the options; nothing started");
+        err.flush();
+        return 2;
+      }
     }
     if (loaded.ha() != null) {
       // Validated, but the composition root does not run an election yet: refuse rather than
@@ -220,9 +225,12 @@ final class RunCommand implements Callable<Integer> {
             tlsKey != null ? tlsKey : daemon.tlsKeyFile(),
             tlsClientCa != null ? tlsClientCa : daemon.tlsClientCaFile(),
             tokenFile != null ? tokenFile : daemon.authTokenFile());
-    List<String> apiProblems = Daemon.apiSettings(daemon).problems();
-    if (!apiProblems.isEmpty()) {
-      apiProblems.forEach(p -> err.println("fleetscaler: gRPC API: " + p));
+    DaemonConfig effective = new DaemonConfig(daemon, loaded.groups());
+    // Every check that needs no cloud, before any plugin or scaler starts (validate makes the
+    // same ones): a refused command line never creates an instance.
+    List<String> problems = Preflight.offline(effective);
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> err.println("fleetscaler: " + p));
       err.println("fleetscaler: nothing started");
       err.flush();
       return 2;
@@ -230,51 +238,7 @@ final class RunCommand implements Callable<Integer> {
     LogOutput.install(daemon.logFormat());
     System.Logger log = System.getLogger("io.fleetscaler.daemon.config");
     warnings.forEach(w -> log.log(Level.WARNING, w.toString()));
-    DaemonConfig effective = new DaemonConfig(daemon, loaded.groups());
     return new Daemon(effective, config, inProcess, spec.commandLine().getOut(), err).run();
-  }
-
-  /** The group the command line describes, on the same record a file would load into. */
-  private DaemonConfig embeddedDefault() {
-    PluginRef ref;
-    try {
-      ref = ConfigFile.plugin(plugin);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--plugin: " + e.getMessage(), e);
-    }
-    String json =
-        pluginConfig != null
-            ? pluginConfig
-            : plugin.equals("simulated") ? DEFAULT_SIMULATED_CONFIG : "{}";
-    Policy policy;
-    try {
-      policy = Policy.of(idleCount).withIdleTime(duration("--idle-time", idleTime));
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
-    GroupConfig group =
-        GroupConfig.of(
-            "default",
-            ref,
-            json,
-            capacityPerInstance,
-            maxInstances,
-            duration("--update-interval", updateInterval),
-            List.of(policy),
-            Path.of(".taskscaler").toAbsolutePath());
-    return new DaemonConfig(DaemonSettings.defaults(), List.of(group));
-  }
-
-  private Duration duration(String option, String value) {
-    try {
-      Duration d = GoDuration.parse(value);
-      if (d.isZero()) {
-        throw new IllegalArgumentException("must be positive");
-      }
-      return d;
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage(), e);
-    }
   }
 
   static String count(ConfigException e) {

@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.fleetscaler.daemon.api.ApiClient;
 import io.fleetscaler.daemon.api.ApiClientSettings;
 import io.fleetscaler.daemon.api.ApiServerSettings;
+import io.fleetscaler.daemon.config.ListenAddress;
 import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.GetFleetResponse;
 import io.grpc.StatusRuntimeException;
@@ -71,6 +72,11 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      ListenAddress.parse(address);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--address: " + e.getMessage(), e);
+    }
     ApiClientSettings settings;
     try {
       settings =

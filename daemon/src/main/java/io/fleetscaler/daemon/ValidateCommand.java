@@ -15,12 +15,17 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fleetscaler validate --config FILE}: loads the file exactly as {@code run} would, without
- * starting anything, and prints the groups it understood (exit 0) or every error with file, line
- * and key (exit 2). Warnings go to stderr either way.
+ * {@code fleetscaler validate --config FILE}: loads the file exactly as {@code run} would and makes
+ * every check {@code run} makes before it starts that needs no cloud (the gRPC API's exposure, TLS
+ * material and token file, each group's connector key, the state directory), then prints the groups
+ * it understood (exit 0) or every error with file, line and key (exit 2). With {@code --plugins} it
+ * also starts each group's plugin and calls {@code Init} with its {@code plugin_config}, so that a
+ * plugin that does not start or refuses its configuration fails here and not in {@code run}.
+ * Warnings go to stderr either way.
  */
 @Command(
     name = "validate",
@@ -36,16 +41,41 @@ final class ValidateCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init") // required: picocli sets it or fails with exit 2
   Path config;
 
+  @Option(
+      names = "--plugins",
+      description =
+          "Also start each group's plugin and call Init with its plugin_config (creates nothing).")
+  boolean plugins;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (config.toString().isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--config: an empty path names no file");
+    }
     List<ConfigError> warnings = new ArrayList<>();
     try {
       DaemonConfig loaded = ConfigFile.load(config, warnings::add);
       warnings.forEach(w -> err.println("warning: " + w));
+      List<String> problems = new ArrayList<>(Preflight.offline(loaded));
+      List<Preflight.PluginCheck> checks =
+          plugins && problems.isEmpty() ? Preflight.plugins(loaded, false) : List.of();
+      checks.stream().filter(c -> !c.ok()).forEach(c -> problems.add(c.toString()));
+      if (!problems.isEmpty()) {
+        problems.forEach(p -> err.println(config + ": " + p));
+        int n = problems.size();
+        err.println("fleetscaler: " + config + ": " + n + (n == 1 ? " error" : " errors"));
+        err.flush();
+        return 2;
+      }
       err.flush();
       print(out, loaded);
+      if (plugins) {
+        checks.forEach(out::println);
+      } else {
+        out.println("plugins: not started (validate --plugins starts each and calls Init)");
+      }
       out.flush();
       return 0;
     } catch (ConfigException e) {

@@ -49,7 +49,17 @@ class ConfigProcessIT {
 
   @Test
   void validatePrintsTheGroupsOfAGoodFileAndExitsZero() throws Exception {
-    Result r = runToEnd("validate", "--config", resource("good/full.toml").toString());
+    // validate reads connector_config.key_path as run would: give the example a key file.
+    Path dir = Files.createTempDirectory("validate");
+    Path key = Files.writeString(dir.resolve("id_ed25519"), "not checked beyond reading\n");
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Path full =
+        Files.writeString(
+            dir.resolve("full.toml"),
+            Files.readString(resource("good/full.toml"))
+                .replace("/etc/fleetscaler/id_ed25519", key.toString()));
+    Result r = runToEnd("validate", "--config", full.toString());
 
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output())
@@ -148,7 +158,7 @@ class ConfigProcessIT {
     // A broken file changes nothing: every error is logged and the daemon keeps scaling.
     Files.writeString(config, file(port, 9, 0, "idle_tme = \"1m\"\nperiods = [\"* * *\"]\n"));
     hangUp();
-    String failed = awaitLog(log, "the running configuration stays in force: 2 errors");
+    String failed = awaitLog(log, "2 errors; the running configuration stays in force");
     assertThat(failed)
         .contains(config + ":17: group[0].policy[0].idle_tme: unknown key")
         .contains(config + ":18: group[0].policy[0].periods[0]: '* * *' is not a valid");
@@ -206,7 +216,7 @@ class ConfigProcessIT {
         [daemon]
         http_listen = "127.0.0.1:%d"
         log_format = "json"
-
+        grpc_listen = "127.0.0.1:0"
         [[group]]
         name = "sim"
         plugin = "simulated"

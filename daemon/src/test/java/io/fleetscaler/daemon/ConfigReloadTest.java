@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,7 +128,7 @@ class ConfigReloadTest {
 
     assertThat(lines)
         .containsExactly(
-            "reload of " + file + " failed; the running configuration stays in force: 2 errors",
+            "reload failed: " + file + ": 2 errors; the running configuration stays in force",
             file + ":8: group[0].policy[0].idle_count: must be in 0..2147483647, got -3",
             file
                 + ":9: group[0].policy[0].timezone: unknown time zone \"Nowhere/Else\" (expected"
@@ -139,5 +140,59 @@ class ConfigReloadTest {
   @Test
   void anUnchangedFileSaysSo() {
     assertThat(reload.reload()).containsExactly("reload of " + file + ": nothing changed");
+  }
+
+  @Test
+  void aFifoInPlaceOfTheFileFailsAtOnceAndTheNextReloadWorks() throws Exception {
+    Files.delete(file);
+    Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(mkfifo.exitValue()).isZero();
+
+    // Nobody writes the FIFO: opening it would block this thread for good.
+    List<String> lines = reload.reload();
+
+    assertThat(lines)
+        .containsExactly(
+            "reload failed: " + file + ": 1 error; the running configuration stays in force",
+            file
+                + ": not a regular file (a pipe, socket or device): refused without reading,"
+                + " since it may never end");
+    Files.delete(file);
+    Files.writeString(file, file(4, "idle_count = 2"));
+    assertThat(reload.reload()).singleElement().asString().contains("idle_count 2");
+  }
+
+  @Test
+  void aFileOverTheSizeLimitIsRefusedOnReloadToo() throws Exception {
+    Files.writeString(file, file(4, "idle_count = 1") + "#".repeat(1024 * 1024) + "\n");
+
+    List<String> lines = reload.reload();
+
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1)).contains("too large").contains("1024 KiB");
+    assertThat(reload.reload()).hasSize(2);
+  }
+
+  @Test
+  void anErrorDuringAReloadIsLoggedAndTheNextReloadWorks() throws Exception {
+    int[] calls = {0};
+    ConfigReload failing =
+        new ConfigReload(
+            file,
+            reload.running(),
+            Map.of("g", scaler),
+            f -> {
+              if (calls[0]++ == 0) {
+                throw new StackOverflowError();
+              }
+              return ConfigFile.load(f);
+            });
+
+    assertThat(failing.reload())
+        .containsExactly(
+            "reload failed: StackOverflowError; the running configuration stays in force");
+    Files.writeString(file, file(4, "idle_count = 2"));
+    assertThat(failing.reload()).singleElement().asString().contains("idle_count 2");
   }
 }

@@ -40,6 +40,10 @@ final class DaemonProcess implements AutoCloseable {
   static DaemonProcess run(List<String> args) throws IOException {
     int port = freePort();
     List<String> all = new ArrayList<>(List.of("run", "--http-listen", "127.0.0.1:" + port));
+    if (!args.contains("--grpc-listen") && !args.contains("--config")) {
+      // Never the default 9403: another daemon on this machine must not fail the test.
+      all.addAll(List.of("--grpc-listen", "127.0.0.1:0"));
+    }
     all.addAll(args);
     Path log = Files.createTempFile("fleetscaler-daemon", ".log");
     Process p =

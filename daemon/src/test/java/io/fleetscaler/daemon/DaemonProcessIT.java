@@ -52,6 +52,9 @@ class DaemonProcessIT {
             "run",
             "--http-listen",
             "127.0.0.1:" + port,
+            // Port 0: a daemon already on the default 9403 must not fail this test.
+            "--grpc-listen",
+            "127.0.0.1:0",
             "--plugin-config",
             "{\"create_latency\":\"1s\",\"delete_latency\":\"1s\"}",
             "--capacity-per-instance",

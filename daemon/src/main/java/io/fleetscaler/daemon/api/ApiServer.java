@@ -3,6 +3,7 @@ package io.fleetscaler.daemon.api;
 import io.fleetscaler.core.scaler.TaskScaler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +38,18 @@ public interface ApiServer extends AutoCloseable {
       Map<String, TaskScaler> groups,
       Map<String, Duration> acquireTimeouts) {
     return GrpcApiServer.start(settings, groups, acquireTimeouts);
+  }
+
+  /**
+   * Everything {@link #start} would refuse in {@code settings} short of binding the address: the
+   * settings' own {@link ApiServerSettings#problems() problems}, a token file that cannot be read,
+   * is empty or is open to others, and TLS material that cannot be used (a certificate or key that
+   * is not PEM, a key open to others, a client CA that is not a certificate). Starts nothing.
+   *
+   * @return one line per problem; empty when the API can start
+   */
+  static List<String> check(ApiServerSettings settings) {
+    return GrpcApiServer.check(settings);
   }
 
   /** The bound address (with the chosen port when 0 was asked for). */

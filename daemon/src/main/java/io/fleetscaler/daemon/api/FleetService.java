@@ -4,6 +4,7 @@ import com.google.rpc.Code;
 import io.fleetscaler.core.scaler.Acquisition;
 import io.fleetscaler.core.scaler.NoCapacityException;
 import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.daemon.logging.Printable;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.proto.v1.AcquireRequest;
 import io.fleetscaler.proto.v1.AcquireResponse;
@@ -48,7 +49,11 @@ import org.jspecify.annotations.Nullable;
  * key.
  */
 final class FleetService extends FleetGrpc.FleetImplBase {
-  static final int MAX_KEY_LENGTH = 256;
+  /** The longest key, in UTF-8 bytes (as {@code fleet.proto} says). */
+  static final int MAX_KEY_BYTES = 256;
+
+  /** The largest {@code google.protobuf.Duration}: 10 000 years, as its definition says. */
+  static final long MAX_DURATION_SECONDS = 315_576_000_000L;
 
   private final Map<String, TaskScaler> groups;
   private final @Nullable String onlyGroup;
@@ -246,7 +251,8 @@ final class FleetService extends FleetGrpc.FleetImplBase {
           case NoCapacityException e ->
               ApiErrors.noCapacity(group, "no slot: " + e.getMessage(), scaler.snapshot());
           case IllegalStateException e ->
-              ApiErrors.of(Code.ALREADY_EXISTS, "key: " + e.getMessage());
+              // The scaler's message names the key already ("key k1 has already ...").
+              ApiErrors.of(Code.ALREADY_EXISTS, String.valueOf(e.getMessage()));
           default ->
               ApiErrors.of(Code.INTERNAL, "acquire failed: " + cause.getClass().getSimpleName());
         });
@@ -295,7 +301,12 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     }
     if (!groups.containsKey(requested)) {
       throw ApiErrors.of(
-          Code.NOT_FOUND, "group: no group named '" + requested + "'; groups: " + groups.keySet());
+          Code.NOT_FOUND,
+          "group: no group named '"
+              + Printable.escape(
+                  requested.length() > 256 ? requested.substring(0, 256) + "..." : requested)
+              + "'; groups: "
+              + groups.keySet());
     }
     return requested;
   }
@@ -304,11 +315,39 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     if (key.isEmpty()) {
       throw ApiErrors.invalid("key", "required");
     }
-    if (key.length() > MAX_KEY_LENGTH) {
+    // At most 4 bytes a char: only a long key needs counting.
+    int bytes = key.length() * 3 <= MAX_KEY_BYTES ? key.length() : utf8Length(key);
+    if (bytes > MAX_KEY_BYTES) {
+      throw ApiErrors.invalid("key", "at most " + MAX_KEY_BYTES + " bytes of UTF-8, got " + bytes);
+    }
+    if (!Printable.isSafe(key)) {
       throw ApiErrors.invalid(
-          "key", "at most " + MAX_KEY_LENGTH + " characters, got " + key.length());
+          "key",
+          "contains a control, bidirectional or invisible character: '"
+              + Printable.escape(key)
+              + "'");
     }
     return key;
+  }
+
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   /**
@@ -324,6 +363,15 @@ final class FleetService extends FleetGrpc.FleetImplBase {
           || (t.getSeconds() == 0 && t.getNanos() == 0)) {
         throw ApiErrors.invalid(
             "timeout", "must be positive, got " + t.getSeconds() + "s " + t.getNanos() + "ns");
+      }
+      if (t.getSeconds() > MAX_DURATION_SECONDS) {
+        throw ApiErrors.invalid(
+            "timeout",
+            "beyond google.protobuf.Duration's range (at most "
+                + MAX_DURATION_SECONDS
+                + "s), got "
+                + t.getSeconds()
+                + "s");
       }
       return FleetMessages.javaDuration(t);
     }

@@ -1,8 +1,10 @@
 package io.fleetscaler.daemon.api;
 
 import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.daemon.logging.TransportLogs;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +70,8 @@ final class GrpcApiServer implements ApiServer {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+    // Frame logs would show bearer tokens at FINE; connection failures would bring stack traces.
+    TransportLogs.pin();
     Map<String, TaskScaler> ordered = new LinkedHashMap<>(groups);
     SslContext tls = tls(settings);
     BearerToken token =
@@ -106,8 +111,8 @@ final class GrpcApiServer implements ApiServer {
     if (tls != null) {
       builder.sslContext(tls);
     }
-    builder.addService(
-        token == null ? service.bindService() : ServerInterceptors.intercept(service, token));
+    ServerServiceDefinition guarded = RequestGuard.guard(service.bindService());
+    builder.addService(token == null ? guarded : ServerInterceptors.intercept(guarded, token));
     Server server = builder.build();
     try {
       server.start();
@@ -126,6 +131,27 @@ final class GrpcApiServer implements ApiServer {
         poller.scheduleWithFixedDelay(
             () -> pollQuietly(watch), WATCH_POLL_MILLIS, WATCH_POLL_MILLIS, TimeUnit.MILLISECONDS);
     return new GrpcApiServer(server, watch, poller, blockingWork, loops);
+  }
+
+  static List<String> check(ApiServerSettings settings) {
+    List<String> problems = new ArrayList<>(settings.problems());
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    Path token = settings.tokenFile();
+    if (token != null) {
+      try {
+        BearerToken.fromFile(token);
+      } catch (IllegalArgumentException e) {
+        problems.add(String.valueOf(e.getMessage()));
+      }
+    }
+    try {
+      tls(settings);
+    } catch (IllegalArgumentException e) {
+      problems.add(String.valueOf(e.getMessage()));
+    }
+    return problems;
   }
 
   private static void pollQuietly(FleetWatch watch) {

@@ -1,5 +1,6 @@
 package io.fleetscaler.daemon.config;
 
+import io.fleetscaler.daemon.logging.Printable;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,7 +22,10 @@ public record ConfigError(Path file, int line, String key, String message) {
     }
   }
 
-  /** {@code file:line: key: message}, the form editors and CI logs link to. */
+  /**
+   * {@code file:line: key: message}, the form editors and CI logs link to; control, bidi and
+   * invisible characters of the key and message (which quote the file) are shown escaped.
+   */
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder().append(file);
@@ -30,8 +34,8 @@ public record ConfigError(Path file, int line, String key, String message) {
     }
     s.append(": ");
     if (!key.isEmpty()) {
-      s.append(key).append(": ");
+      s.append(Printable.escape(key)).append(": ");
     }
-    return s.append(message).toString();
+    return s.append(Printable.escape(message)).toString();
   }
 }

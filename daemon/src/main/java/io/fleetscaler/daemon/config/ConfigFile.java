@@ -39,6 +39,19 @@ public interface ConfigFile {
   }
 
   /**
+   * Reads {@code text} with every check of a file named {@code name} in the working directory: how
+   * the command line's options are checked exactly as a file's keys are.
+   *
+   * @throws ConfigException with every problem, each with line and key path
+   */
+  static DaemonConfig parse(String text, Path name, Consumer<ConfigError> warnings)
+      throws ConfigException {
+    Objects.requireNonNull(text, "text");
+    return new ConfigLoader(pathVariable())
+        .load(name, name.toAbsolutePath().normalize(), text, warnings);
+  }
+
+  /**
    * Resolves a {@code plugin} value as a file in the working directory would: a path, a built-in
    * name, or a name looked up on {@code PATH}.
    *

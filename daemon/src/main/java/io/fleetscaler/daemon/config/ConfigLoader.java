@@ -1,6 +1,7 @@
 package io.fleetscaler.daemon.config;
 
 import io.fleetscaler.daemon.ha.HaSettings;
+import io.fleetscaler.daemon.logging.Printable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,18 +41,33 @@ final class ConfigLoader {
 
   DaemonConfig load(Path file, Consumer<ConfigError> warnings) throws ConfigException {
     Path absolute = file.toAbsolutePath().normalize();
-    Problems problems = new Problems(file);
-    TomlParseResult toml;
-    try {
-      toml = Toml.parse(absolute);
-    } catch (IOException e) {
+    return load(file, absolute, ConfigText.read(file, absolute), warnings);
+  }
+
+  /**
+   * Reads {@code text} as if it were the content of {@code file} (relative paths in it resolve
+   * against {@code absolute}'s directory). The size and nesting bounds of a file apply.
+   */
+  DaemonConfig load(Path file, Path absolute, String text, Consumer<ConfigError> warnings)
+      throws ConfigException {
+    if (text.length() > ConfigText.MAX_BYTES) {
       throw new ConfigException(
-          List.of(new ConfigError(file, 0, "", "cannot read the file: " + e)));
+          List.of(new ConfigError(file, 0, "", "too large: more than 1024 KiB")));
     }
+    ConfigText.text(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Problems problems = new Problems(file);
+    TomlParseResult toml = Toml.parse(text);
     if (toml.hasErrors()) {
       for (TomlParseError e : toml.errors()) {
         problems.error(e.position().line(), "", "TOML syntax: " + e.getMessage());
       }
+      throw new ConfigException(problems.errors());
+    }
+    if (ConfigText.depth(toml, ConfigText.MAX_DEPTH) > ConfigText.MAX_DEPTH) {
+      problems.error(
+          0,
+          "",
+          "tables nested more than " + ConfigText.MAX_DEPTH + " deep (dotted keys count): refused");
       throw new ConfigException(problems.errors());
     }
     Path configDir = absolute.getParent() == null ? Path.of(".") : absolute.getParent();
@@ -129,6 +145,11 @@ final class ConfigLoader {
     }
     if (name.isBlank()) {
       t.error("name", "must not be empty");
+      return t.path();
+    }
+    if (!Printable.isSafe(name)) {
+      // Shown escaped (ConfigError does that): the name itself could forge or hide log lines.
+      t.error("name", "contains a control, bidirectional or invisible character: \"" + name + "\"");
       return t.path();
     }
     String first = names.putIfAbsent(name, t.keyPath("name"));

@@ -121,6 +121,42 @@ public record GroupConfig(
   }
 
   /**
+   * The settings the plugin's {@code Init} receives ({@code connector_config}).
+   *
+   * @throws java.io.UncheckedIOException if {@code connector_config.key_path} cannot be read
+   */
+  public Settings pluginSettings() {
+    return new Settings(connector.toConnectorConfig());
+  }
+
+  /** This group with the plugin configuration {@code json} (a JSON object) instead. */
+  public GroupConfig withPluginConfigJson(String json) {
+    return new GroupConfig(
+        name,
+        plugin,
+        json,
+        capacityPerInstance,
+        maxUseCount,
+        maxInstances,
+        deleteInstancesOnShutdown,
+        instanceReadyCommand,
+        instanceAcquireTimeout,
+        updateInterval,
+        updateIntervalWhenExpecting,
+        deletionRetryInterval,
+        shutdownDeletionInterval,
+        shutdownDeletionRetries,
+        failureThreshold,
+        logInternalIp,
+        logExternalIp,
+        reservationThrottling,
+        scaleThrottle,
+        connector,
+        stateStorage,
+        policies);
+  }
+
+  /**
    * Applies every setting of this group that the scaler takes, except the plugin's process itself
    * (the builder already holds the {@link io.fleetscaler.plugin.api.InstanceGroup}): the plugin's
    * settings and configuration, capacity, limits, intervals, throttle, failure threshold, shutdown

@@ -211,8 +211,14 @@ final class GroupReader {
     boolean enabled = t.bool("enabled", false);
     String dir = t.string("dir", StateStorage.DEFAULT_DIR);
     boolean keep = t.bool("keep_instance_with_acquisitions", false);
+    Path resolved = configDir.resolve(dir.isEmpty() ? StateStorage.DEFAULT_DIR : dir).normalize();
+    if (enabled) {
+      String problem = StateDirCheck.problem(resolved);
+      if (problem != null) {
+        t.error(t.has("dir") ? "dir" : "enabled", problem);
+      }
+    }
     t.finish();
-    return new StateStorage(
-        enabled, configDir.resolve(dir.isEmpty() ? StateStorage.DEFAULT_DIR : dir), keep);
+    return new StateStorage(enabled, resolved, keep);
   }
 }

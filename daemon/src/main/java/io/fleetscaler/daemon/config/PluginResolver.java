@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * first in {@code plugins_dir}, then on {@code PATH}.
  */
 final class PluginResolver {
+  /** The executable name prefixes a plugin name is looked up with, ours first. */
+  private static final List<String> PREFIXES = List.of("fleetscaler-plugin-", "fleeting-plugin-");
+
   private final Path configDir;
   private final @Nullable Path pluginsDir;
   private final String pathVariable;
@@ -35,6 +38,13 @@ final class PluginResolver {
     }
     if (value.indexOf('/') >= 0 || value.indexOf(File.separatorChar) >= 0) {
       return executable(value);
+    }
+    String prefixed = withoutPrefix(value);
+    if (prefixed != null) {
+      // GitLab <= 16.10 names the executable itself ("fleeting-plugin-aws"): that file if it is
+      // installed, else the provider it names.
+      Path exact = lookUpExact(value);
+      return exact != null ? new PluginRef.Executable(exact) : resolve(prefixed);
     }
     if (PluginRef.BUILT_IN.contains(value)) {
       return new PluginRef.BuiltIn(value);
@@ -83,6 +93,38 @@ final class PluginResolver {
                 + " executable)"
             : "";
     throw new IllegalArgumentException("not an executable file: " + path + hint);
+  }
+
+  /** The provider name in a full executable name, or null when {@code value} is not one. */
+  private static @Nullable String withoutPrefix(String value) {
+    for (String prefix : PREFIXES) {
+      if (value.startsWith(prefix) && value.length() > prefix.length()) {
+        return value.substring(prefix.length());
+      }
+    }
+    return null;
+  }
+
+  private @Nullable Path lookUpExact(String fileName) {
+    for (String dir : searchPath()) {
+      Path candidate = Path.of(dir, fileName);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private List<String> searchPath() {
+    List<String> dirs = new ArrayList<>();
+    if (pluginsDir != null) {
+      dirs.add(pluginsDir.toString());
+    }
+    Pattern.compile(Pattern.quote(File.pathSeparator))
+        .splitAsStream(pathVariable)
+        .filter(d -> !d.isEmpty())
+        .forEach(dirs::add);
+    return dirs;
   }
 
   private @Nullable Path lookUp(String name) {

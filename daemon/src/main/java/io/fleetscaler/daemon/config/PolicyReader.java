@@ -50,7 +50,16 @@ final class PolicyReader {
           scaleFactorLimit,
           preemptive);
     } catch (IllegalArgumentException e) {
-      report(t, String.valueOf(e.getMessage()));
+      String message = String.valueOf(e.getMessage());
+      // The policy quotes a duration as Java prints it ("PT0.5S"): quote what the file says.
+      Object written = t.has("idle_time") ? t.raw("idle_time") : null;
+      if (written instanceof String w) {
+        message =
+            message.replace(
+                "idle_time: must be >= 1s, got " + idleTime,
+                "idle_time: must be >= 1s, got \"" + w + "\"");
+      }
+      report(t, message);
       return null;
     }
   }

@@ -36,6 +36,7 @@ public interface LogOutput {
     // sshj logs every connection and channel at INFO: one readiness check or connector heartbeat
     // made several lines. Its warnings and errors still show.
     Quiet.SSHJ.setLevel(Level.WARNING);
+    TransportLogs.pin();
   }
 
   /** Loggers whose level is set here, held so that the setting is not collected with them. */

@@ -223,7 +223,7 @@ class FleetApiTest {
                         .setKey("k".repeat(257))
                         .build()));
     assertThat(longKey.getStatus().getDescription())
-        .isEqualTo("key: at most 256 characters, got 257");
+        .isEqualTo("key: at most 256 bytes of UTF-8, got 257");
 
     StatusRuntimeException noGroup =
         catchThrowableOfType(

@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 final class LaunchedPlugin {
   private final Process process;
   private final PluginChannel channel;
+  private final SocketDir socketDir;
 
-  LaunchedPlugin(Process process, PluginChannel channel) {
+  LaunchedPlugin(Process process, PluginChannel channel, SocketDir socketDir) {
     this.process = process;
     this.channel = channel;
+    this.socketDir = socketDir;
   }
 
   Process process() {
@@ -46,6 +48,8 @@ final class LaunchedPlugin {
   void kill(List<ProcessHandle> seen) {
     ProcessTree.kill(process, seen);
     channel.close();
+    // A killed plugin cannot remove its socket: the host does, with the directory it made for it.
+    socketDir.delete();
   }
 
   String exitDescription() {

@@ -35,7 +35,14 @@ final class PluginLauncher {
   LaunchedPlugin launch(PluginLaunchSpec spec) {
     long deadline = System.nanoTime() + spec.startTimeout().toNanos();
     SelfSignedCertificate clientCert = SelfSignedCertificate.generate(clock.instant());
-    Process process = start(spec, clientCert);
+    SocketDir socketDir = SocketDir.create(spec);
+    Process process;
+    try {
+      process = start(spec, clientCert, socketDir);
+    } catch (RuntimeException e) {
+      socketDir.delete();
+      throw e;
+    }
     StderrRelay stderr = StderrRelay.start(process.getErrorStream(), spec.name());
     PluginChannel channel = null;
     try {
@@ -56,16 +63,17 @@ final class PluginLauncher {
               Level.INFO,
               "plugin {0} started as pid {1} on {2} {3}",
               spec.name(),
-              process.pid(),
+              Long.toString(process.pid()),
               handshake.network(),
               handshake.address());
-      return new LaunchedPlugin(process, channel);
+      return new LaunchedPlugin(process, channel, socketDir);
     } catch (RuntimeException e) {
-      // Whatever went wrong, nothing we started may outlive the failed launch.
+      // Whatever went wrong, nothing we started may outlive the failed launch, its socket neither.
       ProcessTree.kill(process, List.of());
       if (channel != null) {
         channel.close();
       }
+      socketDir.delete();
       String message =
           e instanceof PluginLaunchException
               ? String.valueOf(e.getMessage())
@@ -76,10 +84,12 @@ final class PluginLauncher {
     }
   }
 
-  private static Process start(PluginLaunchSpec spec, SelfSignedCertificate clientCert) {
+  private static Process start(
+      PluginLaunchSpec spec, SelfSignedCertificate clientCert, SocketDir socketDir) {
     var builder = new ProcessBuilder(ProcessTree.groupLeaderCommand(spec.command()));
     Map<String, String> env = builder.environment();
     env.putAll(spec.environment());
+    socketDir.export(env);
     env.put(spec.cookieKey(), spec.cookieValue());
     env.put("PLUGIN_PROTOCOL_VERSIONS", Integer.toString(PluginEnvironment.PROTOCOL_VERSION));
     env.putIfAbsent("PLUGIN_MIN_PORT", "10000");

@@ -269,7 +269,10 @@ public final class PluginServer {
             () -> {
               long parentNow = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
               if (!watched.isAlive() || parentNow != parentPid) {
-                log.log(Level.WARNING, "host process {0} is gone; stopping", watched.pid());
+                log.log(
+                    Level.WARNING,
+                    "host process {0} is gone; stopping",
+                    Long.toString(watched.pid()));
                 exitStatus.set(1);
                 stop.run();
                 watchdog.shutdown();

@@ -142,7 +142,11 @@ final class SupervisedPluginClient extends ForwardingPluginClient {
       restarts++;
       adopt(plugin);
     }
-    log.log(Level.INFO, "plugin {0} restarted as pid {1}", spec.name(), plugin.process().pid());
+    log.log(
+        Level.INFO,
+        "plugin {0} restarted as pid {1}",
+        spec.name(),
+        Long.toString(plugin.process().pid()));
   }
 
   @Override

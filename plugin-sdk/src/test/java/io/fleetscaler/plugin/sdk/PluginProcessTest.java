@@ -53,7 +53,7 @@ class PluginProcessTest {
       await(
           "the plugin logs its clean stop",
           BOUND,
-          () -> logs.messages().contains("[test-plugin] plugin test-plugin stopped"));
+          () -> logs.messages().contains("plugin test-plugin stopped"));
       assertThat(logs.messages()).noneMatch(m -> m.contains("calls still running"));
       assertThat(logs.messages()).noneMatch(m -> m.contains("hunter2"));
     }

@@ -153,7 +153,8 @@ public record GroupConfig(
         scaleThrottle,
         connector,
         stateStorage,
-        policies);
+        policies,
+        readinessMaxUpdateAge);
   }
 
   /**

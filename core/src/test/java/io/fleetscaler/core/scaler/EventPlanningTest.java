@@ -106,7 +106,13 @@ class EventPlanningTest {
             .build();
     scalers.add(s);
     assertThat(cloud.firstUpdate.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
-    // The snapshot waits for the first tick (it holds the control lock) to finish.
+    // The snapshot never waits for the lock, so it shows the first tick's adoption once that
+    // tick has finished: await it, bounded.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+    while (s.snapshot().instancesByState().getOrDefault("ready", 0) != 1
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     assertThat(s.snapshot().instancesByState()).containsEntry("ready", 1);
     return s;
   }

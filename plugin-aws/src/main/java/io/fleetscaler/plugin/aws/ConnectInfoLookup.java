@@ -3,6 +3,7 @@ package io.fleetscaler.plugin.aws;
 import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.plugin.api.ProviderException;
+import io.fleetscaler.plugin.sdk.ssh.SshKeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -15,6 +15,7 @@ import com.google.cloud.compute.v1.ZoneOperationsClient;
 import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.plugin.api.ProviderException;
+import io.fleetscaler.plugin.sdk.ssh.SshKeyPair;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package io.fleetscaler.plugin.aws;
+package io.fleetscaler.plugin.sdk.ssh;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +10,17 @@ import java.util.Base64;
 
 /**
  * A fresh Ed25519 key pair for one connection, in the two text forms it is used in: the public key
- * as an OpenSSH {@code authorized_keys} line (what EC2 Instance Connect accepts) and the private
- * key as PKCS#8 PEM (what SSH clients, Go's and Java's, read).
+ * as an OpenSSH {@code authorized_keys} line (what EC2 Instance Connect accepts, and Google's guest
+ * agent reads from {@code ssh-keys} metadata) and the private key as PKCS#8 PEM (what SSH clients,
+ * Go's and Java's, read). Cloud plugins that mint short-lived SSH credentials share it.
  *
- * <p>Ed25519 rather than fleeting's RSA-4096: EC2 Instance Connect accepts both, and an Ed25519 key
- * is generated in microseconds, where RSA-4096 takes a noticeable fraction of a second per
- * connection.
+ * <p>Ed25519 rather than fleeting's RSA-4096: both clouds accept both, and an Ed25519 key is
+ * generated in microseconds, where RSA-4096 takes a noticeable fraction of a second per connection.
  *
  * @param authorizedKey {@code ssh-ed25519 <base64> fleetscaler}
  * @param privateKeyPem {@code -----BEGIN PRIVATE KEY-----} text; a secret
  */
-record SshKeyPair(String authorizedKey, String privateKeyPem) {
+public record SshKeyPair(String authorizedKey, String privateKeyPem) {
 
   private static final String KEY_TYPE = "ssh-ed25519";
 
@@ -30,7 +30,7 @@ record SshKeyPair(String authorizedKey, String privateKeyPem) {
   };
 
   /** Generates a new pair with the JDK's default secure random source. */
-  static SshKeyPair generate() {
+  public static SshKeyPair generate() {
     KeyPair pair;
     try {
       pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -42,7 +42,7 @@ record SshKeyPair(String authorizedKey, String privateKeyPem) {
   }
 
   /** The OpenSSH line of an Ed25519 public key given in X.509 SubjectPublicKeyInfo encoding. */
-  static String authorizedKeyLine(byte[] spki) {
+  public static String authorizedKeyLine(byte[] spki) {
     if (spki.length != SPKI_PREFIX.length + 32
         || !Arrays.equals(spki, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
       throw new IllegalArgumentException(

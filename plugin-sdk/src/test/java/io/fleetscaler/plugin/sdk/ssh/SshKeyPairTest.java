@@ -1,4 +1,4 @@
-package io.fleetscaler.plugin.aws;
+package io.fleetscaler.plugin.sdk.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

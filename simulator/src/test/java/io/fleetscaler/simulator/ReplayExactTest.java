@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Tiny traces whose every wait and instance-second was worked out by hand from the documented
  * behaviour: the loop steps at once, then every {@code update_interval} (60 s) or every 2 s while
- * instances boot or acquisitions wait; an acquisition that must wait makes the scaler create an
- * instance at once; an instance booted in the cloud enters service at the next loop step.
+ * instances boot or acquisitions wait; every event (a slot reserved, acquired or released, an
+ * acquisition that must wait) makes the scaler plan at once, as the daemon's loop does within
+ * milliseconds; an instance booted in the cloud enters service at the next loop step.
  */
 class ReplayExactTest {
 
@@ -78,10 +79,12 @@ class ReplayExactTest {
 
   /**
    * GitLab's example shape: capacity 1, max_use_count 1, idle_count 1 (so preemptive), boot 30 s,
-   * deletion instant. A is up at 30 and idle until job 1 takes it at 100; job 2 (also t=100) is
-   * refused a reservation and stays queued, invisible to the scaler, until the 60-second step at
-   * 150 retires A (max use) and asks for B, in service at 180. Job 3 (t=200) likewise waits for the
-   * step at 240, which retires B and asks for C, in service at 270.
+   * deletion instant. The first step at 0 asks for A; polled every 2 s, it is in service at 30 and
+   * idle until job 1 reserves it at 100, which plans at once: B is asked for at 100. Job 2 (also
+   * t=100) is refused a reservation and stays queued until B is in service at the 2-second step at
+   * 130; its reservation asks for C. Each release is A's, B's last use: deleted at once, at 110 and
+   * 140. Job 3 (t=200) takes C, idle since 160, and asks for D; C goes at 205, when the replay
+   * ends.
    */
   @Test
   void preemptivePoolServesOnlyFromReadyIdleSlots() throws IOException {
@@ -96,19 +99,20 @@ class ReplayExactTest {
     scenario = scenario.withCloud(scenario.cloud().withDeleteLatency(Latency.fixed(Duration.ZERO)));
     SimulationResult r = replay(scenario, "100,10\n100,10\n200,5\n", new ArrayList<>());
 
-    // Waits 0, 80, 70.
-    assertThat(r.waits().mean()).isCloseTo(50, within(1e-9));
-    assertThat(r.waits().max()).isEqualTo(80);
-    assertThat(r.waits().p50()).isEqualTo(70);
-    assertThat(r.waits().waited()).isEqualTo(2);
-    // A: booting 0-30, idle 30-100 and 110-150, busy 100-110. B: booting 150-180, busy 180-190,
-    // idle 190-240. C: booting 240-270, busy 270-275.
-    assertThat(r.hours().booting()).isCloseTo(90 * SECOND, within(1e-12));
+    // Waits 0, 30, 0.
+    assertThat(r.waits().mean()).isCloseTo(10, within(1e-9));
+    assertThat(r.waits().max()).isEqualTo(30);
+    assertThat(r.waits().p50()).isZero();
+    assertThat(r.waits().waited()).isEqualTo(1);
+    // A: booting 0-30, idle 30-100, busy 100-110. B: booting 100-130, busy 130-140. C: booting
+    // 130-160, idle 160-200, busy 200-205. D: booting 200-205.
+    assertThat(r.hours().booting()).isCloseTo(95 * SECOND, within(1e-12));
     assertThat(r.hours().busy()).isCloseTo(25 * SECOND, within(1e-12));
-    assertThat(r.hours().idle()).isCloseTo(160 * SECOND, within(1e-12));
-    assertThat(r.hours().total()).isCloseTo(275 * SECOND, within(1e-12));
-    assertThat(r.creations()).isEqualTo(3);
-    assertThat(r.deletions()).isEqualTo(Map.of("max_use", 2L));
-    assertThat(r.peakInstances()).isEqualTo(1);
+    assertThat(r.hours().idle()).isCloseTo(110 * SECOND, within(1e-12));
+    assertThat(r.hours().deleting()).isZero();
+    assertThat(r.hours().total()).isCloseTo(230 * SECOND, within(1e-12));
+    assertThat(r.creations()).isEqualTo(4);
+    assertThat(r.deletions()).isEqualTo(Map.of("max_use", 3L));
+    assertThat(r.peakInstances()).isEqualTo(2);
   }
 }

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The daemon under load: its API and one group on the simulated cloud with 0 s boots, either
- * composed in this JVM (scaler ticked by hand until enough slots are ready) or the packaged jar as
- * a subprocess, whose start-up time and memory it measures.
+ * composed in this JVM (with the scaler's own loop, as the daemon runs it) or the packaged jar as a
+ * subprocess, whose start-up time and memory it measures.
  */
 final class TargetDaemon implements AutoCloseable {
   static final int CAPACITY_PER_INSTANCE = 16;
@@ -35,8 +35,6 @@ final class TargetDaemon implements AutoCloseable {
   private final @Nullable Process process;
   private final @Nullable ApiServer api;
   private final @Nullable TaskScaler scaler;
-  private @Nullable Thread ticker;
-  private volatile boolean closing;
 
   private TargetDaemon(
       InetSocketAddress address,
@@ -59,11 +57,12 @@ final class TargetDaemon implements AutoCloseable {
   }
 
   /**
-   * Composes the API over a manually ticked scaler in this JVM, with {@code clients} idle slots.
-   * Once they are ready, a provisioner thread ticks the scaler back to back (a second apart) for
-   * the whole run, each provisioner call taking {@code cloudLatency}.
+   * Composes the API over a scaler in this JVM, with {@code clients} idle slots. Once they are
+   * ready, every provisioner call takes {@code cloudLatency}. The scaler runs its own loop (a step
+   * a second) as the daemon does: with manual ticks, plans asked for by requests would run on the
+   * request threads, which the daemon never does.
    */
-  static TargetDaemon inProcess(int clients, Duration cloudLatency) {
+  static TargetDaemon inProcess(int clients, Duration cloudLatency) throws InterruptedException {
     SlowCloud cloud = new SlowCloud(SimulatedInstanceGroup.withSystemClock());
     int max = maxInstances(clients);
     TaskScaler scaler =
@@ -72,10 +71,12 @@ final class TargetDaemon implements AutoCloseable {
             .capacityPerInstance(CAPACITY_PER_INSTANCE)
             .maxInstances(max)
             .policies(List.of(Policy.of(clients)))
-            .manualTicks()
+            .updateInterval(Duration.ofSeconds(1))
+            .updateIntervalWhenExpecting(Duration.ofSeconds(1))
             .build();
-    for (int i = 0; i < 20 && scaler.snapshot().slots().idle() < clients; i++) {
-      scaler.tick();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (scaler.snapshot().slots().idle() < clients && System.nanoTime() < deadline) {
+      Thread.sleep(20);
     }
     if (scaler.snapshot().slots().idle() < clients) {
       scaler.shutdown();
@@ -85,21 +86,6 @@ final class TargetDaemon implements AutoCloseable {
         ApiServer.start(ApiServerSettings.loopback("127.0.0.1:0"), Map.of("default", scaler));
     TargetDaemon target = new TargetDaemon(api.address(), null, null, api, scaler);
     cloud.latency(cloudLatency);
-    target.ticker =
-        Thread.ofPlatform()
-            .daemon()
-            .name("load-provisioner")
-            .start(
-                () -> {
-                  while (!target.closing) {
-                    scaler.tick();
-                    try {
-                      Thread.sleep(1000);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
     return target;
   }
 
@@ -205,11 +191,6 @@ final class TargetDaemon implements AutoCloseable {
 
   @Override
   public void close() {
-    closing = true;
-    Thread t = ticker;
-    if (t != null) {
-      t.interrupt();
-    }
     if (api != null) {
       api.close();
     }

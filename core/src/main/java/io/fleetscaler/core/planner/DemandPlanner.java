@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>No runaway: only slots on counted instances are demand, so lost instances take their held
  *       slots with them, and booting instances are supply, so demand is never asked for twice.
- *   <li>Deleting (and timed-out) instances are not supply; they do count toward the maximum.
+ *   <li>Deleting (and timed-out) instances are not supply; they do count toward the maximum, and so
+ *       do the instances a plan deletes, from that plan on.
  *   <li>An increase whose answer was lost is neither forgotten nor asked again: while it may still
  *       bring instances it is part of {@code requested} (supply), and once it no longer counts as
  *       supply its {@code unsettled} remainder still counts toward the maximum.
@@ -110,7 +111,6 @@ final class DemandPlanner implements Planner {
         if (overMax > 0) {
           deletions.add(new Deletion(r.info().id(), DeletionReason.OVER_MAX));
           overMax--;
-          alive--;
           capacity--;
           demand -= r.unavailable();
         } else {
@@ -124,7 +124,10 @@ final class DemandPlanner implements Planner {
     boolean limitedByMax = false;
     if (demand > supply && !fleet.shuttingDown()) {
       long wanted = ceilDiv(demand - supply, perNew);
-      long room = Math.max(0, limits.maxInstances() - alive);
+      // Instances this plan deletes still count until they are gone, as deleting ones do: room
+      // made now would be over the maximum at the next plan, which would delete for over_max
+      // what this one created (a create-and-delete churn at the maximum with max_use_count).
+      long room = Math.max(0, limits.maxInstances() - existing);
       create = (int) Math.min(wanted, room);
       limitedByMax = create < wanted;
     } else if ((long) (capacity - 1) * cap >= demand - cap) {

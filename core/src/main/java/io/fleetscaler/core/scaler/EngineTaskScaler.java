@@ -46,8 +46,10 @@ import org.jspecify.annotations.Nullable;
  * <em>tries</em> the lock to serve that demand, and when the lock is taken leaves a flag that its
  * holder reads after unlocking (a request's flag write precedes its failed {@code tryLock}, which
  * precedes the holder's unlock, which precedes the holder's flag read: no change is missed). Plans
- * asked for by requests run on the provisioner's thread, and {@link #snapshot()} answers from the
- * last picture taken under the lock, with the lock-free parts fresh, while the lock is busy.
+ * asked for by events run on the provisioner's thread (with manual ticks, as demand is served: on
+ * the request's thread or the lock holder's), coalesced by one flag (see {@code planSoon}), and
+ * {@link #snapshot()} answers from the last picture taken under the lock, with the lock-free parts
+ * fresh, while the lock is busy.
  *
  * <p>Over 400 lines on purpose: this is the one class where the lock-free request path meets the
  * control lock; keeping waiting demand, serving and the lock discipline together keeps the rule
@@ -93,10 +95,6 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final ConcurrentLinkedQueue<String> reservationOrder = new ConcurrentLinkedQueue<>();
   // Set by a request thread that changed waiting demand; whoever holds the lock next serves it.
   private final AtomicBoolean demandChanged = new AtomicBoolean();
-  // Set by an acquisition that must wait: the next serve asks for a plan.
-  private final AtomicBoolean planWanted = new AtomicBoolean();
-  // A plan is queued on the provisioner's thread and has not started.
-  private final AtomicBoolean planQueued = new AtomicBoolean();
   // Guarded by control.
   private final List<Runnable> deferred = new ArrayList<>();
   // When the loop's next step is due; kept in manual mode too, so a driver can follow the cadence.
@@ -106,8 +104,11 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private Duration updateRetryIn = Duration.ZERO;
   private final Backoff updateBackoff;
   private volatile Instant lastUpdateOk;
-  // Set by an event that asks for a plan, cleared by the plan that answers it: coalesces bursts.
+  // Set by an event that asks for a plan (see planSoon), cleared as the plan that answers it
+  // starts: a burst before that start costs one plan, an event after it asks for the next.
   private final AtomicBoolean planRequested = new AtomicBoolean();
+  // Plans run to answer events (not ticks' plans); read by tests.
+  private final LongAdder eventPlans = new LongAdder();
 
   // Published for lock-free readers (metrics, snapshots taken while the lock is busy).
   private volatile Map<String, Integer> instancesByState = Map.of();
@@ -396,10 +397,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
       }
       return future;
     }
-    // Event-driven scale-up: unless a slot is free by now, plan at once rather than at the next
-    // tick (on the provisioner's thread, or inline when the caller drives the ticks).
-    planWanted.set(true);
+    // Event-driven scale-up: serve it if a slot is free by now, and plan at once rather than at
+    // the next tick.
     demandChanged();
+    planSoon();
     return future;
   }
 
@@ -447,14 +448,13 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   @Override
   public void configure(List<Policy> policies) {
     schedule = PolicySchedule.of(policies);
-    withControl(this::planLocked);
+    planSoon();
   }
 
   @Override
   public void tick() {
     withControl(
         () -> {
-          planRequested.set(false);
           boolean updated = provisioner.update();
           if (updated) {
             lastUpdateOk = options.clock.instant();
@@ -474,6 +474,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           expireRestoredLocked(options.clock.instant());
           forgetGoneLocked();
           if (updated && !shutDown.get()) {
+            planRequested.set(false); // this plan answers the events before it
             actuator.planAndApply(activePolicy(), waiters.size(), false);
           }
           publishKnownLocked();
@@ -495,33 +496,56 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   }
 
   /**
-   * Demand or supply changed on a request thread: asks the loop for one plan, unless one is asked
-   * already. Lock-free; in manual mode the next tick plans.
+   * Demand or supply changed (a slot taken or freed, a reservation, an acquisition that waits, a
+   * policy change): asks for one plan without an update, unless one is asked for already and has
+   * not started. With the scaler's own loop the plan runs on the loop's thread (it may call the
+   * plugin); with manual ticks, on this thread when the control lock is free, else on the lock's
+   * holder as it unlocks, as waiting demand is served. Lock-free, never waits; any thread, with or
+   * without the lock.
    */
   private void planSoon() {
+    if (shutDown.get() || planRequested.getAndSet(true)) {
+      return;
+    }
     TickLoop l = loop;
-    if (l != null
-        && !shutDown.get()
-        && !planRequested.getAndSet(true)
-        && !l.execute(this::planStep)) {
+    if (l == null) {
+      drainDemand();
+    } else if (!l.execute(this::planStep)) {
       planRequested.set(false);
     }
   }
 
-  /** One plan without an update, on the loop's thread, answering {@link #planSoon}. */
+  /** On the loop's thread: the plan {@link #planSoon} asked for, unless a tick planned since. */
   private void planStep() {
     withControl(
         () -> {
           if (planRequested.getAndSet(false) && !shutDown.get()) {
-            serveLocked();
-            actuator.planAndApply(activePolicy(), waiters.size(), false);
-            publishKnownLocked();
-            TickLoop l = loop;
-            if (l != null && provisioner.expecting()) {
-              l.nudge(options.updateIntervalWhenExpecting); // see what the plan started, soon
-            }
+            planNowLocked();
           }
         });
+  }
+
+  /**
+   * One plan without an update, answering events: serves waiting demand, plans and applies, and
+   * while instances are expected or acquisitions wait brings the next tick forward to {@code
+   * update_interval_when_expecting}, to see soon what the plan started. Under control.
+   */
+  private void planNowLocked() {
+    eventPlans.increment();
+    serveLocked();
+    actuator.planAndApply(activePolicy(), waiters.size(), false);
+    publishKnownLocked();
+    if (provisioner.expecting() || !waiters.isEmpty()) {
+      Duration soon = options.updateIntervalWhenExpecting;
+      Instant at = options.clock.instant().plus(soon);
+      if (at.isBefore(nextTickAt)) {
+        nextTickAt = at;
+      }
+      TickLoop l = loop;
+      if (l != null) {
+        l.nudge(soon);
+      }
+    }
   }
 
   /**
@@ -539,20 +563,6 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     return updateRetryIn.compareTo(base) > 0 ? updateRetryIn : base;
   }
 
-  private void planLocked() {
-    if (!shutDown.get()) {
-      actuator.planAndApply(activePolicy(), waiters.size(), false);
-      publishKnownLocked();
-      Instant soon = options.clock.instant().plus(options.updateIntervalWhenExpecting);
-      if (soon.isBefore(nextTickAt)) {
-        nextTickAt = soon;
-      }
-      if (loop != null) {
-        loop.nudge(options.updateIntervalWhenExpecting);
-      }
-    }
-  }
-
   /**
    * Waiting demand changed on a request thread: serve it now if the control lock is free, else
    * leave it to the lock's holder, which drains after unlocking. Never waits.
@@ -562,42 +572,28 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     drainDemand();
   }
 
-  /** Serves changed waiting demand while the lock can be had without waiting. */
+  /**
+   * Serves changed waiting demand, and with manual ticks runs the plan asked for, while the lock
+   * can be had without waiting.
+   */
   private void drainDemand() {
     if (control.isHeldByCurrentThread()) {
       return; // an outer section of this thread drains when it unlocks
     }
-    while (demandChanged.get() && control.tryLock()) {
+    while ((demandChanged.get() || (loop == null && planRequested.get())) && control.tryLock()) {
       List<Runnable> toRun;
       try {
-        demandChanged.set(false);
-        serveLocked();
-        if (planWanted.getAndSet(false) && !waiters.isEmpty()) {
-          planSoonLocked();
+        if (demandChanged.getAndSet(false)) {
+          serveLocked();
+        }
+        if (loop == null && planRequested.getAndSet(false) && !shutDown.get()) {
+          planNowLocked();
         }
         toRun = drainDeferred();
       } finally {
         control.unlock();
       }
       toRun.forEach(Runnable::run);
-    }
-  }
-
-  /**
-   * A plan that a request asked for: inline when the caller drives the ticks, else on the
-   * provisioner's thread (a plan may call the plugin), coalesced while one is queued.
-   */
-  private void planSoonLocked() {
-    TickLoop l = loop;
-    if (l == null) {
-      planLocked();
-    } else if (planQueued.compareAndSet(false, true)
-        && !l.execute(
-            () -> {
-              planQueued.set(false);
-              withControl(this::planLocked);
-            })) {
-      planQueued.set(false);
     }
   }
 
@@ -728,7 +724,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
           waiters.put(w.key(), w);
           waitOrder.offer(w);
           serveLocked();
-          planLocked();
+          planSoon();
         });
   }
 
@@ -873,6 +869,11 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   /** Counter values for tests. */
   long counter(String name, String tag, String value) {
     return metrics.count(name, tag, value);
+  }
+
+  /** How many plans ran to answer events (ticks' own plans not counted), for tests. */
+  long eventPlans() {
+    return eventPlans.sum();
   }
 
   @Override

@@ -36,13 +36,14 @@ import org.jspecify.annotations.Nullable;
  * Built with a scheduler, the scaler ticks every {@code update_interval}, or every {@code
  * update_interval_when_expecting} while instances are being created or deleted or acquisitions
  * wait; while {@code update} fails, the next one waits an exponential, jittered backoff (seeded by
- * {@link Builder#randomSeed}) instead. Besides, it plans on events: a slot taken or freed and a
- * reservation given or returned each ask the loop's thread (never the request's) for one plan
- * without an update, coalesced so that a burst costs one; refill after an acquisition and deletion
- * after the last use ({@code max_use_count}) happen then, not at the next tick. A policy change
- * plans at once. Built with {@link Builder#manualTicks()}, nothing runs until {@link #tick()} is
- * called, which makes every test deterministic under an injected clock; events then plan at the
- * next tick.
+ * {@link Builder#randomSeed}) instead. Besides, it plans on events: a slot taken or freed, a
+ * reservation given or returned, an acquisition that must wait and a policy change each ask the
+ * loop's thread (never the request's) for one plan without an update, coalesced so that a burst
+ * costs one; refill after an acquisition and deletion after the last use ({@code max_use_count})
+ * happen then, not at the next tick. Built with {@link Builder#manualTicks()}, no loop runs: the
+ * caller steps it with {@link #tick()}, which makes every test deterministic under an injected
+ * clock, and an event plans at once on the thread that caused it (or, when another thread holds the
+ * scaler's lock, on that thread as it lets go), as the daemon's loop would within milliseconds.
  */
 public interface TaskScaler extends AutoCloseable {
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -69,11 +70,48 @@ class PlannerPropertiesTest {
             Policy.of(idleCount),
             new Limits(maxInstances, cap, 0),
             T0.plusSeconds(1200));
-    int afterPlan = fleet.size() + requested - p.deletions().size() + p.create();
+    // What the plan deletes still counts until it is gone.
+    int afterPlan = fleet.size() + requested + p.create();
     if (p.create() > 0) {
       assertThat(afterPlan).isLessThanOrEqualTo(maxInstances);
     }
     assertThat(p.create()).isGreaterThanOrEqualTo(0);
+  }
+
+  /**
+   * Applied (what it deletes is deleting, what it creates is requested) and planned again at once,
+   * a plan of a fleet within its maximum leaves nothing over it: no creation that the next plan
+   * deletes for {@code over_max} (the churn at the maximum with {@code max_use_count}).
+   */
+  @Property
+  void aPlanAppliedThenPlannedAgainDeletesNothingForTheMaximum(
+      @ForAll("fleets") List<InstanceInfo> fleet,
+      @ForAll @IntRange(min = 0, max = 5) int requested,
+      @ForAll @IntRange(min = 0, max = 200) int pending,
+      @ForAll @IntRange(min = 0, max = 50) int idleCount,
+      @ForAll @IntRange(min = 1, max = 60) int maxInstances,
+      @ForAll @IntRange(min = 1, max = 4) int cap,
+      @ForAll @IntRange(min = 0, max = 8) int maxUse) {
+    Assume.that(fleet.size() + requested <= maxInstances);
+    Policy policy = Policy.of(idleCount);
+    Limits limits = new Limits(maxInstances, cap, maxUse);
+    Instant now = T0.plusSeconds(1200);
+    Plan first =
+        planner.plan(new FleetSnapshot(fleet, requested, pending, false), policy, limits, now);
+    Set<String> deleted = new HashSet<>();
+    first.deletions().forEach(d -> deleted.add(d.instanceId()));
+    List<InstanceInfo> applied = new ArrayList<>();
+    for (InstanceInfo i : fleet) {
+      applied.add(
+          deleted.contains(i.id()) ? InstanceInfo.outside(i.id(), InstancePhase.DELETING) : i);
+    }
+    Plan second =
+        planner.plan(
+            new FleetSnapshot(applied, requested + first.create(), pending, false),
+            policy,
+            limits,
+            now);
+    assertThat(second.deletions()).noneMatch(d -> d.reason() == DeletionReason.OVER_MAX);
   }
 
   @Property

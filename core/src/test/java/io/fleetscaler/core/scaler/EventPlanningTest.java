@@ -8,14 +8,17 @@ import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceState;
 import io.fleetscaler.plugin.api.InstanceStatus;
+import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.fleetscaler.plugin.api.Settings;
+import io.fleetscaler.plugin.simulated.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +39,10 @@ class EventPlanningTest {
     final BlockingQueue<Integer> increases = new LinkedBlockingQueue<>();
     final BlockingQueue<List<String>> decreases = new LinkedBlockingQueue<>();
     final CountDownLatch firstUpdate = new CountDownLatch(1);
+    final BlockingQueue<Integer> increasesEntered = new LinkedBlockingQueue<>();
     private final Map<String, InstanceState> instances = new LinkedHashMap<>();
     private int next;
+    private volatile CountDownLatch increaseGate = new CountDownLatch(0);
 
     InstantCloud(int running) {
       for (int i = 0; i < running; i++) {
@@ -58,13 +63,31 @@ class EventPlanningTest {
       return report;
     }
 
+    /** Holds every increase (the plan calling it, and so the loop's thread) until released. */
+    CountDownLatch holdIncreases() {
+      CountDownLatch gate = new CountDownLatch(1);
+      increaseGate = gate;
+      return gate;
+    }
+
     @Override
-    public synchronized int increase(int delta) {
-      for (int i = 0; i < delta; i++) {
-        instances.put("i-" + next++, InstanceState.RUNNING);
+    public int increase(int delta) {
+      increasesEntered.add(delta);
+      try {
+        if (!increaseGate.await(BOUND_SECONDS, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never released the increase");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
-      increases.add(delta);
-      return delta;
+      synchronized (this) {
+        for (int i = 0; i < delta; i++) {
+          instances.put("i-" + next++, InstanceState.RUNNING);
+        }
+        increases.add(delta);
+        return delta;
+      }
     }
 
     @Override
@@ -138,5 +161,69 @@ class EventPlanningTest {
 
     assertThat(cloud.decreases.poll(BOUND_SECONDS, TimeUnit.SECONDS)).containsExactly("i-0");
     assertThat(cloud.increases).isEmpty();
+  }
+
+  /**
+   * While a plan is under way (the loop's thread inside a slow increase), two thousand events ask
+   * for one more plan, not two thousand; and that plan, asked for after the first had started, is
+   * not lost: it creates the instance the acquisition that came last waits for.
+   */
+  @Test
+  void aBurstOfEventsDuringAPlanCostsOneMorePlanAndLosesNone() throws Exception {
+    InstantCloud cloud = new InstantCloud(1);
+    EngineTaskScaler s = (EngineTaskScaler) scaler(cloud, 1, 0);
+    CountDownLatch gate = cloud.holdIncreases();
+    assertThat(s.acquire("a", Duration.ofMinutes(1))).isCompleted(); // empties the pool: a plan
+    assertThat(cloud.increasesEntered.poll(BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(s.eventPlans()).isEqualTo(1);
+
+    for (int i = 0; i < 1000; i++) {
+      assertThat(s.release("a")).isTrue();
+      assertThat(s.acquire("a", Duration.ofMinutes(1))).isCompleted();
+    }
+    CompletableFuture<Acquisition> b = s.acquire("b", Duration.ofMinutes(1));
+    assertThat(b).isNotDone(); // no free slot: it needs one more instance
+    gate.countDown();
+
+    assertThat(cloud.increases.poll(BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo(1); // the refill
+    assertThat(cloud.increases.poll(BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo(1); // b's
+    assertThat(s.eventPlans()).isEqualTo(2);
+  }
+
+  /**
+   * With manual ticks an event plans at once on its own thread; one that happens while the lock is
+   * held (here: inside the tick's update, which then fails, so the tick cannot plan) is planned by
+   * the holder as it lets go, not lost until a later tick.
+   */
+  @Test
+  void anEventDuringATickWhoseUpdateFailsIsPlannedAsTheTickLetsGo() {
+    ManualClock clock = new ManualClock();
+    RecordingCloud cloud = new RecordingCloud(clock);
+    TaskScaler s =
+        TaskScaler.builder(cloud)
+            .clock(clock)
+            .manualTicks()
+            .randomSeed(1)
+            .maxUseCount(1)
+            .policies(List.of(Policy.of(0)))
+            .build();
+    scalers.add(s);
+    CompletableFuture<Acquisition> job = s.acquire("job", Duration.ofMinutes(1));
+    assertThat(cloud.callNames()).containsExactly("init", "increase"); // planned at the event
+    s.tick(); // listed as creating
+    s.tick(); // running: ready, and the job's
+    assertThat(job).isCompleted();
+    String id = job.join().instanceId();
+    cloud.onCall =
+        call -> {
+          if (call.equals("update")) {
+            assertThat(s.release("job")).isTrue(); // its last use: the instance must go
+            throw new ProviderException.Unavailable("simulated outage");
+          }
+        };
+
+    s.tick();
+
+    assertThat(cloud.calls.getLast()).startsWith("decrease [" + id + "]");
   }
 }

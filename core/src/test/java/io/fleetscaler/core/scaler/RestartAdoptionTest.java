@@ -63,6 +63,7 @@ class RestartAdoptionTest {
     before.acquire("d", Duration.ZERO).join();
     before.release("d");
     int claimsOfA = info(before, a.instanceId()).claims();
+    before.tick(); // lists the refill the acquisitions asked for: it is known, so kept
     before.shutdown();
 
     TaskScaler after = start(o -> o.keepInstanceWithAcquisitions(true));
@@ -122,6 +123,7 @@ class RestartAdoptionTest {
   void withoutKeepAnInstanceThatHadAcquisitionsIsDeletedOnceTheyAreReleased() {
     TaskScaler before = first();
     Acquisition a = before.acquire("a", Duration.ZERO).join();
+    before.tick(); // lists the refill the acquisition asked for: it is known, so kept
     before.shutdown();
 
     TaskScaler after = start(o -> o);

@@ -26,7 +26,8 @@ class ShutdownTest {
         .manualTicks()
         .randomSeed(1)
         .policies(List.of(Policy.of(2)))
-        .maxInstances(4)
+        // At most the two that bringUp starts: the acquisition's refill plan can create no third.
+        .maxInstances(2)
         .shutdownDeletion(Duration.ofSeconds(10), 3)
         .sleeper(
             d -> {

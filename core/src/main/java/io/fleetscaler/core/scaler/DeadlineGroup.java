@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scaler's view of its plugin: every call carries a deadline, as it does over the plugin wire,
@@ -40,19 +41,16 @@ final class DeadlineGroup implements InstanceGroup {
   private static final Set<String> LOGGED_BY_CALLS = Set.of("update", "increase", "decrease");
 
   private final InstanceGroup plugin;
-  private volatile Duration deadline = DEFAULT;
+  // Null: calls run on the caller's thread, unbounded (TaskScaler.Builder#inlinePluginCalls).
+  private volatile @Nullable Duration deadline = DEFAULT;
 
   DeadlineGroup(InstanceGroup plugin) {
     this.plugin = Objects.requireNonNull(plugin, "plugin");
   }
 
-  /** Sets the deadline of every later call. */
-  void deadline(Duration value) {
-    deadline = Objects.requireNonNull(value, "deadline");
-  }
-
-  Duration deadline() {
-    return deadline;
+  /** Sets the deadline of every later call; null runs them inline, without one. */
+  void deadline(@Nullable Duration value) {
+    deadline = value;
   }
 
   @Override
@@ -113,6 +111,9 @@ final class DeadlineGroup implements InstanceGroup {
   /** Runs {@code call} on its own virtual thread and waits for it at most the deadline. */
   private <T> T bounded(String method, Supplier<T> call) {
     Duration limit = deadline;
+    if (limit == null) {
+      return call.get();
+    }
     CompletableFuture<T> answer = new CompletableFuture<>();
     Thread worker =
         Thread.ofVirtual()

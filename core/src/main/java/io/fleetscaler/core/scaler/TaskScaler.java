@@ -132,6 +132,7 @@ public interface TaskScaler extends AutoCloseable {
     // Every plugin call goes through it, with a deadline, in process as over the wire.
     final DeadlineGroup group;
     Duration pluginCallTimeout = DeadlineGroup.DEFAULT;
+    boolean inlinePluginCalls;
     Settings settings = Settings.defaults();
     String pluginConfigJson = "{}";
     int capacityPerInstance = 1;
@@ -187,6 +188,16 @@ public interface TaskScaler extends AutoCloseable {
      */
     public Builder pluginCallTimeout(Duration value) {
       pluginCallTimeout = Objects.requireNonNull(value, "plugin call timeout");
+      return this;
+    }
+
+    /**
+     * Calls the plugin on the caller's own thread, with no deadline, saving the thread hop each
+     * bounded call costs. Only for a plugin that lives in memory and answers at once, such as the
+     * simulator's cloud replaying a trace; never for one that reaches a cloud.
+     */
+    public Builder inlinePluginCalls() {
+      inlinePluginCalls = true;
       return this;
     }
 

@@ -146,6 +146,26 @@ class PluginDeadlineTest {
   }
 
   @Test
+  void boundedCallsRunOnTheirOwnThreadAndInlineOnesOnTheCallers() {
+    List<Thread> bounded = new CopyOnWriteArrayList<>();
+    cloud.onCall = call -> bounded.add(Thread.currentThread());
+    scaler.tick();
+    assertThat(bounded).isNotEmpty().noneMatch(t -> t == Thread.currentThread());
+
+    RecordingCloud memory = new RecordingCloud(clock);
+    List<Thread> inline = new CopyOnWriteArrayList<>();
+    memory.onCall = call -> inline.add(Thread.currentThread());
+    TaskScaler simulation =
+        TaskScaler.builder(memory).inlinePluginCalls().clock(clock).manualTicks().build();
+    try {
+      simulation.tick();
+    } finally {
+      simulation.close();
+    }
+    assertThat(inline).hasSizeGreaterThanOrEqualTo(3).allMatch(t -> t == Thread.currentThread());
+  }
+
+  @Test
   void aDeadlineMustBePositive() {
     assertThatThrownBy(
             () -> TaskScaler.builder(cloud).pluginCallTimeout(Duration.ZERO).manualTicks().build())

@@ -112,6 +112,7 @@ final class Replay {
             .plugin(Settings.defaults(), scenario.cloud().toJson())
             .clock(clock)
             .manualTicks()
+            .inlinePluginCalls() // the simulated cloud is in memory: no deadline, no thread hop
             .randomSeed(scenario.cloud().seed())
             .meterRegistry(registry)
             .build();

@@ -252,6 +252,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
 
   static TaskScaler start(TaskScaler.Builder b) {
     b.validate();
+    b.group.deadline(b.inlinePluginCalls ? null : b.pluginCallTimeout);
     ProviderInfo info = b.group.init(b.settings, b.pluginConfigJson);
     EngineTaskScaler scaler = new EngineTaskScaler(b);
     scaler.state.open(b.stateDir, info.id());

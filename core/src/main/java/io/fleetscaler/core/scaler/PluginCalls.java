@@ -12,10 +12,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every call into the plugin goes through here: it is counted and timed per method ({@code
- * fleetscaler_plugin_calls_total}, {@code fleetscaler_plugin_call_duration_seconds}), and a method
- * that starts failing is logged once at WARN with its cause (category and message), then at most
- * once per {@link #WARN_EVERY} with the failures since, and once at INFO when it answers again. A
- * cloud that is down for an hour costs a dozen lines, not one per poll.
+ * fleetscaler_plugin_calls_total} with {@code outcome} {@code ok}, {@code error}, or {@code
+ * timeout} for a call that ran past its deadline, in this JVM ({@link DeadlineGroup}) or over the
+ * wire; and {@code fleetscaler_plugin_call_duration_seconds}), and a method that starts failing is
+ * logged once at WARN with its cause (category and message), then at most once per {@link
+ * #WARN_EVERY} with the failures since, and once at INFO when it answers again. A cloud that is
+ * down for an hour costs a dozen lines, not one per poll.
  *
  * <p>Thread-safe: {@code heartbeat} and {@code connect_info} run on connector threads beside the
  * provisioner's calls; each method's state is its own entry, changed atomically.
@@ -47,7 +49,8 @@ final class PluginCalls {
     try {
       result = body.get();
     } catch (RuntimeException e) {
-      metrics.pluginCall(method, false, nanos.getAsLong() - start);
+      boolean late = e instanceof ProviderException.Unavailable u && u.deadlineExceeded();
+      metrics.pluginCall(method, late ? "timeout" : "error", nanos.getAsLong() - start);
       failed(method, e);
       throw e;
     }

@@ -230,11 +230,12 @@ final class ScalerMetrics implements MeterBinder {
 
   /** One plugin call ended: {@code ok} or {@code error}, after {@code nanos}. */
   void pluginCall(String method, boolean ok, long nanos) {
-    counter(
-            "fleetscaler_plugin_calls_total",
-            "method|outcome",
-            method + '|' + (ok ? "ok" : "error"))
-        .increment();
+    pluginCall(method, ok ? "ok" : "error", nanos);
+  }
+
+  /** One plugin call ended: {@code ok}, {@code error} or {@code timeout}, after {@code nanos}. */
+  void pluginCall(String method, String outcome, long nanos) {
+    counter("fleetscaler_plugin_calls_total", "method|outcome", method + '|' + outcome).increment();
     for (Timer t :
         timers.getOrDefault("fleetscaler_plugin_call_duration_seconds|" + method, List.of())) {
       t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -350,7 +351,7 @@ final class ScalerMetrics implements MeterBinder {
       counter("fleetscaler_ambiguous_instances_total", "outcome", outcome);
     }
     for (String method : PLUGIN_METHODS) {
-      for (String outcome : List.of("ok", "error")) {
+      for (String outcome : List.of("ok", "error", "timeout")) {
         counter("fleetscaler_plugin_calls_total", "method|outcome", method + '|' + outcome);
       }
     }

@@ -130,7 +130,10 @@ public interface TaskScaler extends AutoCloseable {
 
   /** Options of a scaler; every one has fleeting's default. Not thread-safe. */
   final class Builder {
-    final InstanceGroup group;
+    // Every plugin call goes through it, with a deadline, in process as over the wire.
+    final DeadlineGroup group;
+    Duration pluginCallTimeout = DeadlineGroup.DEFAULT;
+    boolean inlinePluginCalls;
     Settings settings = Settings.defaults();
     String pluginConfigJson = "{}";
     int capacityPerInstance = 1;
@@ -168,13 +171,34 @@ public interface TaskScaler extends AutoCloseable {
     Consumer<Decision> decisionListener = d -> {};
 
     Builder(InstanceGroup group) {
-      this.group = Objects.requireNonNull(group, "group");
+      this.group = new DeadlineGroup(Objects.requireNonNull(group, "group"));
     }
 
     /** The settings and {@code plugin_config} JSON passed to {@link InstanceGroup#init}. */
     public Builder plugin(Settings value, String configJson) {
       settings = Objects.requireNonNull(value, "settings");
       pluginConfigJson = Objects.requireNonNull(configJson, "configJson");
+      return this;
+    }
+
+    /**
+     * The deadline of every plugin call (default 5 minutes, as over the plugin wire): past it the
+     * scaler stops waiting, logs, counts the call as {@code outcome="timeout"} and fails it as
+     * retryable. Applies to a plugin in this JVM too, which no channel bounds; a plugin behind the
+     * wire also keeps its channel's deadline, and the shorter one wins.
+     */
+    public Builder pluginCallTimeout(Duration value) {
+      pluginCallTimeout = Objects.requireNonNull(value, "plugin call timeout");
+      return this;
+    }
+
+    /**
+     * Calls the plugin on the caller's own thread, with no deadline, saving the thread hop each
+     * bounded call costs. Only for a plugin that lives in memory and answers at once, such as the
+     * simulator's cloud replaying a trace; never for one that reaches a cloud.
+     */
+    public Builder inlinePluginCalls() {
+      inlinePluginCalls = true;
       return this;
     }
 
@@ -455,6 +479,7 @@ public interface TaskScaler extends AutoCloseable {
         errors.add("heartbeat_interval: must be >= 0 (0 = off), got " + b.heartbeatInterval);
       }
       positive(errors, "readiness_timeout", b.readinessTimeout);
+      positive(errors, "plugin_call_timeout", b.pluginCallTimeout);
       if (b.instanceReadyCommand.isBlank() && !b.instanceReadyCommand.isEmpty()) {
         errors.add("instance_ready_command: must not be only blanks");
       }

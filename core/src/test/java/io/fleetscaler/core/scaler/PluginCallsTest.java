@@ -105,6 +105,26 @@ class PluginCallsTest {
   }
 
   @Test
+  void aCallPastItsDeadlineIsCountedAsATimeoutNotAnError() {
+    assertThatThrownBy(
+            () ->
+                calls.call(
+                    "update",
+                    () -> {
+                      // As the wire reads DEADLINE_EXCEEDED, and DeadlineGroup its own deadline.
+                      throw ProviderException.Unavailable.deadlineExceeded(
+                          "plugin aws Update: deadline exceeded after 299.9s", null);
+                    }))
+        .isInstanceOf(ProviderException.Unavailable.class);
+
+    assertThat(metrics.count("fleetscaler_plugin_calls_total", "method|outcome", "update|timeout"))
+        .isOne();
+    assertThat(metrics.count("fleetscaler_plugin_calls_total", "method|outcome", "update|error"))
+        .isZero();
+    assertThat(text(at(Level.WARNING).get(0))).contains("unavailable: plugin aws Update: deadline");
+  }
+
+  @Test
   void anUnexpectedExceptionIsReportedByItsTypeAndRethrown() {
     assertThatThrownBy(
             () ->

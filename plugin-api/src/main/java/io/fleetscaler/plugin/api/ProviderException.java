@@ -76,12 +76,33 @@ public abstract sealed class ProviderException extends RuntimeException
   public static final class Unavailable extends ProviderException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean deadlineExceeded;
+
     public Unavailable(String message) {
-      super(message, null);
+      this(message, null, false);
     }
 
     public Unavailable(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    private Unavailable(String message, @Nullable Throwable cause, boolean deadlineExceeded) {
       super(message, cause);
+      this.deadlineExceeded = deadlineExceeded;
+    }
+
+    /**
+     * The call's deadline passed before the plugin answered: the caller stopped waiting, and the
+     * plugin may still carry the call out. The same whether the plugin runs in this process or
+     * behind the wire ({@code DEADLINE_EXCEEDED}).
+     */
+    public static Unavailable deadlineExceeded(String message, @Nullable Throwable cause) {
+      return new Unavailable(message, cause, true);
+    }
+
+    /** Whether this is a call that ran past its deadline (see {@link #deadlineExceeded}). */
+    public boolean deadlineExceeded() {
+      return deadlineExceeded;
     }
 
     @Override

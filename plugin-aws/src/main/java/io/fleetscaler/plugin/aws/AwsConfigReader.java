@@ -30,7 +30,14 @@ final class AwsConfigReader {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   static final Set<String> KEYS =
-      Set.of("name", "region", "profile", "config_file", "credentials_file", "endpoint");
+      Set.of(
+          "name",
+          "region",
+          "profile",
+          "config_file",
+          "credentials_file",
+          "endpoint",
+          "suspend_mode");
 
   // Auto Scaling group names: 1 to 255 characters, no control characters.
   private static final Pattern GROUP_NAME = Pattern.compile("[^\\p{Cntrl}]{1,255}");
@@ -73,11 +80,32 @@ final class AwsConfigReader {
     @Nullable Path configFile = file(root, "config_file", errors);
     @Nullable Path credentialsFile = file(root, "credentials_file", errors);
     @Nullable URI endpoint = endpoint(root, errors);
+    AwsConfig.SuspendMode suspendMode = suspendMode(root, errors);
     if (!errors.isEmpty()) {
       throw new ProviderException.InvalidConfig("aws plugin config: " + String.join("; ", errors));
     }
     return new AwsConfig(
-        Objects.requireNonNull(name), region, profile, configFile, credentialsFile, endpoint);
+        Objects.requireNonNull(name),
+        region,
+        profile,
+        configFile,
+        credentialsFile,
+        endpoint,
+        suspendMode);
+  }
+
+  private static AwsConfig.SuspendMode suspendMode(JsonNode root, List<String> errors) {
+    @Nullable String value = text(root, "suspend_mode", errors);
+    if (value == null) {
+      return AwsConfig.SuspendMode.STOP;
+    }
+    for (AwsConfig.SuspendMode mode : AwsConfig.SuspendMode.values()) {
+      if (mode.key().equals(value)) {
+        return mode;
+      }
+    }
+    errors.add("suspend_mode: '" + value + "' is not one of stop, hibernate");
+    return AwsConfig.SuspendMode.STOP;
   }
 
   private static @Nullable String text(JsonNode root, String key, List<String> errors) {

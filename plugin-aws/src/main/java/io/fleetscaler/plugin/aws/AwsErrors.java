@@ -63,7 +63,10 @@ final class AwsErrors {
           "InvalidParameterValue",
           "InvalidParameterCombination",
           "MissingParameter",
-          "InvalidAction");
+          "InvalidAction",
+          // StopInstances with Hibernate=true on an instance that cannot hibernate.
+          "UnsupportedHibernationConfiguration",
+          "UnsupportedOperation");
 
   private AwsErrors() {}
 

@@ -1,5 +1,6 @@
 package io.fleetscaler.plugin.aws;
 
+import io.fleetscaler.plugin.api.Capability;
 import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceStatus;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -22,6 +24,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.util.VersionInfo;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingInstanceDetails;
+import software.amazon.awssdk.services.ec2.model.Instance;
 
 /**
  * An {@link InstanceGroup} over one EC2 Auto Scaling group, on AWS SDK for Java v2: the scaler
@@ -34,6 +37,12 @@ import software.amazon.awssdk.services.autoscaling.model.AutoScalingInstanceDeta
  * desired capacity differs from the last value this group set or saw, {@link #update} logs it and
  * counts it ({@link #desiredCapacityDrifts()}): someone else (an operator, a scaling policy, a
  * minimum size) is steering the group too.
+ *
+ * <p>Declares {@link Capability#SUSPEND_RESUME}: {@link #suspend} puts instances in Auto Scaling's
+ * standby and stops them, {@link #resume} starts them and puts them back in service (see {@link
+ * Suspensions}). Instances in standby do not count in the desired capacity, but they do count
+ * against the group's maximum size here: {@link #increase} leaves room for every one of them to
+ * come back.
  *
  * <p>Threading as the SPI says: {@link #connectInfo} and {@link #heartbeat} are thread-safe and may
  * run alongside anything; the other methods are called from one thread at a time. Calls before
@@ -57,12 +66,20 @@ public final class AwsInstanceGroup implements InstanceGroup {
 
   /** What exists between a successful init and shutdown. */
   private record Session(
-      AwsConfig config, AwsClients clients, ConnectInfoLookup connect, Terminations terminations) {}
+      AwsConfig config,
+      AwsClients clients,
+      ConnectInfoLookup connect,
+      Terminations terminations,
+      Suspensions suspensions) {}
 
   // Only touched by the single-threaded methods (init, update, increase, decrease); -1 when the
   // desired capacity we expect is unknown (after a termination whose answer was lost).
   // Volatile because consecutive calls may come from different threads of the scaler.
   private volatile int expectedDesired = -1;
+
+  // Instances in standby (suspended or on the way), as the last update, suspend or resume saw them:
+  // decrease terminates those without decrementing the desired capacity.
+  private final Set<String> standby = ConcurrentHashMap.newKeySet();
 
   /** A group on the system clock with the production retry settings. */
   public AwsInstanceGroup() {
@@ -104,7 +121,14 @@ public final class AwsInstanceGroup implements InstanceGroup {
                   settings.connector(),
                   clock),
               new Terminations(
-                  clients.terminator(), clients.autoScaling(), config.name(), tuning, LOG));
+                  clients.terminator(), clients.autoScaling(), config.name(), tuning, LOG),
+              new Suspensions(
+                  clients.autoScaling(),
+                  clients.ec2(),
+                  config.name(),
+                  config.suspendMode(),
+                  tuning,
+                  LOG));
       LOG.log(
           Level.INFO,
           "aws: group {0} in {1}: desired {2}, max {3}",
@@ -117,33 +141,59 @@ public final class AwsInstanceGroup implements InstanceGroup {
           group.maxSize(),
           VERSION,
           "aws-sdk-java " + VersionInfo.SDK_VERSION,
-          Set.of());
+          Set.of(Capability.SUSPEND_RESUME));
     } catch (RuntimeException e) {
       clients.close();
       throw e;
     }
   }
 
-  /** Every instance of the group, from all pages of {@code DescribeAutoScalingGroups}. */
+  /**
+   * Every instance of the group, from all pages of {@code DescribeAutoScalingGroups}; when some are
+   * in standby, one EC2 {@code DescribeInstances} of those tells suspended (stopped) from
+   * suspending and resuming (see {@link
+   * LifecycleStates#standby(software.amazon.awssdk.services.ec2.model.InstanceStateName,
+   * boolean)}).
+   */
   @Override
   public List<InstanceStatus> update() {
     Session s = session();
     AutoScalingGroup group = describeGroup(s.clients(), s.config().name());
     noteDrift(s.config().name(), group.desiredCapacity());
+    List<String> inStandby =
+        group.instances().stream()
+            .filter(i -> "Standby".equals(i.lifecycleStateAsString()))
+            .map(i -> i.instanceId())
+            .distinct()
+            .toList();
+    Map<String, Instance> ec2 =
+        inStandby.isEmpty() ? Map.of() : Ec2Instances.describe(s.clients().ec2(), inStandby);
     Map<String, InstanceStatus> byId = new LinkedHashMap<>();
+    Set<String> nowStandby = new java.util.HashSet<>();
     for (var instance : group.instances()) {
-      byId.putIfAbsent(
-          instance.instanceId(),
-          new InstanceStatus(
-              instance.instanceId(),
-              LifecycleStates.map(instance.lifecycleStateAsString(), instance.healthStatus())));
+      String id = instance.instanceId();
+      var state = LifecycleStates.map(instance.lifecycleStateAsString(), instance.healthStatus());
+      if (LifecycleStates.standby(instance.lifecycleStateAsString())) {
+        nowStandby.add(id);
+      }
+      if ("Standby".equals(instance.lifecycleStateAsString())) {
+        Instance e = ec2.get(id);
+        state =
+            LifecycleStates.standby(
+                e == null || e.state() == null ? null : e.state().name(),
+                s.suspensions().resuming(id));
+      }
+      byId.putIfAbsent(id, new InstanceStatus(id, state));
     }
+    standby.retainAll(nowStandby);
+    standby.addAll(nowStandby);
     return List.copyOf(byId.values());
   }
 
   /**
    * Raises the desired capacity by {@code delta} with {@code HonorCooldown=false}, clamped to the
-   * group's maximum size as AWS reports it now.
+   * group's maximum size as AWS reports it now, less the instances in standby (so that each of them
+   * can be resumed, which raises the desired capacity again).
    *
    * @return how many more instances were requested: 0 when the group is at its maximum
    */
@@ -157,7 +207,11 @@ public final class AwsInstanceGroup implements InstanceGroup {
     AutoScalingGroup group = describeGroup(s.clients(), name);
     noteDrift(name, group.desiredCapacity());
     int current = group.desiredCapacity();
-    int target = (int) Math.min((long) group.maxSize(), (long) current + delta);
+    long inStandby =
+        group.instances().stream()
+            .filter(i -> LifecycleStates.standby(i.lifecycleStateAsString()))
+            .count();
+    int target = (int) Math.min(group.maxSize() - inStandby, (long) current + delta);
     if (target <= current) {
       return 0;
     }
@@ -188,11 +242,65 @@ public final class AwsInstanceGroup implements InstanceGroup {
     if (ids.isEmpty()) {
       return List.of();
     }
-    Terminations.Outcome outcome = s.terminations().terminate(List.copyOf(ids));
+    Terminations.Outcome outcome =
+        s.terminations().terminate(List.copyOf(ids), Set.copyOf(standby));
     if (outcome.uncertain() || expectedDesired < 0) {
       expectedDesired = -1;
     } else {
       expectedDesired = Math.max(0, expectedDesired - outcome.decremented());
+    }
+    @Nullable ProviderException failure = outcome.failure();
+    if (outcome.accepted().isEmpty() && failure != null) {
+      throw failure;
+    }
+    return outcome.accepted();
+  }
+
+  /**
+   * Puts the named instances in standby with {@code ShouldDecrementDesiredCapacity=true} and stops
+   * them (hibernates them with {@code suspend_mode = "hibernate"}); see {@link Suspensions}. An
+   * instance already in standby or stopped counts as accepted.
+   *
+   * @return the accepted ids; a subset on partial success
+   * @throws ProviderException the first failure, when no id was accepted: {@code InvalidConfig} for
+   *     an instance that cannot hibernate, {@code NotFound} for one not in the group
+   */
+  @Override
+  public List<String> suspend(List<String> ids) {
+    Session s = session();
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Suspensions.Outcome outcome = s.suspensions().suspend(List.copyOf(ids));
+    standby.addAll(outcome.accepted());
+    return settle(outcome);
+  }
+
+  /**
+   * Starts the named instances, waits (bounded) until they run, and takes them out of standby; see
+   * {@link Suspensions}. An instance already back in service counts as accepted.
+   *
+   * @return the accepted ids; a subset on partial success
+   * @throws ProviderException the first failure, when no id was accepted: {@code Unavailable}
+   *     (retryable) when an instance did not run within the wait, {@code Capacity} when EC2 has no
+   *     capacity to start it
+   */
+  @Override
+  public List<String> resume(List<String> ids) {
+    Session s = session();
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Suspensions.Outcome outcome = s.suspensions().resume(List.copyOf(ids));
+    standby.removeAll(outcome.accepted());
+    return settle(outcome);
+  }
+
+  private List<String> settle(Suspensions.Outcome outcome) {
+    if (outcome.uncertain() || expectedDesired < 0) {
+      expectedDesired = -1;
+    } else {
+      expectedDesired = Math.max(0, expectedDesired + outcome.desiredChange());
     }
     @Nullable ProviderException failure = outcome.failure();
     if (outcome.accepted().isEmpty() && failure != null) {

@@ -16,7 +16,10 @@ import java.util.Objects;
  * @param connectTimeout TCP connect timeout
  * @param attemptTimeout the longest single HTTP attempt
  * @param callTimeout the longest SDK call, all attempts included
- * @param sleeper how the plugin's own retries (of terminations) wait
+ * @param sleeper how the plugin's own retries (of terminations) and its polls while resuming wait
+ * @param resumeWait how long {@code resume} waits for started instances to be {@code running}
+ *     before it gives up with a retryable error; well below the host's call deadline
+ * @param resumePoll how often {@code resume} looks while it waits
  */
 record AwsTuning(
     int maxAttempts,
@@ -26,7 +29,9 @@ record AwsTuning(
     Duration connectTimeout,
     Duration attemptTimeout,
     Duration callTimeout,
-    Sleeper sleeper) {
+    Sleeper sleeper,
+    Duration resumeWait,
+    Duration resumePoll) {
 
   AwsTuning {
     if (maxAttempts < 1) {
@@ -39,6 +44,11 @@ record AwsTuning(
     Objects.requireNonNull(attemptTimeout, "attemptTimeout");
     Objects.requireNonNull(callTimeout, "callTimeout");
     Objects.requireNonNull(sleeper, "sleeper");
+    Objects.requireNonNull(resumeWait, "resumeWait");
+    Objects.requireNonNull(resumePoll, "resumePoll");
+    if (resumePoll.isNegative() || resumePoll.isZero()) {
+      throw new IllegalArgumentException("resumePoll must be > 0, was " + resumePoll);
+    }
   }
 
   /** What the plugin uses in production. */
@@ -51,7 +61,9 @@ record AwsTuning(
         Duration.ofSeconds(5),
         Duration.ofSeconds(15),
         Duration.ofSeconds(45),
-        Sleeper.SYSTEM);
+        Sleeper.SYSTEM,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(2));
   }
 
   AwsTuning withTimeouts(Duration attempt, Duration call) {
@@ -63,7 +75,9 @@ record AwsTuning(
         connectTimeout,
         attempt,
         call,
-        sleeper);
+        sleeper,
+        resumeWait,
+        resumePoll);
   }
 
   AwsTuning withBackoff(Duration base, Duration throttlingBase, Duration max, Sleeper sleeper) {
@@ -75,7 +89,28 @@ record AwsTuning(
         connectTimeout,
         attemptTimeout,
         callTimeout,
-        sleeper);
+        sleeper,
+        resumeWait,
+        resumePoll);
+  }
+
+  AwsTuning withResumeWait(Duration wait, Duration poll) {
+    return new AwsTuning(
+        maxAttempts,
+        backoffBase,
+        throttlingBackoffBase,
+        maxBackoff,
+        connectTimeout,
+        attemptTimeout,
+        callTimeout,
+        sleeper,
+        wait,
+        poll);
+  }
+
+  /** How many polls {@code resume} makes at most while it waits for {@code running}. */
+  int resumePolls() {
+    return (int) Math.max(1, Math.min(10_000, resumeWait.toNanos() / resumePoll.toNanos()));
   }
 
   /** Waits between the plugin's own retries; injected so tests need not wait. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -24,6 +25,11 @@ import software.amazon.awssdk.services.autoscaling.model.AutoScalingInstanceDeta
  * (and so did nothing), this class asks Auto Scaling where the instance is: an instance that is
  * terminating, terminated or no longer in the group is done; only one still in service is tried
  * again, after a backoff, at most {@link AwsTuning#maxAttempts()} times in all.
+ *
+ * <p><b>Standby.</b> An instance in standby (suspended) left the desired capacity when it entered,
+ * so it is terminated with {@code ShouldDecrementDesiredCapacity=false}: decrementing would lower
+ * the capacity below the instances in service, and Auto Scaling would then try to scale one of
+ * those in.
  *
  * <p>Not thread-safe; the scaler calls decrease from one thread.
  */
@@ -67,15 +73,16 @@ final class Terminations {
    * and the next id is tried; a retryable one (throttling, AWS unreachable) stops the batch, since
    * the next id would most likely meet it too.
    */
-  Outcome terminate(List<String> ids) {
+  Outcome terminate(List<String> ids, Set<String> standby) {
     List<String> accepted = new ArrayList<>();
     int decremented = 0;
     boolean uncertain = false;
     @Nullable ProviderException failure = null;
     for (String id : ids) {
       try {
-        switch (terminateOne(id)) {
-          case APPLIED -> decremented++;
+        boolean decrement = !standby.contains(id);
+        switch (terminateOne(id, decrement)) {
+          case APPLIED -> decremented += decrement ? 1 : 0;
           case ALREADY_LEAVING -> {}
           case UNKNOWN_BUT_LEAVING -> uncertain = true;
         }
@@ -103,12 +110,12 @@ final class Terminations {
     UNKNOWN_BUT_LEAVING
   }
 
-  private Result terminateOne(String id) {
+  private Result terminateOne(String id, boolean decrement) {
     boolean sentWithUnknownOutcome = false;
     for (int attempt = 1; ; attempt++) {
       try {
         terminator.terminateInstanceInAutoScalingGroup(
-            r -> r.instanceId(id).shouldDecrementDesiredCapacity(true));
+            r -> r.instanceId(id).shouldDecrementDesiredCapacity(decrement));
         return Result.APPLIED;
       } catch (SdkException e) {
         boolean throttled = AwsErrors.isThrottling(e);

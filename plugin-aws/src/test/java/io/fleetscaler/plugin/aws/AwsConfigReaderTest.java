@@ -42,6 +42,20 @@ class AwsConfigReaderTest {
   }
 
   @Test
+  void suspendModeIsStopUnlessHibernateIsAsked() {
+    assertThat(AwsConfigReader.read("{\"name\":\"runners\"}").suspendMode())
+        .isEqualTo(AwsConfig.SuspendMode.STOP);
+    assertThat(
+            AwsConfigReader.read("{\"name\":\"runners\",\"suspend_mode\":\"hibernate\"}")
+                .suspendMode())
+        .isEqualTo(AwsConfig.SuspendMode.HIBERNATE);
+    assertThatThrownBy(
+            () -> AwsConfigReader.read("{\"name\":\"runners\",\"suspend_mode\":\"sleep\"}"))
+        .isInstanceOf(ProviderException.InvalidConfig.class)
+        .hasMessageContaining("suspend_mode: 'sleep' is not one of stop, hibernate");
+  }
+
+  @Test
   void reportsEveryProblemWithItsKey() {
     assertThatThrownBy(
             () ->

@@ -56,6 +56,7 @@ class AwsInstanceGroupConformanceTest extends InstanceGroupConformanceKit {
         "{\"name\":\"runners\",\"region\":\"the moon\"}",
         "{\"name\":\"runners\",\"endpoint\":\"ftp://127.0.0.1\"}",
         "{\"name\":\"runners\",\"config_file\":\"/no/such/aws/config\"}",
+        "{\"name\":\"runners\",\"suspend_mode\":\"suspend\"}",
         "[1,2]",
         "{\"name\":",
         aws.config("no-such-group"));

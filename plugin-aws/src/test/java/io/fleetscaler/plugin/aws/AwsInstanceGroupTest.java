@@ -57,7 +57,8 @@ class AwsInstanceGroupTest {
     ProviderInfo info = open(Settings.defaults()).init(Settings.defaults(), aws.config(GROUP));
     assertThat(info.id()).isEqualTo("aws/us-east-1/runners");
     assertThat(info.maxSize()).isEqualTo(7);
-    assertThat(info.capabilities()).isEmpty();
+    assertThat(info.capabilities())
+        .containsExactly(io.fleetscaler.plugin.api.Capability.SUSPEND_RESUME);
   }
 
   @Test

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -22,8 +24,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +38,11 @@ import org.jspecify.annotations.Nullable;
  * in order; requests with no fault queued are forwarded untouched. It records every request and
  * every request it forwarded, with the {@code InstanceId} it named, so a test can count what
  * reached the cloud.
+ *
+ * <p>In front of the HTTP server sits a TCP relay, so that the proxy can also refuse connections
+ * outright ({@link #refuseConnections}): every connection, new or kept alive, is then reset (an
+ * RST, {@code SO_LINGER} 0) before any HTTP is spoken, as a cloud endpoint that is down looks to a
+ * client.
  */
 final class FaultInjectingProxy implements AutoCloseable {
 
@@ -44,6 +54,9 @@ final class FaultInjectingProxy implements AutoCloseable {
 
   /** Answer with this body instead of forwarding: a cloud state moto cannot produce. */
   record Answer(int status, String xml) implements Fault {}
+
+  /** Forward, then answer with moto's answer rewritten: a cloud state moto cannot produce. */
+  record Rewrite(UnaryOperator<String> body) implements Fault {}
 
   /** Forward untouched (to script faults for later requests only). */
   record Pass() implements Fault {}
@@ -62,7 +75,8 @@ final class FaultInjectingProxy implements AutoCloseable {
   }
 
   /** One request as the proxy saw it. */
-  record Seen(String action, @Nullable String instanceId, boolean forwarded) {}
+  record Seen(
+      String action, @Nullable String instanceId, boolean forwarded, Map<String, String> params) {}
 
   private static final Set<String> HOP_BY_HOP =
       Set.of("host", "content-length", "connection", "expect", "upgrade", "transfer-encoding");
@@ -73,21 +87,28 @@ final class FaultInjectingProxy implements AutoCloseable {
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<String, Queue<Fault>> script = new HashMap<>();
+  private final ServerSocket front;
+  private final Set<Socket> relayed = ConcurrentHashMap.newKeySet();
+  private final AtomicLong resets = new AtomicLong();
+  private volatile boolean refusing;
   private final List<Seen> seen = new ArrayList<>();
 
-  private FaultInjectingProxy(URI target, HttpServer server) {
+  private FaultInjectingProxy(URI target, HttpServer server, ServerSocket front) {
     this.target = target;
     this.server = server;
+    this.front = front;
   }
 
   static FaultInjectingProxy start(URI target) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      FaultInjectingProxy proxy = new FaultInjectingProxy(target, server);
+      ServerSocket front = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      FaultInjectingProxy proxy = new FaultInjectingProxy(target, server, front);
       server.createContext("/", proxy::handle);
       server.setExecutor(proxy.threads);
       server.start();
+      proxy.threads.execute(proxy::accept);
       return proxy;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -95,7 +116,82 @@ final class FaultInjectingProxy implements AutoCloseable {
   }
 
   URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create("http://127.0.0.1:" + front.getLocalPort());
+  }
+
+  /**
+   * From now on resets every connection (those kept alive too) instead of relaying it, or relays
+   * again. Scripted faults wait meanwhile: no request reaches the HTTP layer.
+   */
+  void refuseConnections(boolean refuse) {
+    refusing = refuse;
+    if (refuse) {
+      for (Socket s : relayed) {
+        reset(s);
+      }
+    }
+  }
+
+  /** How many connections were reset by {@link #refuseConnections}. */
+  long resets() {
+    return resets.get();
+  }
+
+  private void accept() {
+    while (!front.isClosed()) {
+      Socket client;
+      try {
+        client = front.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      if (refusing) {
+        reset(client);
+        continue;
+      }
+      threads.execute(() -> relay(client));
+    }
+  }
+
+  private void relay(Socket client) {
+    try (client;
+        Socket backend =
+            new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+      relayed.add(client);
+      if (refusing) {
+        reset(client);
+        return;
+      }
+      threads.execute(() -> copy(backend, client));
+      copy(client, backend);
+    } catch (IOException e) {
+      // One side went away; the other is closed with it.
+    } finally {
+      relayed.remove(client);
+    }
+  }
+
+  private static void copy(Socket from, Socket to) {
+    try {
+      from.getInputStream().transferTo(to.getOutputStream());
+      to.shutdownOutput();
+    } catch (IOException e) {
+      try {
+        to.close();
+      } catch (IOException ignored) {
+        // Closing after a failure; nothing more to do.
+      }
+    }
+  }
+
+  private void reset(Socket s) {
+    resets.incrementAndGet();
+    try {
+      s.setSoLinger(true, 0);
+      s.close();
+    } catch (IOException e) {
+      // Already gone.
+    }
   }
 
   /** Queues {@code faults} for the next requests of {@code action}. */
@@ -121,6 +217,11 @@ final class FaultInjectingProxy implements AutoCloseable {
     return List.copyOf(seen);
   }
 
+  /** The requests of {@code action} that reached moto, in order. */
+  synchronized List<Seen> forwarded(String action) {
+    return seen.stream().filter(s -> s.forwarded() && s.action().equals(action)).toList();
+  }
+
   private synchronized @Nullable Fault next(String action) {
     Queue<Fault> queue = script.get(action);
     return queue == null ? null : queue.poll();
@@ -139,14 +240,14 @@ final class FaultInjectingProxy implements AutoCloseable {
       @Nullable Fault fault = next(action);
       switch (fault) {
         case Reject reject -> {
-          record(new Seen(action, instanceId, false));
+          record(new Seen(action, instanceId, false, form));
           respond(exchange, reject.status(), errorBody(exchange, reject.code()));
         }
         case LoseAnswer lose -> {
-          forward(exchange, body, action, instanceId);
+          forward(exchange, body, action, form);
           respond(exchange, 500, errorBody(exchange, "InternalFailure"));
         }
-        case DropConnection drop -> forward(exchange, body, action, instanceId);
+        case DropConnection drop -> forward(exchange, body, action, form);
         case Delay delay -> {
           try {
             Thread.sleep(delay.delay().toMillis());
@@ -154,14 +255,21 @@ final class FaultInjectingProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
           }
-          relay(exchange, forward(exchange, body, action, instanceId));
+          relay(exchange, forward(exchange, body, action, form));
         }
         case Answer answer -> {
-          record(new Seen(action, instanceId, false));
+          record(new Seen(action, instanceId, false, form));
           respond(exchange, answer.status(), answer.xml());
         }
-        case Pass pass -> relay(exchange, forward(exchange, body, action, instanceId));
-        case null -> relay(exchange, forward(exchange, body, action, instanceId));
+        case Rewrite rewrite -> {
+          HttpResponse<byte[]> answer = forward(exchange, body, action, form);
+          respond(
+              exchange,
+              answer.statusCode(),
+              rewrite.body().apply(new String(answer.body(), StandardCharsets.UTF_8)));
+        }
+        case Pass pass -> relay(exchange, forward(exchange, body, action, form));
+        case null -> relay(exchange, forward(exchange, body, action, form));
       }
     } catch (IOException e) {
       // The client gave up (a timeout on its side); nothing more to do for this request.
@@ -169,7 +277,7 @@ final class FaultInjectingProxy implements AutoCloseable {
   }
 
   private HttpResponse<byte[]> forward(
-      HttpExchange exchange, byte[] body, String action, @Nullable String instanceId)
+      HttpExchange exchange, byte[] body, String action, Map<String, String> form)
       throws IOException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
@@ -191,7 +299,7 @@ final class FaultInjectingProxy implements AutoCloseable {
     try {
       HttpResponse<byte[]> answer =
           http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      record(new Seen(action, instanceId, true));
+      record(new Seen(action, form.get("InstanceId"), true, form));
       return answer;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -258,6 +366,11 @@ final class FaultInjectingProxy implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      front.close();
+    } catch (IOException e) {
+      // Closing; nothing to do.
+    }
     server.stop(0);
     threads.shutdownNow();
   }

@@ -24,13 +24,32 @@ class LifecycleStatesTest {
     "Terminated, Unhealthy, DELETED",
     "Detaching, Healthy, DELETING",
     "Detached, Healthy, DELETING",
-    "EnteringStandby, Healthy, CREATING",
-    "Standby, Healthy, CREATING",
+    "EnteringStandby, Healthy, SUSPENDING",
+    "Standby, Healthy, SUSPENDED",
+    "Standby, Unhealthy, SUSPENDED",
     "Warmed:Running, Healthy, CREATING",
     "SomethingNew, Healthy, CREATING",
   })
   void mapsLifecycleAndHealth(String lifecycle, String health, InstanceState expected) {
     assertThat(LifecycleStates.map(lifecycle, health)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "standby with EC2 {0}, resuming {1}, is {2}")
+  @CsvSource({
+    "STOPPED, false, SUSPENDED",
+    "STOPPED, true, SUSPENDED",
+    "STOPPING, false, SUSPENDING",
+    "PENDING, false, RESUMING",
+    "RUNNING, false, SUSPENDING",
+    "RUNNING, true, RESUMING",
+    "SHUTTING_DOWN, false, DELETING",
+    "TERMINATED, true, DELETING",
+  })
+  void standbyIsDecidedByTheEc2State(
+      software.amazon.awssdk.services.ec2.model.InstanceStateName ec2,
+      boolean resuming,
+      InstanceState expected) {
+    assertThat(LifecycleStates.standby(ec2, resuming)).isEqualTo(expected);
   }
 
   @ParameterizedTest

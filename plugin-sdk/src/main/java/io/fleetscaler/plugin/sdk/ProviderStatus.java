@@ -11,7 +11,8 @@ import io.grpc.StatusRuntimeException;
  * <p>Plugin side: each kind has exactly one code; any other exception becomes {@code UNKNOWN}. Host
  * side: the six codes map back to their kinds, and every other code (including {@code
  * DEADLINE_EXCEEDED}, {@code UNKNOWN} and transport failures) becomes {@link
- * ProviderException.Unavailable}, the retryable kind.
+ * ProviderException.Unavailable}, the retryable kind; {@code DEADLINE_EXCEEDED} as one whose {@link
+ * ProviderException.Unavailable#deadlineExceeded()} says so.
  */
 final class ProviderStatus {
   private ProviderStatus() {}
@@ -60,6 +61,7 @@ final class ProviderStatus {
       case RESOURCE_EXHAUSTED -> new ProviderException.Capacity(message);
       case INVALID_ARGUMENT -> new ProviderException.InvalidConfig(message);
       case UNIMPLEMENTED -> new ProviderException.Unsupported(message);
+      case DEADLINE_EXCEEDED -> ProviderException.Unavailable.deadlineExceeded(message, failure);
       default -> new ProviderException.Unavailable(message, failure);
     };
   }

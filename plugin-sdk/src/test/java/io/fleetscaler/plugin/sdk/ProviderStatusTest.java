@@ -59,7 +59,12 @@ class ProviderStatusTest {
             Status.ABORTED,
             Status.DATA_LOSS)) {
       assertThat(ProviderStatus.fromStatus(status.asRuntimeException(), "p", "Update"))
-          .isInstanceOf(ProviderException.Unavailable.class)
+          .isInstanceOfSatisfying(
+              ProviderException.Unavailable.class,
+              e ->
+                  assertThat(e.deadlineExceeded())
+                      .as("deadline exceeded for %s", status.getCode())
+                      .isEqualTo(status.getCode() == Status.Code.DEADLINE_EXCEEDED))
           .hasMessageContaining(status.getCode().name());
     }
   }

@@ -529,14 +529,16 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   /**
    * One plan without an update, answering events: serves waiting demand, plans and applies, and
    * while instances are expected or acquisitions wait brings the next tick forward to {@code
-   * update_interval_when_expecting}, to see soon what the plan started. Under control.
+   * update_interval_when_expecting}, to see soon what the plan started. While update fails the tick
+   * stays where its backoff put it: events must not turn an outage into polling at the rate demand
+   * arrives. Under control.
    */
   private void planNowLocked() {
     eventPlans.increment();
     serveLocked();
     actuator.planAndApply(activePolicy(), waiters.size(), false);
     publishKnownLocked();
-    if (provisioner.expecting() || !waiters.isEmpty()) {
+    if (updateRetryIn.isZero() && (provisioner.expecting() || !waiters.isEmpty())) {
       Duration soon = options.updateIntervalWhenExpecting;
       Instant at = options.clock.instant().plus(soon);
       if (at.isBefore(nextTickAt)) {

@@ -48,4 +48,29 @@ class UpdateBackoffTest {
     assertThat(h.scaler.lastSuccessfulUpdate()).isEqualTo(h.clock.instant());
     assertThat(h.scaler.nextTickAt()).isEqualTo(h.clock.instant().plus(INTERVAL));
   }
+
+  @Test
+  void eventsDuringAnOutageDoNotBringTheBackedOffUpdateForward() {
+    Harness h =
+        new Harness(
+            b ->
+                b.policies(List.of(Policy.of(0)))
+                    .updateInterval(INTERVAL)
+                    .updateIntervalWhenExpecting(Duration.ofSeconds(2)));
+    h.scaler.tick();
+    h.cloud.failNextUpdates(100);
+    for (int i = 0; i < 8; i++) {
+      h.clock.set(h.scaler.nextTickAt());
+      h.scaler.tick();
+    }
+    Instant backedOff = h.scaler.nextTickAt();
+    assertThat(Duration.between(h.clock.instant(), backedOff)).isGreaterThan(INTERVAL);
+
+    // New demand arrives during the outage: each acquisition waits and plans, none polls sooner.
+    for (int i = 0; i < 20; i++) {
+      assertThat(h.scaler.acquire("job-" + i, Duration.ofMinutes(10))).isNotDone();
+      h.clock.advance(Duration.ofSeconds(1));
+    }
+    assertThat(h.scaler.nextTickAt()).isEqualTo(backedOff);
+  }
 }

@@ -265,7 +265,7 @@ final class HaDaemon implements LeaderElection.Listener {
     LeaderElection e = election;
     LeaderTerm t = term;
     if (e == null || t == null || !e.guard().holds()) {
-      Leader l = e == null ? null : e.leader().orElse(null);
+      @Nullable Leader l = e == null ? null : e.leader().orElse(null);
       return new Readiness(
           false,
           "node "

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One leadership term of this node: a plugin and a scaler per group, started when the node is
@@ -64,11 +65,10 @@ final class LeaderTerm {
     registry.getMeters().forEach(m -> before.add(m.getId()));
     List<Group> started = new ArrayList<>();
     for (GroupConfig g : config.groups()) {
-      PluginClient client = warm.remove(g.name());
+      @Nullable PluginClient ready = warm.remove(g.name());
+      PluginClient client;
       try {
-        if (client == null) {
-          client = PluginLauncher.open(g.plugin(), inProcess);
-        }
+        client = ready != null ? ready : PluginLauncher.open(g.plugin(), inProcess);
       } catch (RuntimeException e) {
         stopAll(started);
         return new Started.Failed(

@@ -100,8 +100,12 @@ public final class FileCloudPlugin implements InstanceGroup {
 
   private synchronized <T> T locked(String method, List<String> ids, Supplier<T> body) {
     try (FileChannel ch =
-            FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock unused = ch.lock()) {
+        FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      // Released when the channel closes.
+      FileLock held = ch.lock();
+      if (!held.isValid()) {
+        throw new IOException("lost the lock on " + lock);
+      }
       Files.writeString(
           calls,
           System.currentTimeMillis()

@@ -221,6 +221,24 @@ class HaProcessIT {
         assertThat(rm.lost.get()).isZero();
       }
       assertNoHeldInstanceDeleted(cluster.cloud, holds);
+
+      // status asked on the standby follows the NotLeader detail and says who is what.
+      HaCluster.Node leader = cluster.awaitLeader();
+      HaCluster.Node standby = cluster.nodes.stream().filter(n -> n != leader).findFirst().get();
+      DaemonProcess.CliResult status =
+          DaemonProcess.cli(List.of("status", "--address", standby.api()));
+      assertThat(status.status()).as(status.output()).isZero();
+      assertThat(status.output())
+          .contains(
+              "node " + standby.name + ": standby; leader " + leader.name + " at " + leader.api())
+          .contains("node " + leader.name + ": leader");
+      // The leadership meters are exported.
+      String leaderMetrics = leader.process.get("/metrics").body();
+      assertThat(leaderMetrics)
+          .contains("fleetscaler_ha_leader 1.0")
+          .contains("fleetscaler_ha_transitions_total")
+          .contains("fleetscaler_ha_lease_renew_seconds_count");
+      assertThat(standby.process.get("/metrics").body()).contains("fleetscaler_ha_leader 0.0");
     }
   }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -75,7 +76,36 @@ final class TermScaler implements TaskScaler {
       return CompletableFuture.failedFuture(
           new NotServedException("group " + group + ": this node does not lead now"));
     }
-    return s.acquire(key, timeout);
+    CompletableFuture<Acquisition> inner = s.acquire(key, timeout);
+    CompletableFuture<Acquisition> outer = new CompletableFuture<>();
+    var unused =
+        inner.whenComplete(
+            (a, error) -> {
+              if (error == null) {
+                if (!outer.complete(a)) {
+                  s.release(key); // the caller gave up meanwhile
+                }
+              } else if (current != s && !(error instanceof CancellationException)) {
+                // The term ended under a waiting acquisition (its scaler shut down): the next
+                // leader serves it, so the caller is told to retry rather than "no capacity".
+                outer.completeExceptionally(
+                    new NotServedException(
+                        "group " + group + ": this node stopped leading while the acquisition"
+                            + " waited",
+                        error));
+              } else {
+                outer.completeExceptionally(error);
+              }
+            });
+    // A caller that gives up gives up the wait too.
+    var unused2 =
+        outer.whenComplete(
+            (a, error) -> {
+              if (outer.isCancelled()) {
+                inner.cancel(false);
+              }
+            });
+    return outer;
   }
 
   @Override

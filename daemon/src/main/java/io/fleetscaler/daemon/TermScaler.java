@@ -49,6 +49,12 @@ final class TermScaler implements TaskScaler {
     return current;
   }
 
+  /** Whether {@code s} is the scaler of the term that serves now (each term builds its own). */
+  @SuppressWarnings("ReferenceEquality") // identity: the same term, not an equal scaler
+  private boolean serves(TaskScaler s) {
+    return current == s;
+  }
+
   private TaskScaler scaler() {
     TaskScaler s = current;
     if (s == null) {
@@ -85,7 +91,7 @@ final class TermScaler implements TaskScaler {
                 if (!outer.complete(a)) {
                   s.release(key); // the caller gave up meanwhile
                 }
-              } else if (current != s && !(error instanceof CancellationException)) {
+              } else if (!serves(s) && !(error instanceof CancellationException)) {
                 // The term ended under a waiting acquisition (its scaler shut down): the next
                 // leader serves it, so the caller is told to retry rather than "no capacity".
                 outer.completeExceptionally(

@@ -224,7 +224,7 @@ class HaProcessIT {
 
       // status asked on the standby follows the NotLeader detail and says who is what.
       HaCluster.Node leader = cluster.awaitLeader();
-      HaCluster.Node standby = cluster.nodes.stream().filter(n -> n != leader).findFirst().get();
+      HaCluster.Node standby = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
       DaemonProcess.CliResult status =
           DaemonProcess.cli(List.of("status", "--address", standby.api()));
       assertThat(status.status()).as(status.output()).isZero();

@@ -75,6 +75,7 @@ final class FollowingApiClient implements LeaderFollowingClient {
   }
 
   /** Points this client at {@code address}, unless another thread moved it already. */
+  @SuppressWarnings("ReferenceEquality") // identity: the connection this thread used
   private synchronized void moveTo(ApiClient from, String address) {
     if (client != from) {
       return;

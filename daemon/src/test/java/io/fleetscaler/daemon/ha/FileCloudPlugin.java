@@ -70,7 +70,7 @@ public final class FileCloudPlugin implements InstanceGroup {
   /** One recorded call. */
   public record Call(long atMillis, long caller, String method, List<String> ids) {
     static Call parse(String line) {
-      String[] f = line.split(" ");
+      String[] f = line.split(" ", -1);
       List<String> ids = new ArrayList<>();
       for (int i = 3; i < f.length; i++) {
         ids.add(f[i]);

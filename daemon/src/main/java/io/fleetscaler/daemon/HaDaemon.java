@@ -37,12 +37,11 @@ import org.jspecify.annotations.Nullable;
  * not surely lead answers {@code UNAVAILABLE} with a {@code NotLeader} detail naming the leader)
  * and campaigns. The node that wins starts a {@link LeaderTerm}: the groups' plugins and scalers,
  * with their state in etcd fenced on this term and every plugin call behind the lease guard; the
- * scalers' restart adoption takes over what the previous leader left. When the term ends (the
- * lease lapsed, another node's key appeared) the guard has already stopped every plugin call and
- * the gate every request; the term then stops its scalers <em>without</em> deleting instances
- * (they belong to the next leader) and its plugins. SIGTERM stops the API, ends the term (its last
- * state save still fenced on a valid term), then resigns at once so a standby leads within a poll
- * interval.
+ * scalers' restart adoption takes over what the previous leader left. When the term ends (the lease
+ * lapsed, another node's key appeared) the guard has already stopped every plugin call and the gate
+ * every request; the term then stops its scalers <em>without</em> deleting instances (they belong
+ * to the next leader) and its plugins. SIGTERM stops the API, ends the term (its last state save
+ * still fenced on a valid term), then resigns at once so a standby leads within a poll interval.
  *
  * <p>Terms start and stop on one thread, in the order the election reports them, never on the
  * election's own thread.
@@ -231,8 +230,8 @@ final class HaDaemon implements LeaderElection.Listener {
 
   /**
    * On the term thread: starts each group's plugin process ahead of a term, so that taking over
-   * costs no process start. Nothing calls it until this node leads. A plugin that does not start
-   * is started again by the term.
+   * costs no process start. Nothing calls it until this node leads. A plugin that does not start is
+   * started again by the term.
    */
   private void warmUp() {
     for (GroupConfig g : config.groups()) {

@@ -23,11 +23,11 @@ import org.jspecify.annotations.Nullable;
  * One leadership term of this node: a plugin and a scaler per group, started when the node is
  * elected and stopped when its term ends.
  *
- * <p>Each scaler is built from the group's configuration with three differences from a lone
- * daemon: its state lives in etcd ({@link LeaderElection#stateStore}, every write fenced on this
- * term), so its restart adoption takes over what the previous leader left; every plugin call and
- * every acquisition first asks the election's lease guard; and it never deletes instances when it
- * stops, since a stop hands the fleet to the next leader rather than ending it.
+ * <p>Each scaler is built from the group's configuration with three differences from a lone daemon:
+ * its state lives in etcd ({@link LeaderElection#stateStore}, every write fenced on this term), so
+ * its restart adoption takes over what the previous leader left; every plugin call and every
+ * acquisition first asks the election's lease guard; and it never deletes instances when it stops,
+ * since a stop hands the fleet to the next leader rather than ending it.
  */
 final class LeaderTerm {
   private static final System.Logger LOG = System.getLogger("io.fleetscaler.daemon.ha");
@@ -95,11 +95,14 @@ final class LeaderTerm {
       }
     }
     List<Meter.Id> added = new ArrayList<>();
-    registry.getMeters().forEach(m -> {
-      if (!before.contains(m.getId())) {
-        added.add(m.getId());
-      }
-    });
+    registry
+        .getMeters()
+        .forEach(
+            m -> {
+              if (!before.contains(m.getId())) {
+                added.add(m.getId());
+              }
+            });
     return new Started.Ok(new LeaderTerm(List.copyOf(started), registry, added));
   }
 

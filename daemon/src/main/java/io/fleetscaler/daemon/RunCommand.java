@@ -6,8 +6,8 @@ import io.fleetscaler.daemon.config.ConfigFile;
 import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.DaemonSettings;
 import io.fleetscaler.daemon.config.ListenAddress;
-import io.fleetscaler.daemon.ha.HaSettings;
 import io.fleetscaler.daemon.config.LogFormat;
+import io.fleetscaler.daemon.ha.HaSettings;
 import io.fleetscaler.daemon.logging.LogOutput;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
@@ -120,9 +120,9 @@ final class RunCommand implements Callable<Integer> {
       names = "--plugin",
       defaultValue = "simulated",
       description =
-          "Without --config: 'simulated', 'static', 'aws', 'googlecloud' or 'azure' (built in), a path to a plugin"
-              + " executable, or a name looked up on PATH as fleetscaler-plugin-<name> or"
-              + " fleeting-plugin-<name> (default: ${DEFAULT-VALUE}).")
+          "Without --config: 'simulated', 'static', 'aws', 'googlecloud' or 'azure' (built in), a"
+              + " path to a plugin executable, or a name looked up on PATH as"
+              + " fleetscaler-plugin-<name> or fleeting-plugin-<name> (default: ${DEFAULT-VALUE}).")
   String plugin = "simulated";
 
   @Option(

@@ -2,9 +2,9 @@ package io.fleetscaler.daemon;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.fleetscaler.daemon.api.LeaderFollowingClient;
 import io.fleetscaler.daemon.api.ApiClientSettings;
 import io.fleetscaler.daemon.api.ApiServerSettings;
+import io.fleetscaler.daemon.api.LeaderFollowingClient;
 import io.fleetscaler.daemon.config.ListenAddress;
 import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.GetFleetResponse;

@@ -96,7 +96,9 @@ final class TermScaler implements TaskScaler {
                 // leader serves it, so the caller is told to retry rather than "no capacity".
                 outer.completeExceptionally(
                     new NotServedException(
-                        "group " + group + ": this node stopped leading while the acquisition"
+                        "group "
+                            + group
+                            + ": this node stopped leading while the acquisition"
                             + " waited",
                         error));
               } else {

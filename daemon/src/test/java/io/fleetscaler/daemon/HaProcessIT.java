@@ -224,7 +224,8 @@ class HaProcessIT {
 
       // status asked on the standby follows the NotLeader detail and says who is what.
       HaCluster.Node leader = cluster.awaitLeader();
-      HaCluster.Node standby = cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+      HaCluster.Node standby =
+          cluster.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
       DaemonProcess.CliResult status =
           DaemonProcess.cli(List.of("status", "--address", standby.api()));
       assertThat(status.status()).as(status.output()).isZero();
@@ -252,15 +253,17 @@ class HaProcessIT {
   }
 
   /** No decrease named an instance while a runner manager held a slot on it. */
-  static void assertNoHeldInstanceDeleted(Path cloud, ConcurrentLinkedQueue<RunnerManager.Hold> holds)
-      throws Exception {
+  static void assertNoHeldInstanceDeleted(
+      Path cloud, ConcurrentLinkedQueue<RunnerManager.Hold> holds) throws Exception {
     for (FileCloudPlugin.Call c : FileCloudPlugin.calls(cloud)) {
       if (!c.method().equals("decrease")) {
         continue;
       }
       for (RunnerManager.Hold h : holds) {
-        assertThat(c.ids().contains(h.instanceId()) && c.atMillis() > h.fromMillis()
-                && c.atMillis() < h.toMillis())
+        assertThat(
+                c.ids().contains(h.instanceId())
+                    && c.atMillis() > h.fromMillis()
+                    && c.atMillis() < h.toMillis())
             .as("decrease %s at %d while %s held it", c.ids(), c.atMillis(), h)
             .isFalse();
       }

@@ -83,7 +83,8 @@ final class RunnerManager implements Runnable {
                 client.call(
                     s ->
                         s.withDeadlineAfter(25, TimeUnit.SECONDS)
-                            .acquire(AcquireRequest.newBuilder().setGroup("ha").setKey(key).build()));
+                            .acquire(
+                                AcquireRequest.newBuilder().setGroup("ha").setKey(key).build()));
           } catch (StatusRuntimeException e) {
             client = failed(client, e);
           }

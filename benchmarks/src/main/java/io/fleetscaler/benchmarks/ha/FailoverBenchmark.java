@@ -52,7 +52,8 @@ public final class FailoverBenchmark {
     List<String> a = Arrays.asList(args);
     String jar = option(a, "--daemon-jar", "");
     if (jar.isEmpty()) {
-      System.err.println("usage: FailoverBenchmark --daemon-jar JAR [--kills N] [--ttl S] [--plugin EXE]");
+      System.err.println(
+          "usage: FailoverBenchmark --daemon-jar JAR [--kills N] [--ttl S] [--plugin EXE]");
       System.exit(2);
     }
     int kills = Integer.parseInt(option(a, "--kills", "40"));
@@ -159,8 +160,7 @@ public final class FailoverBenchmark {
         client = acquireAndRelease(client, nodes, leader);
         samples[k] = System.nanoTime() - killed;
         leader.process = leader.launch();
-        System.err.printf(
-            Locale.ROOT, "kill %d: %.2f s%n", k + 1, samples[k] / 1e9);
+        System.err.printf(Locale.ROOT, "kill %d: %.2f s%n", k + 1, samples[k] / 1e9);
         next++;
       }
       client.close();
@@ -181,28 +181,28 @@ public final class FailoverBenchmark {
             ? "\n[group.plugin_config]\nmax_size = 8\ncreate_latency = \"0s\"\n"
             : "";
     return """
-        [daemon]
-        grpc_listen = "127.0.0.1:%d"
+    [daemon]
+    grpc_listen = "127.0.0.1:%d"
 
-        [daemon.ha]
-        etcd_endpoints = ["%s"]
-        lease_ttl = "%ds"
-        key_prefix = "%s"
-        node_name = "%s"
-        advertise_api = "127.0.0.1:%d"
+    [daemon.ha]
+    etcd_endpoints = ["%s"]
+    lease_ttl = "%ds"
+    key_prefix = "%s"
+    node_name = "%s"
+    advertise_api = "127.0.0.1:%d"
 
-        [[group]]
-        name = "ha"
-        plugin = "%s"
-        capacity_per_instance = 2
-        max_instances = 8
-        update_interval = "1s"
-        update_interval_when_expecting = "1s"
-        %s
-        [[group.policy]]
-        idle_count = 2
-        idle_time = "1h"
-        """
+    [[group]]
+    name = "ha"
+    plugin = "%s"
+    capacity_per_instance = 2
+    max_instances = 8
+    update_interval = "1s"
+    update_interval_when_expecting = "1s"
+    %s
+    [[group.policy]]
+    idle_count = 2
+    idle_time = "1h"
+    """
         .formatted(grpc, etcd.endpoint(), ttl, prefix, node, grpc, plugin, pluginConfig);
   }
 
@@ -266,8 +266,8 @@ public final class FailoverBenchmark {
   }
 
   /**
-   * Nanoseconds from asking for an acquisition to holding it, {@code n} times after a warm-up,
-   * with the state in a file ({@code etcd == null}) or in etcd under a lease this process leads.
+   * Nanoseconds from asking for an acquisition to holding it, {@code n} times after a warm-up, with
+   * the state in a file ({@code etcd == null}) or in etcd under a lease this process leads.
    */
   private static long[] acquireCost(@Nullable LocalEtcd etcd, int n) throws Exception {
     ManualClock clock = new ManualClock();

@@ -32,10 +32,23 @@ final class LocalEtcd implements AutoCloseable {
     Process proc =
         new ProcessBuilder(
                 List.of(
-                    "etcd", "--name", "b1", "--data-dir", dir.resolve("data").toString(),
-                    "--listen-client-urls", c, "--advertise-client-urls", c,
-                    "--listen-peer-urls", p, "--initial-advertise-peer-urls", p,
-                    "--initial-cluster", "b1=" + p, "--log-level", "warn"))
+                    "etcd",
+                    "--name",
+                    "b1",
+                    "--data-dir",
+                    dir.resolve("data").toString(),
+                    "--listen-client-urls",
+                    c,
+                    "--advertise-client-urls",
+                    c,
+                    "--listen-peer-urls",
+                    p,
+                    "--initial-advertise-peer-urls",
+                    p,
+                    "--initial-cluster",
+                    "b1=" + p,
+                    "--log-level",
+                    "warn"))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("etcd.log").toFile())
             .start();

@@ -24,18 +24,18 @@ import java.util.List;
  *
  * <h2>A paused-then-resumed leader</h2>
  *
- * <b>Can not:</b> start a new plugin call, or hand out an acquisition, once its own monotonic
- * clock says the lease may have ended: after a pause (SIGSTOP, GC, partition) longer than the TTL
- * minus the margin, every check fails from the first instruction after the resume, whatever the
- * thread was about to do, because the check reads the clock each time and never caches. It can
- * not commit state either: the daemon's store is fenced in etcd on the term, which needs no clock.
+ * <b>Can not:</b> start a new plugin call, or hand out an acquisition, once its own monotonic clock
+ * says the lease may have ended: after a pause (SIGSTOP, GC, partition) longer than the TTL minus
+ * the margin, every check fails from the first instruction after the resume, whatever the thread
+ * was about to do, because the check reads the clock each time and never caches. It can not commit
+ * state either: the daemon's store is fenced in etcd on the term, which needs no clock.
  *
  * <p><b>Can:</b> finish the one plugin call whose check passed before the pause (a pause between
- * the check and the moment the call leaves the process), because cloud APIs take no fencing
- * token; and keep answering requests that need no plugin and no commit (a release, a reservation)
- * from memory until the API gate, which asks the same guard, turns them away: those changes are
- * never committed, so the next leader does not see them. The guard's safety margin covers ordinary
- * delays between check and call, not an arbitrarily long stop inside that window.
+ * the check and the moment the call leaves the process), because cloud APIs take no fencing token;
+ * and keep answering requests that need no plugin and no commit (a release, a reservation) from
+ * memory until the API gate, which asks the same guard, turns them away: those changes are never
+ * committed, so the next leader does not see them. The guard's safety margin covers ordinary delays
+ * between check and call, not an arbitrarily long stop inside that window.
  */
 final class LeaseGuardedGroup implements InstanceGroup {
   private final InstanceGroup plugin;

@@ -119,8 +119,7 @@ class LeaseGuardTest {
     TaskScaler second = start();
     second.tick();
     Acquisition again = second.acquire("a", Duration.ZERO).join();
-    assertThat(List.of(again.instanceId(), again.slot()))
-        .containsExactly(a.instanceId(), a.slot());
+    assertThat(List.of(again.instanceId(), again.slot())).containsExactly(a.instanceId(), a.slot());
     assertThat(cloud.callNames()).doesNotContain("decrease");
     second.shutdown();
   }

@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * daemon's plugin process shares it (each operation under an exclusive file lock). Instances run at
  * the first update after their creation and are gone at the first update after their deletion.
  *
- * <p>Every call is appended to {@code <cloud>.calls} as {@code <epoch millis> <daemon pid>
- * <method> <ids>}: the daemon is this process's parent, so the tests know which node called.
+ * <p>Every call is appended to {@code <cloud>.calls} as {@code <epoch millis> <daemon pid> <method>
+ * <ids>}: the daemon is this process's parent, so the tests know which node called.
  *
  * <p>Run as {@code FileCloudPlugin <cloud file>} by a daemon (go-plugin handshake on stdout).
  */

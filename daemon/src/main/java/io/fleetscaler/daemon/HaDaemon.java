@@ -64,7 +64,7 @@ final class HaDaemon implements LeaderElection.Listener {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final HaMeters meters = HaMeters.create(registry);
   // Plugins started while standing by, never called: a term starts without waiting for a process.
-  // Touched only on the term thread.
+  // Touched only on the term thread (and by run() before the election starts).
   private final Map<String, PluginClient> warm = new HashMap<>();
   private @Nullable LeaderElection election;
   private volatile @Nullable LeaderTerm term;
@@ -90,7 +90,9 @@ final class HaDaemon implements LeaderElection.Listener {
 
   /** Runs until SIGTERM; returns the exit status (1 when something could not start). */
   int run() throws InterruptedException {
-    submit(this::warmUp);
+    // Warm before campaigning: a node that could win before its plugins run would make the
+    // failover wait for a process start. (The term thread takes the map over from here.)
+    warmUp();
     LeaderElection e;
     try {
       e = LeaderElection.start(ha, this);

@@ -39,6 +39,28 @@ final class Preflight {
     return problems;
   }
 
+  /**
+   * What high availability changes in the groups' settings, one line each: a node's stop hands its
+   * instances to the next leader, so {@code delete_instances_on_shutdown} is not applied, and the
+   * state lives in etcd, so {@code [state_storage]} is not used.
+   */
+  static List<String> haWarnings(DaemonConfig config) {
+    List<String> warnings = new ArrayList<>();
+    if (config.ha() == null) {
+      return warnings;
+    }
+    for (GroupConfig g : config.groups()) {
+      if (g.deleteInstancesOnShutdown()) {
+        warnings.add(
+            "group "
+                + g.name()
+                + ": delete_instances_on_shutdown is not applied under [daemon.ha]: a node that"
+                + " stops hands its instances to the next leader");
+      }
+    }
+    return warnings;
+  }
+
   /** One plugin's answer to {@code Init}: what it said it is, or why it could not be asked. */
   record PluginCheck(GroupConfig group, boolean ok, String detail) {
     @Override

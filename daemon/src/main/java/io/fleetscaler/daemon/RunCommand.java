@@ -7,6 +7,7 @@ import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.DaemonSettings;
 import io.fleetscaler.daemon.config.ListenAddress;
 import io.fleetscaler.daemon.config.LogFormat;
+import io.fleetscaler.daemon.ha.HaSettings;
 import io.fleetscaler.daemon.logging.LogOutput;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
@@ -119,9 +120,9 @@ final class RunCommand implements Callable<Integer> {
       names = "--plugin",
       defaultValue = "simulated",
       description =
-          "Without --config: 'simulated', 'static', 'aws', 'googlecloud' or 'azure' (built in), a path to a plugin"
-              + " executable, or a name looked up on PATH as fleetscaler-plugin-<name> or"
-              + " fleeting-plugin-<name> (default: ${DEFAULT-VALUE}).")
+          "Without --config: 'simulated', 'static', 'aws', 'googlecloud' or 'azure' (built in), a"
+              + " path to a plugin executable, or a name looked up on PATH as"
+              + " fleetscaler-plugin-<name> or fleeting-plugin-<name> (default: ${DEFAULT-VALUE}).")
   String plugin = "simulated";
 
   @Option(
@@ -195,17 +196,6 @@ final class RunCommand implements Callable<Integer> {
         return 2;
       }
     }
-    if (loaded.ha() != null) {
-      // Validated, but the composition root does not run an election yet: refuse rather than
-      // run alone while the operator believes a standby covers this node.
-      err.println(
-          "fleetscaler: "
-              + config
-              + ": [daemon.ha] is valid, but this build does not run high availability yet"
-              + " (see docs/high-availability.md); nothing started");
-      err.flush();
-      return 2;
-    }
     DaemonSettings daemon = loaded.daemon();
     if (httpListen != null) {
       try {
@@ -225,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
             tlsKey != null ? tlsKey : daemon.tlsKeyFile(),
             tlsClientCa != null ? tlsClientCa : daemon.tlsClientCaFile(),
             tokenFile != null ? tokenFile : daemon.authTokenFile());
-    DaemonConfig effective = new DaemonConfig(daemon, loaded.groups());
+    DaemonConfig effective = new DaemonConfig(daemon, loaded.groups(), loaded.ha());
     // Every check that needs no cloud, before any plugin or scaler starts (validate makes the
     // same ones): a refused command line never creates an instance.
     List<String> problems = Preflight.offline(effective);
@@ -238,6 +228,11 @@ final class RunCommand implements Callable<Integer> {
     LogOutput.install(daemon.logFormat());
     System.Logger log = System.getLogger("io.fleetscaler.daemon.config");
     warnings.forEach(w -> log.log(Level.WARNING, w.toString()));
+    HaSettings ha = effective.ha();
+    if (ha != null) {
+      Preflight.haWarnings(effective).forEach(w -> log.log(Level.WARNING, w));
+      return new HaDaemon(effective, ha, config, inProcess, spec.commandLine().getOut(), err).run();
+    }
     return new Daemon(effective, config, inProcess, spec.commandLine().getOut(), err).run();
   }
 

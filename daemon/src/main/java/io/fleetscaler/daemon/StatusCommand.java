@@ -2,15 +2,17 @@ package io.fleetscaler.daemon;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.fleetscaler.daemon.api.ApiClient;
 import io.fleetscaler.daemon.api.ApiClientSettings;
 import io.fleetscaler.daemon.api.ApiServerSettings;
+import io.fleetscaler.daemon.api.LeaderFollowingClient;
 import io.fleetscaler.daemon.config.ListenAddress;
 import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.GetFleetResponse;
+import io.fleetscaler.proto.v1.NotLeader;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -86,12 +88,19 @@ final class StatusCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     GetFleetResponse fleet;
-    try (ApiClient client = connect(settings)) {
-      fleet =
-          client
-              .blocking()
-              .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
-              .getFleet(GetFleetRequest.newBuilder().setGroup(group == null ? "" : group).build());
+    try (LeaderFollowingClient client = connect(settings)) {
+      try {
+        fleet =
+            client.call(
+                stub ->
+                    stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
+                        .getFleet(
+                            GetFleetRequest.newBuilder()
+                                .setGroup(group == null ? "" : group)
+                                .build()));
+      } finally {
+        printRoles(json ? err : out, client.lastHops());
+      }
     } catch (StatusRuntimeException e) {
       err.println(
           "fleetscaler status: "
@@ -117,9 +126,30 @@ final class StatusCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ApiClient connect(ApiClientSettings settings) {
+  /**
+   * Under high availability: the role of each node the call met (a standby names its leader; the
+   * node that answered leads). Nothing for a lone daemon.
+   */
+  private static void printRoles(PrintWriter to, List<NotLeader> hops) {
+    for (NotLeader h : hops) {
+      to.println(
+          "node "
+              + h.getNode()
+              + ": "
+              + (h.getLeaderNode().isEmpty()
+                  ? "not serving (no leader known, or its lease is not sure)"
+                  : "standby; leader " + h.getLeaderNode() + " at " + h.getLeaderApiAddress()));
+    }
+    if (!hops.isEmpty() && !hops.get(hops.size() - 1).getLeaderNode().isEmpty()) {
+      NotLeader last = hops.get(hops.size() - 1);
+      to.println("node " + last.getLeaderNode() + ": leader (answered below)");
+    }
+    to.flush();
+  }
+
+  private LeaderFollowingClient connect(ApiClientSettings settings) {
     try {
-      return ApiClient.connect(settings);
+      return LeaderFollowingClient.connect(settings);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

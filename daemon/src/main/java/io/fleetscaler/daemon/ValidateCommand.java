@@ -8,6 +8,7 @@ import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.DaemonSettings;
 import io.fleetscaler.daemon.config.GroupConfig;
 import io.fleetscaler.daemon.config.PluginRef;
+import io.fleetscaler.daemon.ha.HaSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ final class ValidateCommand implements Callable<Integer> {
         err.flush();
         return 2;
       }
+      Preflight.haWarnings(loaded).forEach(w -> err.println("warning: " + w));
       err.flush();
       print(out, loaded);
       if (plugins) {
@@ -99,6 +101,20 @@ final class ValidateCommand implements Callable<Integer> {
         d.logFormat().configName(),
         d.tlsCertFile() == null ? "off" : "on",
         d.authTokenFile() == null ? "off" : "on");
+    HaSettings ha = c.ha();
+    if (ha != null) {
+      out.printf(
+          "ha: node %s (advertised %s) in election %s on etcd %s; lease_ttl %ds, key_prefix %s,"
+              + " etcd tls %s, etcd auth %s%n",
+          ha.node(),
+          ha.apiAddress(),
+          ha.election(),
+          ha.etcdEndpoints(),
+          ha.leaseTtl().toSeconds(),
+          ha.keyPrefix(),
+          ha.etcdEndpoints().stream().anyMatch(u -> "https".equals(u.getScheme())) ? "on" : "off",
+          ha.username() == null ? "off" : "on");
+    }
     for (GroupConfig g : c.groups()) {
       String plugin =
           switch (g.plugin()) {

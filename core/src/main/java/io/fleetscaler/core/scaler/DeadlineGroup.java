@@ -48,6 +48,11 @@ final class DeadlineGroup implements InstanceGroup {
     this.plugin = Objects.requireNonNull(plugin, "plugin");
   }
 
+  /** The plugin this bounds, to wrap it further inside the deadline. */
+  InstanceGroup plugin() {
+    return plugin;
+  }
+
   /** Sets the deadline of every later call; null runs them inline, without one. */
   void deadline(@Nullable Duration value) {
     deadline = value;

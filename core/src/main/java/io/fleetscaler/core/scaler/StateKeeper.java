@@ -94,10 +94,11 @@ final class StateKeeper implements Provisioner.Adoption {
   void open(@Nullable Path dir, String group) {
     List<StoredInstance> saved = List.of();
     StateStore store = null;
-    if (dir != null) {
+    java.util.function.Function<String, StateStore> opener = options.stateStoreOpener;
+    if (dir != null || opener != null) {
       Optional<StoredState> loaded;
       try {
-        store = StateStore.open(dir, group);
+        store = opener != null ? opener.apply(group) : StateStore.open(requireDir(dir), group);
         loaded = store.load();
       } catch (IOException e) {
         throw new IllegalStateException("state_storage: " + e.getMessage(), e);
@@ -123,6 +124,13 @@ final class StateKeeper implements Provisioner.Adoption {
       groupId = group;
       writer = SnapshotWriter.start(store, this::savedState, options.stateSaveDelay);
     }
+  }
+
+  private static Path requireDir(@Nullable Path dir) {
+    if (dir == null) {
+      throw new IllegalStateException("no state directory");
+    }
+    return dir;
   }
 
   private void checkCapacity(StateStore store, StoredState state) {
@@ -260,6 +268,10 @@ final class StateKeeper implements Provisioner.Adoption {
   void deliver(String key, HeldSlot held, CompletableFuture<Acquisition> to) {
     SnapshotWriter w = writer;
     if (w == null) {
+      if (!options.leaseGuard.holds()) {
+        notServed(key, held, to, null);
+        return;
+      }
       if (!to.complete(held)) {
         release.accept(key); // the caller gave up meanwhile: give the slot back
       }
@@ -269,18 +281,27 @@ final class StateKeeper implements Provisioner.Adoption {
         w.changedDurably()
             .whenCompleteAsync(
                 (ok, error) -> {
-                  if (error != null) {
-                    if (holders.get(key) == held) {
-                      release.accept(key);
-                    }
-                    to.completeExceptionally(
-                        new IllegalStateException(
-                            held + " was not handed out: saving the scaler state failed", error));
+                  if (error != null || !options.leaseGuard.holds()) {
+                    notServed(key, held, to, error);
                   } else if (!to.complete(held) && holders.get(key) == held) {
                     release.accept(key);
                   }
                 },
                 ForkJoinPool.commonPool());
+  }
+
+  /** Gives the slot back and tells the caller to retry: not saved, or the lease not sure. */
+  private void notServed(
+      String key, HeldSlot held, CompletableFuture<Acquisition> to, @Nullable Throwable error) {
+    if (holders.get(key) == held) {
+      release.accept(key);
+    }
+    to.completeExceptionally(
+        error != null
+            ? new NotServedException(
+                held + " was not handed out: saving the scaler state failed", error)
+            : new NotServedException(
+                held + " was not handed out: this process cannot be sure it still leads"));
   }
 
   /**

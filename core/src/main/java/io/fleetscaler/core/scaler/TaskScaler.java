@@ -2,8 +2,10 @@ package io.fleetscaler.core.scaler;
 
 import io.fleetscaler.core.connector.Connector;
 import io.fleetscaler.core.connector.ConnectorSettings;
+import io.fleetscaler.core.lease.LeaseGuard;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.slots.SlotLimits;
+import io.fleetscaler.core.state.StateStore;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -130,8 +133,9 @@ public interface TaskScaler extends AutoCloseable {
 
   /** Options of a scaler; every one has fleeting's default. Not thread-safe. */
   final class Builder {
-    // Every plugin call goes through it, with a deadline, in process as over the wire.
-    final DeadlineGroup group;
+    // The plugin as the scaler calls it: every call with a deadline, in process as over the wire,
+    // and behind the lease guard once one is set (asked immediately before the real call).
+    DeadlineGroup group;
     Duration pluginCallTimeout = DeadlineGroup.DEFAULT;
     boolean inlinePluginCalls;
     Settings settings = Settings.defaults();
@@ -169,6 +173,8 @@ public interface TaskScaler extends AutoCloseable {
     @Nullable Executor connectorExecutor;
     boolean acquireHeartbeat;
     Consumer<Decision> decisionListener = d -> {};
+    LeaseGuard leaseGuard = LeaseGuard.alone();
+    @Nullable Function<String, StateStore> stateStoreOpener;
 
     Builder(InstanceGroup group) {
       this.group = new DeadlineGroup(Objects.requireNonNull(group, "group"));
@@ -432,6 +438,29 @@ public interface TaskScaler extends AutoCloseable {
      */
     public Builder stateSaveDelay(Duration value) {
       stateSaveDelay = Objects.requireNonNull(value, "delay");
+      return this;
+    }
+
+    /**
+     * The right to act, asked immediately before every plugin call and before an acquisition is
+     * handed out (default {@link LeaseGuard#alone()}: always). When it does not hold, plugin calls
+     * are skipped as if the plugin were unavailable (nothing fails for good, no instance is marked
+     * unhealthy) and acquisitions fail with {@link NotServedException}; the scaler acts again as
+     * soon as it holds. The daemon passes its leader lease here under high availability.
+     */
+    public Builder leaseGuard(LeaseGuard guard) {
+      leaseGuard = Objects.requireNonNull(guard, "guard");
+      group = new DeadlineGroup(LeaseGuardedGroup.of(group.plugin(), guard));
+      return this;
+    }
+
+    /**
+     * State storage in a store of the caller's: {@code opener} gets the group id ({@code
+     * ProviderInfo.id}) after init and returns its store, which is loaded for restart adoption and
+     * saved as {@link #stateStorage(Path)}'s file is. Replaces {@link #stateStorage(Path)}.
+     */
+    public Builder stateStore(Function<String, StateStore> opener) {
+      stateStoreOpener = Objects.requireNonNull(opener, "opener");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.fleetscaler.daemon.api;
 
 import io.fleetscaler.core.scaler.TaskScaler;
+import io.grpc.ServerInterceptor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,20 @@ public interface ApiServer extends AutoCloseable {
       ApiServerSettings settings,
       Map<String, TaskScaler> groups,
       Map<String, Duration> acquireTimeouts) {
-    return GrpcApiServer.start(settings, groups, acquireTimeouts);
+    return GrpcApiServer.start(settings, groups, acquireTimeouts, null);
+  }
+
+  /**
+   * Binds and starts serving {@code groups}, as {@link #start(ApiServerSettings, Map, Map)}, every
+   * call passing {@code gate} first (after authentication): under high availability, the standby
+   * gate that answers {@code UNAVAILABLE} with the leader's address while this node does not lead.
+   */
+  static ApiServer start(
+      ApiServerSettings settings,
+      Map<String, TaskScaler> groups,
+      Map<String, Duration> acquireTimeouts,
+      ServerInterceptor gate) {
+    return GrpcApiServer.start(settings, groups, acquireTimeouts, gate);
   }
 
   /**

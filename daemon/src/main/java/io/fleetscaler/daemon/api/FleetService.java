@@ -3,6 +3,7 @@ package io.fleetscaler.daemon.api;
 import com.google.rpc.Code;
 import io.fleetscaler.core.scaler.Acquisition;
 import io.fleetscaler.core.scaler.NoCapacityException;
+import io.fleetscaler.core.scaler.NotServedException;
 import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.daemon.logging.Printable;
 import io.fleetscaler.plugin.api.ProviderException;
@@ -250,6 +251,9 @@ final class FleetService extends FleetGrpc.FleetImplBase {
         switch (cause) {
           case NoCapacityException e ->
               ApiErrors.noCapacity(group, "no slot: " + e.getMessage(), scaler.snapshot());
+          case NotServedException e ->
+              // Not saved, or this node cannot be sure it still leads: the slot went back.
+              ApiErrors.of(Code.UNAVAILABLE, String.valueOf(e.getMessage()) + "; retry");
           case IllegalStateException e ->
               // The scaler's message names the key already ("key k1 has already ...").
               ApiErrors.of(Code.ALREADY_EXISTS, String.valueOf(e.getMessage()));

@@ -3,6 +3,7 @@ package io.fleetscaler.daemon.api;
 import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.daemon.logging.TransportLogs;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -65,7 +66,8 @@ final class GrpcApiServer implements ApiServer {
   static ApiServer start(
       ApiServerSettings settings,
       Map<String, TaskScaler> groups,
-      Map<String, Duration> acquireTimeouts) {
+      Map<String, Duration> acquireTimeouts,
+      @Nullable ServerInterceptor gate) {
     List<String> problems = settings.problems();
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
@@ -112,6 +114,10 @@ final class GrpcApiServer implements ApiServer {
       builder.sslContext(tls);
     }
     ServerServiceDefinition guarded = RequestGuard.guard(service.bindService());
+    if (gate != null) {
+      // Inside the token check: a caller learns who leads only once authenticated.
+      guarded = ServerInterceptors.intercept(guarded, gate);
+    }
     builder.addService(token == null ? guarded : ServerInterceptors.intercept(guarded, token));
     Server server = builder.build();
     try {

@@ -36,11 +36,21 @@ public final class HaApi {
    * serving acquisitions at once, and a standby points at the leader.
    */
   public static ServerInterceptor standbyGate(LeaderElection election, String node) {
+    return standbyGate(election, node, () -> true);
+  }
+
+  /**
+   * As {@link #standbyGate(LeaderElection, String)}, and lets calls through only while {@code
+   * serving} also says so: a leader whose scalers are still starting (or already stopping) points
+   * callers to retry rather than at a scaler that is not there.
+   */
+  public static ServerInterceptor standbyGate(
+      LeaderElection election, String node, java.util.function.BooleanSupplier serving) {
     return new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        if (election.guard().holds()) {
+        if (election.guard().holds() && serving.getAsBoolean()) {
           return next.startCall(call, headers);
         }
         StatusRuntimeException e = notLeader(node, election.leader().orElse(null), election);

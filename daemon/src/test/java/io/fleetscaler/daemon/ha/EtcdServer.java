@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * #stop} and {@link #start} restart it on the same ports and data; {@link #close} stops it and
  * deletes the data. Every wait is bounded.
  */
-final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements AutoCloseable {
   private static final Duration START_BOUND = Duration.ofSeconds(30);
 
   private final Path dir;
@@ -38,7 +38,7 @@ final class EtcdServer implements AutoCloseable {
   }
 
   /** Starts a fresh etcd and waits until it answers. */
-  static EtcdServer start() throws IOException, InterruptedException {
+  public static EtcdServer start() throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("fleetscaler-etcd");
     EtcdServer s = new EtcdServer(dir, freePort(), freePort(), dir.resolve("etcd.log"));
     s.awaitHealthy();
@@ -52,12 +52,12 @@ final class EtcdServer implements AutoCloseable {
   }
 
   /** The client URL. */
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + clientPort);
   }
 
   /** Starts it again after {@link #stop}, on the same ports and data. */
-  void startAgain() throws IOException, InterruptedException {
+  public void startAgain() throws IOException, InterruptedException {
     process = launch();
     awaitHealthy();
   }
@@ -127,7 +127,7 @@ final class EtcdServer implements AutoCloseable {
   }
 
   /** Stops it (SIGTERM, then SIGKILL after a bound); the data stays. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();

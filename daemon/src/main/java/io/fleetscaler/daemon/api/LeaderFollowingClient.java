@@ -1,0 +1,43 @@
+package io.fleetscaler.daemon.api;
+
+import io.fleetscaler.proto.v1.FleetGrpc;
+import io.fleetscaler.proto.v1.NotLeader;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A client of a high-availability set: calls one node and, when that node answers {@code
+ * UNAVAILABLE} with a {@code NotLeader} detail naming the leader, calls the leader instead and
+ * keeps calling it. Without a detail (or without a leader address in it) the failure is the
+ * caller's to retry: {@code UNAVAILABLE} always means "retry".
+ *
+ * <p>Thread-safe; close it when done.
+ */
+public interface LeaderFollowingClient extends AutoCloseable {
+
+  /** The most hops one call follows before it gives up (a failover in progress). */
+  int MAX_HOPS = 3;
+
+  /** Starts at {@code settings.address()}; later nodes are reached with the same credentials. */
+  static LeaderFollowingClient connect(ApiClientSettings settings) {
+    return new FollowingApiClient(settings);
+  }
+
+  /**
+   * Runs {@code call} with a blocking stub of the node believed to lead, following {@code
+   * NotLeader} details at most {@link #MAX_HOPS} times.
+   *
+   * @throws StatusRuntimeException the last node's failure
+   */
+  <T> T call(Function<FleetGrpc.FleetBlockingStub, T> call);
+
+  /** The address calls go to now. */
+  String address();
+
+  /** What each node that turned the last call away said of itself and its leader, in order. */
+  List<NotLeader> lastHops();
+
+  @Override
+  void close();
+}

@@ -32,10 +32,12 @@ public record Scenario(
     double standbyCost) {
 
   /**
-   * A suspended instance-hour at 5% of a running one: a stopped VM bills only its disk. A small
-   * runner VM (2 vCPU, 4-8 GiB: AWS t3.medium $0.0416/h, GCP e2-medium $0.0335/h, Azure B2s
-   * $0.0416/h on-demand, us-east) with a 30-40 GB standard SSD boot disk ($0.08/GB-month gp3, about
-   * $0.0016-0.0022/h) comes to 4-6%; list prices of 2024-2025.
+   * A suspended instance-hour at 5% of a running one: a stopped VM bills only its disk (and a
+   * reserved public address, if any). Approximate on-demand list prices, us-east, 2024-2025: a small
+   * runner VM (AWS t3.medium $0.0416/h, GCP e2-medium $0.0335/h, Azure B2s $0.0416/h) against a 20-32
+   * GB boot disk ($0.0011-0.0035/h: AWS gp3 $0.08/GB-month, GCP pd-standard $0.04 to pd-balanced
+   * $0.10, Azure Standard HDD S4 to Standard SSD E4) is 3-8%; 0.05 is the middle. See
+   * docs/standby.md.
    */
   public static final double DEFAULT_STANDBY_COST = 0.05;
 

@@ -188,7 +188,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             provisioner,
             b.decisionListener,
             calls);
-    this.standbyMetrics = new StandbyMetrics(() -> activePolicy().standbyCount());
+    this.standbyMetrics = new StandbyMetrics();
     this.standby =
         new StandbyPool(
             b.group,
@@ -196,12 +196,14 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             metrics,
             standbyMetrics,
             provisioner,
+            allocator,
             this::activePolicy,
             // Work no free slot serves yet: instances that become ready together go to it first.
             () -> waiters.size() + pendingReservations.size() - (int) allocator.counts().idle(),
             b.creationTimeout);
     provisioner.standby(standby);
     actuator.standby(standby);
+    standbyMetrics.target(standby::target);
     metrics.updateAge(() -> Duration.between(lastUpdateOk, b.clock.instant()));
     this.reserveOps = metrics.taskOperation("reserve");
     this.unreserveOps = metrics.taskOperation("unreserve");

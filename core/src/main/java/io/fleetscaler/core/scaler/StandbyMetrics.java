@@ -26,10 +26,11 @@ final class StandbyMetrics implements MeterBinder {
       Map.of("boot", new CopyOnWriteArrayList<>(), "resume", new CopyOnWriteArrayList<>());
   private final LongAdder suspends = new LongAdder();
   private final LongAdder resumes = new LongAdder();
-  private final IntSupplier target;
+  private volatile IntSupplier target = () -> 0;
 
-  StandbyMetrics(IntSupplier target) {
-    this.target = target;
+  /** Where the gauge reads the pool's target from. */
+  void target(IntSupplier value) {
+    target = value;
   }
 
   void suspended() {
@@ -78,7 +79,7 @@ final class StandbyMetrics implements MeterBinder {
         .description("Instances suspended into and resumed from the standby pool")
         .tag("operation", "resume")
         .register(registry);
-    Gauge.builder("fleetscaler.standby.target", target::getAsInt)
+    Gauge.builder("fleetscaler.standby.target", () -> target.getAsInt())
         .description("Suspended instances the active policy keeps in the standby pool")
         .register(registry);
   }

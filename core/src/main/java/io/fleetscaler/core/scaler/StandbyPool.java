@@ -7,6 +7,8 @@ import io.fleetscaler.core.planner.Limits;
 import io.fleetscaler.core.planner.Plan;
 import io.fleetscaler.core.planner.Planner;
 import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.core.slots.InstanceView;
+import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceState;
 import io.fleetscaler.plugin.api.ProviderException;
@@ -42,10 +44,12 @@ import java.util.function.Supplier;
  * <h2>Who enters the pool</h2>
  *
  * Only an instance this scaler created, that passed its readiness check ({@code
- * instance_ready_command}) and never ran a job, at the moment it would become ready, while the
+ * instance_ready_command}) and never ran a job: at the moment it would become ready, while the
  * pool is short and every waiting acquisition or reservation has a free slot already (otherwise the
  * instance serves the work first; instances are interchangeable, so the next one to become ready
- * fills the pool). A used instance
+ * fills the pool); or later, while it is ready and idle beyond the idle target and what waits, so
+ * that it waits for work suspended rather than running idle until {@code idle_time}, and the pool
+ * refills without a boot. A used instance
  * never enters standby, so {@code max_use_count = 1} still means one job per machine. A resumed
  * instance becomes ready as soon as the cloud reports it running: it was readied before it was
  * suspended.
@@ -90,6 +94,7 @@ final class StandbyPool {
   private final ScalerMetrics metrics;
   private final StandbyMetrics standbyMetrics;
   private final Provisioner provisioner;
+  private final SlotAllocator allocator;
   private final Supplier<Policy> policy;
   private final IntSupplier unserved;
   private final Duration resumeTimeout;
@@ -108,6 +113,7 @@ final class StandbyPool {
       ScalerMetrics metrics,
       StandbyMetrics standbyMetrics,
       Provisioner provisioner,
+      SlotAllocator allocator,
       Supplier<Policy> policy,
       IntSupplier unserved,
       Duration resumeTimeout) {
@@ -116,6 +122,7 @@ final class StandbyPool {
     this.metrics = metrics;
     this.standbyMetrics = standbyMetrics;
     this.provisioner = provisioner;
+    this.allocator = allocator;
     this.policy = policy;
     this.unserved = unserved;
     this.resumeTimeout = resumeTimeout;
@@ -165,20 +172,28 @@ final class StandbyPool {
         || unserved.getAsInt() > 0) {
       return false;
     }
+    if (!suspend(t, now)) {
+      return false; // it serves like any other instance
+    }
+    fillers = Math.max(0, fillers - 1);
+    return true;
+  }
+
+  /** Asks the cloud to suspend {@code t}; on success it is a member. */
+  private boolean suspend(Provisioner.Tracked t, Instant now) {
     List<String> accepted;
     try {
       accepted = calls.call("suspend", () -> group.suspend(List.of(t.id)));
       metrics.operation("suspend");
     } catch (RuntimeException e) {
       metrics.providerError(asProviderError(e));
-      return false; // it serves like any other instance
+      return false;
     }
     if (!accepted.contains(t.id)) {
       return false;
     }
     t.phase = InstancePhase.SUSPENDED;
     members.put(t.id, new Member(t.id, now));
-    fillers = Math.max(0, fillers - 1);
     standbyMetrics.suspended();
     return true;
   }
@@ -297,6 +312,7 @@ final class StandbyPool {
     // creations on their way as its capacity), then what the pool lacks.
     int forWork = Math.max(0, shortfall(plan, fillers, limits) - plan.create());
     int forPool = Math.max(0, deficit() - fillers);
+    forPool -= absorbIdle(forPool, plan, limits, now);
     int extra = forWork + forPool;
     if (extra == 0) {
       return plan;
@@ -321,6 +337,58 @@ final class StandbyPool {
         plan.capacityInstances(),
         plan.desired() + extra,
         plan.limitedByMax());
+  }
+
+  /**
+   * Suspends up to {@code wanted} ready instances that never ran a job and that neither the idle
+   * target nor waiting work needs (they would only sit idle until {@code idle_time}), instead of
+   * creating new ones for the pool. Each is drained first and taken only if it still holds
+   * nothing, so a claim racing with this is never revoked.
+   *
+   * @return how many it took into the pool
+   */
+  private int absorbIdle(int wanted, Plan plan, Limits limits, Instant now) {
+    int cap = limits.capacityPerInstance();
+    long spare = -unserved.getAsInt() - plan.idleTarget();
+    if (wanted <= 0 || spare < cap) {
+      return 0;
+    }
+    Set<String> planned = new HashSet<>();
+    plan.deletions().forEach(d -> planned.add(d.instanceId()));
+    int taken = 0;
+    for (InstanceView v : allocator.instances()) {
+      if (taken == wanted || spare < cap) {
+        break;
+      }
+      Provisioner.Tracked t = provisioner.tracked(v.instanceId());
+      if (t == null
+          || t.phase != InstancePhase.READY
+          || v.state() != InstanceView.State.READY
+          || v.held() > 0
+          || v.claims() > 0
+          || v.completedUses() > 0
+          || t.requestedAt == null
+          || t.drainReason != null
+          || provisioner.lastRelease.containsKey(t.id)
+          || planned.contains(t.id)) {
+        continue;
+      }
+      allocator.drain(t.id);
+      if (!allocator.holdings(t.id).isEmpty()) {
+        // A claim won the race: the instance serves it and goes when it is released.
+        t.phase = InstancePhase.DRAINING;
+        t.drainReason = DeletionReason.IDLE_TIME;
+        continue;
+      }
+      allocator.remove(t.id, "instance " + t.id + " went into the standby pool");
+      if (suspend(t, now)) {
+        taken++;
+        spare -= cap;
+      } else {
+        allocator.add(t.id); // it serves as before
+      }
+    }
+    return taken;
   }
 
   /** Instances on their way that no one holds yet: requested, creating or running. */

@@ -146,6 +146,19 @@ class StandbyPoolTest {
   }
 
   @Test
+  void idleInstancesNobodyNeedsGoIntoThePoolInsteadOfNewOnes() {
+    TaskScaler scaler = start(pool(0).withIdleCount(2), b -> b);
+    scaler.tick();
+    advance(scaler, BOOT);
+    assertThat(states(scaler)).containsEntry("ready", 2);
+    scaler.configure(List.of(pool(2)));
+    assertThat(cloud.suspendedIds).containsExactly("sim-000001", "sim-000002");
+    assertThat(cloud.increases).as("no boot to fill the pool").isEqualTo(2);
+    assertThat(scaler.snapshot().slots().idle()).isZero();
+    scaler.shutdown();
+  }
+
+  @Test
   void aUsedInstanceNeverEntersStandby() {
     // Unlimited uses: a released instance stays, idle, and is never suspended.
     TaskScaler scaler = start(pool(1), b -> b.maxUseCount(0));

@@ -58,8 +58,9 @@ import java.util.function.Supplier;
  *
  * Deleted with their own reasons: {@code standby_expired} after {@code standby_max_age} suspended,
  * {@code standby_surplus} beyond the active {@code standby_count} (a policy period that wants
- * fewer, down to zero), {@code resume_failed} when a resume is refused, fails, or does not bring
- * the instance running within the creation timeout.
+ * fewer, down to zero) once suspended for the policy's {@code idle_time} (as an idle instance
+ * would have been kept that long), {@code resume_failed} when a resume is refused, fails, or does
+ * not bring the instance running within the creation timeout.
  *
  * <h2>Restarts</h2>
  *
@@ -311,8 +312,8 @@ final class StandbyPool {
     // What the work still lacks beyond the plan's own creations (the plan counted the pool's
     // creations on their way as its capacity), then what the pool lacks.
     int forWork = Math.max(0, shortfall(plan, fillers, limits) - plan.create());
+    absorbIdle(plan, limits, now);
     int forPool = Math.max(0, deficit() - fillers);
-    forPool -= absorbIdle(forPool, plan, limits, now);
     int extra = forWork + forPool;
     if (extra == 0) {
       return plan;
@@ -340,24 +341,22 @@ final class StandbyPool {
   }
 
   /**
-   * Suspends up to {@code wanted} ready instances that never ran a job and that neither the idle
-   * target nor waiting work needs (they would only sit idle until {@code idle_time}), instead of
-   * creating new ones for the pool. Each is drained first and taken only if it still holds
-   * nothing, so a claim racing with this is never revoked.
-   *
-   * @return how many it took into the pool
+   * Suspends the ready instances that never ran a job and that neither the idle target nor waiting
+   * work needs: they would only run idle until {@code idle_time}; suspended they fill the pool
+   * without a boot, or wait out their {@code idle_time} there at disk cost (see {@link #retire}).
+   * Each is drained first and taken only if it still holds nothing, so a claim racing with this is
+   * never revoked.
    */
-  private int absorbIdle(int wanted, Plan plan, Limits limits, Instant now) {
+  private void absorbIdle(Plan plan, Limits limits, Instant now) {
     int cap = limits.capacityPerInstance();
     long spare = -unserved.getAsInt() - plan.idleTarget();
-    if (wanted <= 0 || spare < cap) {
-      return 0;
+    if (spare < cap) {
+      return;
     }
     Set<String> planned = new HashSet<>();
     plan.deletions().forEach(d -> planned.add(d.instanceId()));
-    int taken = 0;
     for (InstanceView v : allocator.instances()) {
-      if (taken == wanted || spare < cap) {
+      if (spare < cap) {
         break;
       }
       Provisioner.Tracked t = provisioner.tracked(v.instanceId());
@@ -382,13 +381,11 @@ final class StandbyPool {
       }
       allocator.remove(t.id, "instance " + t.id + " went into the standby pool");
       if (suspend(t, now)) {
-        taken++;
         spare -= cap;
       } else {
         allocator.add(t.id); // it serves as before
       }
     }
-    return taken;
   }
 
   /** Instances on their way that no one holds yet: requested, creating or running. */
@@ -476,7 +473,7 @@ final class StandbyPool {
         }
       } else if (!maxAge.isZero() && !now.isBefore(m.since.plus(maxAge))) {
         expired.add(t);
-      } else if (surplus > extra.size()) {
+      } else if (surplus > extra.size() && !now.isBefore(m.since.plus(active.idleTime()))) {
         extra.add(t);
       }
     }

@@ -181,6 +181,8 @@ class StandbyPoolTest {
     fill(scaler);
     assertThat(states(scaler)).containsEntry("suspended", 3);
     scaler.configure(List.of(pool(1)));
+    assertThat(cloud.decreasedIds).as("kept for idle_time, like idle instances").isEmpty();
+    advance(scaler, Policy.DEFAULT_IDLE_TIME.minus(SUSPEND));
     assertThat(cloud.decreasedIds).hasSize(2);
     scaler.configure(List.of(pool(0)));
     advance(scaler, Duration.ofSeconds(10));

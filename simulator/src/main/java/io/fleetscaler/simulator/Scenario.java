@@ -33,10 +33,10 @@ public record Scenario(
 
   /**
    * A suspended instance-hour at 5% of a running one: a stopped VM bills only its disk (and a
-   * reserved public address, if any). Approximate on-demand list prices, us-east, 2024-2025: a small
-   * runner VM (AWS t3.medium $0.0416/h, GCP e2-medium $0.0335/h, Azure B2s $0.0416/h) against a 20-32
-   * GB boot disk ($0.0011-0.0035/h: AWS gp3 $0.08/GB-month, GCP pd-standard $0.04 to pd-balanced
-   * $0.10, Azure Standard HDD S4 to Standard SSD E4) is 3-8%; 0.05 is the middle. See
+   * reserved public address, if any). Approximate on-demand list prices, us-east, 2024-2025: a
+   * small runner VM (AWS t3.medium $0.0416/h, GCP e2-medium $0.0335/h, Azure B2s $0.0416/h) against
+   * a 20-32 GB boot disk ($0.0011-0.0035/h: AWS gp3 $0.08/GB-month, GCP pd-standard $0.04 to
+   * pd-balanced $0.10, Azure Standard HDD S4 to Standard SSD E4) is 3-8%; 0.05 is the middle. See
    * docs/standby.md.
    */
   public static final double DEFAULT_STANDBY_COST = 0.05;
@@ -105,7 +105,10 @@ public record Scenario(
    */
   public Scenario withResume(Latency value) {
     return withCloud(
-        cloud.withSuspendResume(true).withResumeLatency(value).withSuspendLatency(cloud.deleteLatency()));
+        cloud
+            .withSuspendResume(true)
+            .withResumeLatency(value)
+            .withSuspendLatency(cloud.deleteLatency()));
   }
 
   /** The same scenario pricing a suspended instance-hour at {@code value} of a running one. */

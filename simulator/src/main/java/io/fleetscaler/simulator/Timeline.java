@@ -41,8 +41,7 @@ final class Timeline {
   }
 
   /** Sets the levels from now on, with {@code suspended} instances in the standby pool. */
-  void set(
-      int booting, int idle, int busy, int deleting, int waiting, int running, int suspended) {
+  void set(int booting, int idle, int busy, int deleting, int waiting, int running, int suspended) {
     level[SUSPENDED] = suspended;
     level[BOOTING] = booting;
     level[IDLE] = idle;

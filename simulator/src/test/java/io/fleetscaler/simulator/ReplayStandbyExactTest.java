@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  * Tiny traces with a standby pool, worked out by hand: capacity 1, max_use_count 1, idle_count 0
  * (not preemptive), standby_count 1; boot 30 s, suspend 5 s, resume 10 s, deletion 5 s; a suspended
  * hour at 0.05 of a running one. The loop steps at once, then every 60 s, or every 2 s while an
- * instance boots, resumes, is being suspended or deleted, or an acquisition waits. At t=0 the pool's
- * deficit creates A, up at 30: the step at 30 suspends it (suspending 30-35, counted idle: it still
- * runs), suspended from 35, seen at the step at 36; the next steps are at 96 and 156.
+ * instance boots, resumes, is being suspended or deleted, or an acquisition waits. At t=0 the
+ * pool's deficit creates A, up at 30: the step at 30 suspends it (suspending 30-35, counted idle:
+ * it still runs), suspended from 35, seen at the step at 36; the next steps are at 96 and 156.
  */
 class ReplayStandbyExactTest {
 

@@ -28,8 +28,8 @@ import java.util.Objects;
  * @param standbyCount suspended instances to keep in the standby pool, at least 0 (0: no pool);
  *     Fleetscaler's own key, not gitlab-runner's, and only used when the plugin declares {@code
  *     suspend_resume}
- * @param standbyMaxAge how long an instance may stay suspended before it is deleted and replaced
- *     by a fresh one, {@link Duration#ZERO} for no limit; Fleetscaler's own key
+ * @param standbyMaxAge how long an instance may stay suspended before it is deleted and replaced by
+ *     a fresh one, {@link Duration#ZERO} for no limit; Fleetscaler's own key
  */
 public record Policy(
     List<String> periods,
@@ -123,13 +123,29 @@ public record Policy(
   /** The same policy active during {@code value} instead. */
   public Policy withPeriods(List<String> value) {
     return new Policy(
-        value, timezone, idleCount, idleTime, scaleFactor, scaleFactorLimit, preemptiveMode, standbyCount, standbyMaxAge);
+        value,
+        timezone,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   /** The same policy with periods read in {@code value}. */
   public Policy withTimezone(ZoneId value) {
     return new Policy(
-        periods, value, idleCount, idleTime, scaleFactor, scaleFactorLimit, preemptiveMode, standbyCount, standbyMaxAge);
+        periods,
+        value,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   /**
@@ -138,20 +154,54 @@ public record Policy(
    */
   public Policy withIdleCount(int value) {
     return new Policy(
-        periods, timezone, value, idleTime, scaleFactor, scaleFactorLimit, preemptiveMode, standbyCount, standbyMaxAge);
+        periods,
+        timezone,
+        value,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   public Policy withIdleTime(Duration value) {
     return new Policy(
-        periods, timezone, idleCount, value, scaleFactor, scaleFactorLimit, preemptiveMode, standbyCount, standbyMaxAge);
+        periods,
+        timezone,
+        idleCount,
+        value,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   public Policy withScaleFactor(double factor, int limit) {
-    return new Policy(periods, timezone, idleCount, idleTime, factor, limit, preemptiveMode, standbyCount, standbyMaxAge);
+    return new Policy(
+        periods,
+        timezone,
+        idleCount,
+        idleTime,
+        factor,
+        limit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   public Policy withPreemptiveMode(boolean value) {
-    return new Policy(periods, timezone, idleCount, idleTime, scaleFactor, scaleFactorLimit, value, standbyCount, standbyMaxAge);
+    return new Policy(
+        periods,
+        timezone,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        value,
+        standbyCount,
+        standbyMaxAge);
   }
 
   /** The same policy keeping {@code count} suspended instances, each at most {@code maxAge}. */

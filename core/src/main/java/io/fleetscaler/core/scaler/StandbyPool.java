@@ -44,23 +44,22 @@ import java.util.function.Supplier;
  * <h2>Who enters the pool</h2>
  *
  * Only an instance this scaler created, that passed its readiness check ({@code
- * instance_ready_command}) and never ran a job: at the moment it would become ready, while the
- * pool is short and every waiting acquisition or reservation has a free slot already (otherwise the
+ * instance_ready_command}) and never ran a job: at the moment it would become ready, while the pool
+ * is short and every waiting acquisition or reservation has a free slot already (otherwise the
  * instance serves the work first; instances are interchangeable, so the next one to become ready
  * fills the pool); or later, while it is ready and idle beyond the idle target and what waits, so
  * that it waits for work suspended rather than running idle until {@code idle_time}, and the pool
- * refills without a boot. A used instance
- * never enters standby, so {@code max_use_count = 1} still means one job per machine. A resumed
- * instance becomes ready as soon as the cloud reports it running: it was readied before it was
- * suspended.
+ * refills without a boot. A used instance never enters standby, so {@code max_use_count = 1} still
+ * means one job per machine. A resumed instance becomes ready as soon as the cloud reports it
+ * running: it was readied before it was suspended.
  *
  * <h2>Leaving it</h2>
  *
  * Deleted with their own reasons: {@code standby_expired} after {@code standby_max_age} suspended,
  * {@code standby_surplus} beyond the active {@code standby_count} (a policy period that wants
- * fewer, down to zero) once suspended for the policy's {@code idle_time} (as an idle instance
- * would have been kept that long), {@code resume_failed} when a resume is refused, fails, or does
- * not bring the instance running within the creation timeout.
+ * fewer, down to zero) once suspended for the policy's {@code idle_time} (as an idle instance would
+ * have been kept that long), {@code resume_failed} when a resume is refused, fails, or does not
+ * bring the instance running within the creation timeout.
  *
  * <h2>Restarts</h2>
  *

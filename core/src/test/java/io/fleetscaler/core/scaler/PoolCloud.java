@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A simulated cloud that records which instances were suspended and resumed, and can refuse or
- * fail resumes. A recording fake of the plugin SPI.
+ * A simulated cloud that records which instances were suspended and resumed, and can refuse or fail
+ * resumes. A recording fake of the plugin SPI.
  */
 final class PoolCloud implements InstanceGroup {
   final SimulatedInstanceGroup cloud;

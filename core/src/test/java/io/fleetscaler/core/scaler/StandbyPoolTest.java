@@ -122,7 +122,8 @@ class StandbyPoolTest {
     assertThat(cloud.suspendedIds)
         .as("the pool refilled with the two instances nobody waited for")
         .containsExactly("sim-000001", "sim-000002", "sim-000004", "sim-000005");
-    assertThat(registry.get("fleetscaler.instance.ready.time").tag("path", "resume").timer().count())
+    assertThat(
+            registry.get("fleetscaler.instance.ready.time").tag("path", "resume").timer().count())
         .isEqualTo(2);
     assertThat(
             registry
@@ -188,8 +189,9 @@ class StandbyPoolTest {
     advance(scaler, Duration.ofSeconds(10));
     assertThat(states(scaler)).containsEntry("suspended", 0);
     assertThat(cloud.decreasedIds).hasSize(3);
-    assertThat(((EngineTaskScaler) scaler).counter(
-            "fleetscaler_instance_deletions_total", "reason", "standby_surplus"))
+    assertThat(
+            ((EngineTaskScaler) scaler)
+                .counter("fleetscaler_instance_deletions_total", "reason", "standby_surplus"))
         .isEqualTo(3);
     assertThat(simulated.snapshot()).isEmpty();
     scaler.shutdown();
@@ -203,8 +205,9 @@ class StandbyPoolTest {
     assertThat(cloud.decreasedIds).isEmpty();
     advance(scaler, Duration.ofMinutes(1));
     assertThat(cloud.decreasedIds).containsExactly("sim-000001");
-    assertThat(((EngineTaskScaler) scaler).counter(
-            "fleetscaler_instance_deletions_total", "reason", "standby_expired"))
+    assertThat(
+            ((EngineTaskScaler) scaler)
+                .counter("fleetscaler_instance_deletions_total", "reason", "standby_expired"))
         .isEqualTo(1);
     assertThat(cloud.increases).as("a fresh one replaces it").isEqualTo(2);
     advance(scaler, BOOT);
@@ -220,8 +223,9 @@ class StandbyPoolTest {
     cloud.refuseNextResumes(1);
     CompletableFuture<Acquisition> a = scaler.acquire("a", Duration.ofMinutes(5));
     assertThat(cloud.decreasedIds).containsExactly("sim-000001");
-    assertThat(((EngineTaskScaler) scaler).counter(
-            "fleetscaler_instance_deletions_total", "reason", "resume_failed"))
+    assertThat(
+            ((EngineTaskScaler) scaler)
+                .counter("fleetscaler_instance_deletions_total", "reason", "resume_failed"))
         .isEqualTo(1);
     // Nothing left to resume: one for the job, one for the pool.
     assertThat(cloud.increases).isEqualTo(1 + 2);
@@ -264,8 +268,9 @@ class StandbyPoolTest {
     assertThat(a.join().instanceId()).isEqualTo("sim-000002");
     advance(scaler, Duration.ofMinutes(5));
     assertThat(cloud.decreasedIds).contains("sim-000001");
-    assertThat(((EngineTaskScaler) scaler).counter(
-            "fleetscaler_instance_deletions_total", "reason", "resume_failed"))
+    assertThat(
+            ((EngineTaskScaler) scaler)
+                .counter("fleetscaler_instance_deletions_total", "reason", "resume_failed"))
         .isEqualTo(1);
     scaler.shutdown();
   }

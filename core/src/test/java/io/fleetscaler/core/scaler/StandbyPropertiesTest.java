@@ -114,7 +114,9 @@ class StandbyPropertiesTest {
     }
 
     long suspendedInCloud() {
-      return simulated.snapshot().stream().filter(s -> s.state() == InstanceState.SUSPENDED).count();
+      return simulated.snapshot().stream()
+          .filter(s -> s.state() == InstanceState.SUSPENDED)
+          .count();
     }
 
     /** Lets everything go and waits out boots, suspensions and idle times. */

@@ -28,8 +28,8 @@ import java.util.random.RandomGenerator;
  *   <li>{@code suspend_resume} (boolean, default false): declare and implement suspend/resume
  *   <li>{@code suspend_latency}, {@code suspend_latency_jitter} (default {@code 5s} and {@code
  *       0s}): how long an instance stays {@code suspending}
- *   <li>{@code resume_latency}, {@code resume_latency_jitter} (default {@code 30s} and {@code
- *       0s}): how long an instance stays {@code resuming}; a resumed instance skips the boot
+ *   <li>{@code resume_latency}, {@code resume_latency_jitter} (default {@code 30s} and {@code 0s}):
+ *       how long an instance stays {@code resuming}; a resumed instance skips the boot
  * </ul>
  *
  * @param name the group's name, non-empty

@@ -71,7 +71,7 @@ class StandbyPropertiesTest {
           for (int i = 0; i < amount; i++) {
             String key = "job-" + next++;
             CompletableFuture<Acquisition> f = scaler.acquire(key, Duration.ofMinutes(30));
-            f.thenAccept(a -> used.add(a.instanceId()));
+            CompletableFuture<?> unused = f.thenAccept(a -> used.add(a.instanceId()));
             held.add(key);
             waiting.add(f);
           }

@@ -50,7 +50,7 @@ public final class FrontierStudy {
         throw new IllegalArgumentException("expected name:key=value,..., got '" + text + "'");
       }
       Map<String, String> kv = new LinkedHashMap<>();
-      for (String part : text.substring(colon + 1).split(",")) {
+      for (String part : text.substring(colon + 1).split(",", -1)) {
         if (part.isBlank()) {
           continue;
         }
@@ -84,7 +84,7 @@ public final class FrontierStudy {
     Path svg = Path.of(args[1]);
     String window = args[2];
     List<Integer> resumes = new ArrayList<>();
-    for (String r : args[3].split(",")) {
+    for (String r : args[3].split(",", -1)) {
       resumes.add(Integer.parseInt(r.strip()));
     }
     List<Spec> specs = new ArrayList<>();

@@ -219,32 +219,33 @@ final class StandbyPool {
     if (m == null) {
       return false;
     }
-    switch (state) {
+    return switch (state) {
       case SUSPENDED -> {
         m.cloudSuspended = !m.resuming;
-        return true;
+        yield true;
       }
-      case SUSPENDING, CREATING, RESUMING -> {
-        return true;
-      }
+      case SUSPENDING, CREATING, RESUMING -> true;
       case RUNNING -> {
-        if (!m.resuming) {
-          return true; // suspension accepted, not visible yet
+        if (m.resuming) {
+          serveResumed(t, m, now);
         }
-        members.remove(t.id);
-        resumed.add(t.id);
-        standbyMetrics.readyTime("resume", Duration.between(m.resumeAskedAt, now));
-        t.phase = InstancePhase.RUNNING;
-        t.readinessStarted = true;
-        provisioner.makeReady(t, now);
-        return true;
+        yield true; // otherwise: suspension accepted, not visible yet
       }
       case DELETING, DELETED, TIMEOUT -> {
         members.remove(t.id);
-        return false;
+        yield false;
       }
-    }
-    return false;
+    };
+  }
+
+  /** A member the cloud reports running after its resume: it serves from now on. */
+  private void serveResumed(Provisioner.Tracked t, Member m, Instant now) {
+    members.remove(t.id);
+    resumed.add(t.id);
+    standbyMetrics.readyTime("resume", Duration.between(m.resumeAskedAt, now));
+    t.phase = InstancePhase.RUNNING;
+    t.readinessStarted = true;
+    provisioner.makeReady(t, now);
   }
 
   /** Whether the instance came out of the pool (its boot-to-ready time was recorded then). */

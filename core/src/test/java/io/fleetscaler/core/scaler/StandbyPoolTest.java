@@ -131,7 +131,7 @@ class StandbyPoolTest {
                 .tag("path", "resume")
                 .timer()
                 .max(java.util.concurrent.TimeUnit.SECONDS))
-        .isEqualTo(RESUME.toSeconds());
+        .isEqualTo((double) RESUME.toSeconds());
     scaler.shutdown();
   }
 

@@ -30,16 +30,23 @@ import java.util.Map;
  * <p>Usage: {@code FrontierStudy TRACE SVG all|first|second RESUMES SPEC...} where {@code RESUMES}
  * is e.g. {@code 10,20,30} and each {@code SPEC} is {@code name:key=value,...} with keys {@code
  * idle} (idle_count), {@code factor} (scale_factor), {@code standby} (standby_count), and for pools
- * by the hour of the week (learned from the first half) {@code q} (quantile of per-minute arrivals)
- * and {@code scale}. A spec without {@code standby} or {@code q} is a configuration without
- * standby. Run it outside the build (see docs/simulator.md); one replay of the whole trace takes
- * 10-30 s.
+ * by the hour of the week (learned from the first half) {@code q} (quantile of per-minute
+ * arrivals), {@code scale} and {@code idlescale} (idle count per mean arrival per minute of the
+ * hour). A spec without {@code standby} or {@code q} is a configuration without standby. Run it
+ * outside the build (see docs/simulator.md); one replay of the whole trace takes 10-30 s.
  */
 public final class FrontierStudy {
   private static final Duration HALF = Duration.ofDays(14);
 
   /** One configuration to replay. */
-  record Spec(String name, int idle, double factor, int standby, double quantile, double scale) {
+  record Spec(
+      String name,
+      int idle,
+      double factor,
+      int standby,
+      double quantile,
+      double scale,
+      double idleScale) {
     boolean usesStandby() {
       return standby > 0 || quantile > 0;
     }
@@ -66,7 +73,8 @@ public final class FrontierStudy {
           Double.parseDouble(kv.getOrDefault("factor", "0")),
           Integer.parseInt(kv.getOrDefault("standby", "0")),
           Double.parseDouble(kv.getOrDefault("q", "0")),
-          Double.parseDouble(kv.getOrDefault("scale", "1")));
+          Double.parseDouble(kv.getOrDefault("scale", "1")),
+          Double.parseDouble(kv.getOrDefault("idlescale", "0")));
     }
   }
 
@@ -164,7 +172,8 @@ public final class FrontierStudy {
             .withStandby(spec.standby(), Duration.ZERO);
     List<Policy> policies =
         spec.quantile() > 0
-            ? HourOfWeekPools.policies(base, counts, spec.quantile(), spec.scale(), spec.standby())
+            ? HourOfWeekPools.policies(
+                base, counts, spec.quantile(), spec.scale(), spec.standby(), spec.idleScale())
             : List.of(base);
     if (spec.quantile() > 0) {
       log.println("# " + spec.name() + " pools: " + HourOfWeekPools.describe(policies));

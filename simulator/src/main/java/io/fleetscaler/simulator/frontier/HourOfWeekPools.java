@@ -65,6 +65,16 @@ final class HourOfWeekPools {
    */
   static List<Policy> policies(
       Policy base, long[][][] counts, double quantile, double scale, int floor) {
+    return policies(base, counts, quantile, scale, floor, 0);
+  }
+
+  /**
+   * As {@link #policies(Policy, long[][][], double, double, int)}, and with {@code idleScale} above
+   * 0 an idle count per hour too: {@code idleScale} times that hour's mean arrivals per minute,
+   * rounded, at least the base policy's.
+   */
+  static List<Policy> policies(
+      Policy base, long[][][] counts, double quantile, double scale, int floor, double idleScale) {
     List<Policy> policies = new ArrayList<>();
     policies.add(base);
     for (int w = 0; w < 2; w++) {
@@ -76,9 +86,14 @@ final class HourOfWeekPools {
                 : sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))];
         int pool = (int) Math.max(floor, Math.round(q * scale));
         String days = w == 0 ? "1-5" : "0,6";
-        policies.add(
+        Policy p =
             base.withPeriods(List.of(String.format(Locale.ROOT, "* %d * * %s", h, days)))
-                .withStandby(pool, base.standbyMaxAge()));
+                .withStandby(pool, base.standbyMaxAge());
+        if (idleScale > 0) {
+          double mean = Arrays.stream(sorted).average().orElse(0);
+          p = p.withIdleCount((int) Math.max(base.idleCount(), Math.round(idleScale * mean)));
+        }
+        policies.add(p);
       }
     }
     return policies;
@@ -87,10 +102,15 @@ final class HourOfWeekPools {
   /** The pool sizes of {@code policies} (after the base), for the report. */
   static String describe(List<Policy> policies) {
     int[] sizes = policies.stream().skip(1).mapToInt(Policy::standbyCount).toArray();
-    return "weekdays "
+    int[] idle = policies.stream().skip(1).mapToInt(Policy::idleCount).toArray();
+    return "standby weekdays "
         + Arrays.toString(Arrays.copyOfRange(sizes, 0, 24))
         + ", weekends "
-        + Arrays.toString(Arrays.copyOfRange(sizes, 24, 48));
+        + Arrays.toString(Arrays.copyOfRange(sizes, 24, 48))
+        + "; idle weekdays "
+        + Arrays.toString(Arrays.copyOfRange(idle, 0, 24))
+        + ", weekends "
+        + Arrays.toString(Arrays.copyOfRange(idle, 24, 48));
   }
 
   private static boolean weekend(DayOfWeek d) {

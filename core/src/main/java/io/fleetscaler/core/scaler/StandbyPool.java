@@ -69,9 +69,9 @@ import java.util.function.Supplier;
  * <p>Not thread-safe: every method runs under the scaler's control lock.
  *
  * <p>Over 400 lines (a third of them this contract and the methods' Javadoc): membership, the
- * plan's resume-then-create step and retirement share the members' table and the count of
- * creations on their way; split, each part would need the others' invariants. A split along
- * sizing policies (fixed, by the hour, by recent bursts) is the natural next cut if sizing grows.
+ * plan's resume-then-create step and retirement share the members' table and the count of creations
+ * on their way; split, each part would need the others' invariants. A split along sizing policies
+ * (fixed, by the hour, by recent bursts) is the natural next cut if sizing grows.
  */
 final class StandbyPool {
   private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());

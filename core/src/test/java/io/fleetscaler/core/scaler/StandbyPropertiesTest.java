@@ -10,6 +10,8 @@ import io.fleetscaler.plugin.simulated.ManualClock;
 import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
 import io.fleetscaler.plugin.simulated.SimulatedOptions;
 import io.fleetscaler.plugin.simulated.SimulatedOptions.Latency;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -20,6 +22,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 /** Invariants of the engine with a standby pool, over random demand and policy changes. */
 class StandbyPropertiesTest {
@@ -38,6 +41,10 @@ class StandbyPropertiesTest {
     int next;
 
     Run(int maxUse, int resumeSeconds) {
+      this(maxUse, resumeSeconds, null);
+    }
+
+    Run(int maxUse, int resumeSeconds, @Nullable Path stateDir) {
       SimulatedOptions options =
           SimulatedOptions.defaults()
               .withSuspendResume(true)
@@ -45,7 +52,19 @@ class StandbyPropertiesTest {
               .withDeleteLatency(Latency.fixed(Duration.ofSeconds(5)))
               .withSuspendLatency(Latency.fixed(Duration.ofSeconds(5)))
               .withResumeLatency(Latency.fixed(Duration.ofSeconds(resumeSeconds)));
-      scaler =
+      this.options = options;
+      this.stateDir = stateDir;
+      this.maxUse = maxUse;
+      scaler = build();
+    }
+
+    final SimulatedOptions options;
+    final @Nullable Path stateDir;
+    final int maxUse;
+
+    /** A scaler over this run's cloud (and state directory, if any). */
+    TaskScaler build() {
+      TaskScaler.Builder b =
           TaskScaler.builder(cloud)
               .plugin(Settings.defaults(), options.toJson())
               .clock(clock)
@@ -55,8 +74,9 @@ class StandbyPropertiesTest {
               .maxUseCount(maxUse)
               .maxInstances(MAX)
               .creationTimeout(Duration.ofMinutes(3))
-              .policies(List.of(policy(2)))
-              .build();
+              .policies(List.of(policy(2)));
+      Path dir = stateDir;
+      return (dir != null ? b.stateStorage(dir) : b).build();
     }
 
     static Policy policy(int standby) {
@@ -141,6 +161,58 @@ class StandbyPropertiesTest {
       run.step(code);
     }
     run.scaler.shutdown();
+  }
+
+  @Property(tries = 30)
+  void suspendedInstancesAreAdoptedAsSuspendedAfterARestart(
+      @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 19) Integer> codes,
+      @ForAll @IntRange(min = 0, max = 2) int maxUse)
+      throws Exception {
+    Path dir = Files.createTempDirectory("standby-restart");
+    try {
+      Run run = new Run(maxUse, 20, dir);
+      for (int code : codes) {
+        run.step(code);
+      }
+      // Whatever the workload did, the policy asks for a pool of two again and the jobs end:
+      // after idle_time and a boot the pool is there to be saved.
+      run.scaler.configure(List.of(Run.policy(2)));
+      while (!run.held.isEmpty()) {
+        run.step(1);
+      }
+      for (int i = 0; i < 9; i++) {
+        run.advance(Duration.ofSeconds(20));
+      }
+      run.scaler.shutdown();
+      Set<String> suspended = new HashSet<>();
+      for (InstanceStatus s : run.simulated.snapshot()) {
+        if (s.state() == InstanceState.SUSPENDED || s.state() == InstanceState.SUSPENDING) {
+          suspended.add(s.id());
+        }
+      }
+      assertThat(suspended).as("the policy keeps a pool of two").isNotEmpty();
+      int deletionsBefore = run.cloud.decreasedIds.size();
+
+      TaskScaler after = run.build();
+      after.tick();
+
+      Set<String> adopted = new HashSet<>();
+      after.snapshot().instances().stream()
+          .filter(i -> i.phase() == io.fleetscaler.core.planner.InstancePhase.SUSPENDED)
+          .forEach(i -> adopted.add(i.id()));
+      assertThat(adopted)
+          .as("every suspended instance is adopted as suspended")
+          .containsAll(suspended);
+      assertThat(run.cloud.decreasedIds.subList(deletionsBefore, run.cloud.decreasedIds.size()))
+          .as("none of them is deleted for safety")
+          .filteredOn(suspended::contains)
+          .isEmpty();
+      after.shutdown();
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   @Property(tries = 40)

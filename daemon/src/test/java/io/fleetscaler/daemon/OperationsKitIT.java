@@ -46,8 +46,6 @@ class OperationsKitIT {
   /** Metrics that panels and rules use before the daemon exposes them, with who adds them. */
   static final Map<String, String> PENDING =
       Map.of(
-          "fleeting_provisioner_instances{state=~\"suspended|resuming\"}",
-              "issue 18 (standby pools)",
           "fleetscaler_ha_leader", "issue 19 (high availability)",
           "fleetscaler_scale_blocked", "issue 20, \"why is my job waiting?\" (not built yet)",
           "fleetscaler_acquire_wait_seconds_bucket",

@@ -38,6 +38,42 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aStandbyPoolIsReplayedWithItsSuspendedHoursPriced() throws Exception {
+    // The hand-computed trace of the simulator's ReplayStandbyExactTest: each job waits one resume.
+    Path trace = trace("100,10\n200,10\n");
+    int code =
+        run(
+            "simulate",
+            "--trace=" + trace,
+            "--boot=30s",
+            "--delete-time=5s",
+            "--resume=10s",
+            "--standby-cost=0.05",
+            "--max-use=1",
+            "--idle-time=20m",
+            "--standby-count=0,1");
+    assertThat(code).as(err.toString()).isZero();
+    String table = out.toString();
+    assertThat(table.lines().findFirst().orElseThrow())
+        .contains("standby_count=0", "standby_count=1");
+    assertThat(table).contains("suspended hours", "cost-equivalent hours");
+    // Without a pool each job waits a boot and the next 2-second step; with one, one resume.
+    assertThat(table).containsPattern("wait max \\(s\\) +30\\.00 +10\\.00");
+  }
+
+  @Test
+  void badStandbySettingsAreUsageErrors() throws Exception {
+    Path trace = trace("0,10\n");
+    assertThat(run("simulate", "--trace=" + trace, "--resume=10s", "--standby-cost=-1"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--standby-cost");
+    assertThat(run("simulate", "--trace=" + trace, "--resume=later")).isEqualTo(2);
+    assertThat(err.toString()).contains("--resume");
+    assertThat(run("simulate", "--trace=" + trace, "--standby-count=-2")).isEqualTo(2);
+    assertThat(err.toString()).contains("standby_count");
+  }
+
+  @Test
   void comparesEveryCombinationSideBySideAndWritesJsonCsvAndPlot() throws Exception {
     Path trace = trace("arrival_seconds,duration_seconds\n0,100\n10,50\n130,10\n3600,30\n");
     Path json = dir.resolve("r.json");

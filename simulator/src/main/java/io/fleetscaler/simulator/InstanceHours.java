@@ -9,6 +9,21 @@ package io.fleetscaler.simulator;
  * @param booting requested and not yet in service (creating in the cloud, or running but not yet
  *     seen by the scaler's next update)
  * @param deleting being deleted, or failed to boot and waiting for deletion
+ * @param suspended suspended in the standby pool: not in {@code total}, billed for storage only
+ * @param costEquivalent what the run costs in running instance-hours: {@code total} plus {@code
+ *     suspended} at the scenario's {@link Scenario#standbyCost()}
  */
 public record InstanceHours(
-    double total, double busy, double idle, double booting, double deleting) {}
+    double total,
+    double busy,
+    double idle,
+    double booting,
+    double deleting,
+    double suspended,
+    double costEquivalent) {
+
+  /** Hours of a run without suspended instances. */
+  public InstanceHours(double total, double busy, double idle, double booting, double deleting) {
+    this(total, busy, idle, booting, deleting, 0, total);
+  }
+}

@@ -280,11 +280,14 @@ final class Replay {
     int idle = 0;
     int busy = 0;
     int deleting = 0;
+    int suspended = 0;
     awaitingService = false;
     for (InstanceStatus s : cloud.snapshot()) {
       switch (s.state()) {
         case CREATING, RESUMING -> booting++;
-        case RUNNING, SUSPENDED -> {
+        case SUSPENDED -> suspended++;
+        case SUSPENDING -> idle++; // readied, doing no work, still billed as running
+        case RUNNING -> {
           if (!inService.contains(s.id())) {
             booting++;
             awaitingService = true;
@@ -294,10 +297,10 @@ final class Replay {
             idle++;
           }
         }
-        case DELETING, TIMEOUT, SUSPENDING, DELETED -> deleting++;
+        case DELETING, TIMEOUT, DELETED -> deleting++;
       }
     }
-    timeline.set(booting, idle, busy, deleting, queue.size() + acquiring, running);
+    timeline.set(booting, idle, busy, deleting, queue.size() + acquiring, running, suspended);
   }
 
   private SimulationResult result(Duration wallTime) {
@@ -307,7 +310,7 @@ final class Replay {
         timedOut,
         interrupted,
         waits.stats(),
-        timeline.hours(),
+        timeline.hours(scenario.standbyCost()),
         timeline.peakInstances(),
         count("fleeting.taskscaler.scale.operations", "operation", "up"),
         byTag("fleetscaler.instance.deletions", "reason"),

@@ -20,13 +20,26 @@ import java.util.function.UnaryOperator;
  * @param acquireTimeout how long a job may wait for a slot, counted from its arrival, before it
  *     counts as timed out and is dropped
  * @param start the wall-clock instant of the trace's time 0, which cron periods are read against
+ * @param standbyCost what a suspended instance-hour costs as a fraction of a running one, for the
+ *     cost-equivalent hours (see {@link #DEFAULT_STANDBY_COST})
  */
 public record Scenario(
     String name,
     UnaryOperator<TaskScaler.Builder> scaler,
     SimulatedOptions cloud,
     Duration acquireTimeout,
-    Instant start) {
+    Instant start,
+    double standbyCost) {
+
+  /**
+   * A suspended instance-hour at 5% of a running one: a stopped VM bills only its disk (and a
+   * reserved public address, if any). Approximate on-demand list prices, us-east, 2024-2025: a
+   * small runner VM (AWS t3.medium $0.0416/h, GCP e2-medium $0.0335/h, Azure B2s $0.0416/h) against
+   * a 20-32 GB boot disk ($0.0011-0.0035/h: AWS gp3 $0.08/GB-month, GCP pd-standard $0.04 to
+   * pd-balanced $0.10, Azure Standard HDD S4 to Standard SSD E4) is 3-8%; 0.05 is the middle. See
+   * docs/standby.md.
+   */
+  public static final double DEFAULT_STANDBY_COST = 0.05;
 
   /** The first job of the shipped Travis CI trace: Monday 2020-02-03 00:01:15 UTC. */
   public static final Instant SHIPPED_TRACE_START = Instant.parse("2020-02-03T00:01:15Z");
@@ -49,6 +62,19 @@ public record Scenario(
     if (acquireTimeout.isNegative() || acquireTimeout.isZero()) {
       throw new IllegalArgumentException("acquireTimeout must be > 0, got " + acquireTimeout);
     }
+    if (!(standbyCost >= 0) || !Double.isFinite(standbyCost)) {
+      throw new IllegalArgumentException("standbyCost must be finite and >= 0, got " + standbyCost);
+    }
+  }
+
+  /** A scenario pricing suspended hours at {@link #DEFAULT_STANDBY_COST}. */
+  public Scenario(
+      String name,
+      UnaryOperator<TaskScaler.Builder> scaler,
+      SimulatedOptions cloud,
+      Duration acquireTimeout,
+      Instant start) {
+    this(name, scaler, cloud, acquireTimeout, start, DEFAULT_STANDBY_COST);
   }
 
   /**
@@ -66,11 +92,28 @@ public record Scenario(
   }
 
   public Scenario withName(String value) {
-    return new Scenario(value, scaler, cloud, acquireTimeout, start);
+    return new Scenario(value, scaler, cloud, acquireTimeout, start, standbyCost);
   }
 
   public Scenario withCloud(SimulatedOptions value) {
-    return new Scenario(name, scaler, value, acquireTimeout, start);
+    return new Scenario(name, scaler, value, acquireTimeout, start, standbyCost);
+  }
+
+  /**
+   * The same scenario on a cloud that can suspend and resumes in {@code value} (suspending takes
+   * the deletion time).
+   */
+  public Scenario withResume(Latency value) {
+    return withCloud(
+        cloud
+            .withSuspendResume(true)
+            .withResumeLatency(value)
+            .withSuspendLatency(cloud.deleteLatency()));
+  }
+
+  /** The same scenario pricing a suspended instance-hour at {@code value} of a running one. */
+  public Scenario withStandbyCost(double value) {
+    return new Scenario(name, scaler, cloud, acquireTimeout, start, value);
   }
 
   /** The same scenario with instances booting in {@code value}. */
@@ -84,10 +127,10 @@ public record Scenario(
   }
 
   public Scenario withAcquireTimeout(Duration value) {
-    return new Scenario(name, scaler, cloud, value, start);
+    return new Scenario(name, scaler, cloud, value, start, standbyCost);
   }
 
   public Scenario withStart(Instant value) {
-    return new Scenario(name, scaler, cloud, acquireTimeout, value);
+    return new Scenario(name, scaler, cloud, acquireTimeout, value, standbyCost);
   }
 }

@@ -17,7 +17,8 @@ final class Timeline {
   static final int DELETING = 3;
   static final int WAITING = 4;
   static final int RUNNING = 5;
-  private static final int LEVELS = 6;
+  static final int SUSPENDED = 6;
+  private static final int LEVELS = 7;
 
   private final Instant start;
   private final MinuteListener listener;
@@ -36,6 +37,12 @@ final class Timeline {
 
   /** Sets the levels from now on. */
   void set(int booting, int idle, int busy, int deleting, int waiting, int running) {
+    set(booting, idle, busy, deleting, waiting, running, 0);
+  }
+
+  /** Sets the levels from now on, with {@code suspended} instances in the standby pool. */
+  void set(int booting, int idle, int busy, int deleting, int waiting, int running, int suspended) {
+    level[SUSPENDED] = suspended;
     level[BOOTING] = booting;
     level[IDLE] = idle;
     level[BUSY] = busy;
@@ -96,14 +103,19 @@ final class Timeline {
     minuteArrivals = 0;
   }
 
-  InstanceHours hours() {
+  /** The totals; a suspended hour costs {@code standbyCost} of a running one. */
+  InstanceHours hours(double standbyCost) {
     double hour = 3_600e9;
+    double running = (total[BOOTING] + total[IDLE] + total[BUSY] + total[DELETING]) / hour;
+    double suspended = total[SUSPENDED] / hour;
     return new InstanceHours(
-        (total[BOOTING] + total[IDLE] + total[BUSY] + total[DELETING]) / hour,
+        running,
         total[BUSY] / hour,
         total[IDLE] / hour,
         total[BOOTING] / hour,
-        total[DELETING] / hour);
+        total[DELETING] / hour,
+        suspended,
+        running + standbyCost * suspended);
   }
 
   int peakInstances() {

@@ -49,6 +49,13 @@ final class SortingPlanner implements Planner {
       if (info.phase() == InstancePhase.DELETING) {
         continue;
       }
+      if (info.phase() == InstancePhase.SUSPENDED) {
+        // Counted toward the maximum, no capacity (as DemandPlanner).
+        if (fleet.shuttingDown()) {
+          deletions.add(new Deletion(info.id(), DeletionReason.SHUTDOWN));
+        }
+        continue;
+      }
       int heldHere = Math.min(info.held(), cap);
       DeletionReason forced = forcedReason(info, fleet.shuttingDown());
       if (forced != null) {
@@ -126,7 +133,8 @@ final class SortingPlanner implements Planner {
       case TIMEOUT -> DeletionReason.TIMEOUT;
       case PREEXISTING -> DeletionReason.PREEXISTING;
       case DELETING -> null;
-      case CREATING, RUNNING -> shuttingDown ? DeletionReason.SHUTDOWN : null;
+      case SUSPENDED -> shuttingDown ? DeletionReason.SHUTDOWN : null;
+      case CREATING, RUNNING, RESUMING -> shuttingDown ? DeletionReason.SHUTDOWN : null;
       case READY, UNHEALTHY, DRAINING -> {
         if (shuttingDown) {
           yield DeletionReason.SHUTDOWN;
@@ -144,7 +152,9 @@ final class SortingPlanner implements Planner {
   }
 
   private static int freeSlots(InstanceInfo info, Limits limits, int held) {
-    if (info.phase() == InstancePhase.CREATING || info.phase() == InstancePhase.RUNNING) {
+    if (info.phase() == InstancePhase.CREATING
+        || info.phase() == InstancePhase.RUNNING
+        || info.phase() == InstancePhase.RESUMING) {
       return limits.slotsPerNewInstance();
     }
     int free = limits.capacityPerInstance() - held;

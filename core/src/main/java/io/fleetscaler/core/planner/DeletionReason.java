@@ -31,7 +31,13 @@ public enum DeletionReason {
    * Adopted after a restart with acquisitions while {@code keep_instance_with_acquisitions} is off:
    * deleted once they are released.
    */
-  RESTORED("restored");
+  RESTORED("restored"),
+  /** Suspended in the standby pool longer than {@code standby_max_age}: replaced by a fresh one. */
+  STANDBY_EXPIRED("standby_expired"),
+  /** More suspended instances than the active policy's {@code standby_count}. */
+  STANDBY_SURPLUS("standby_surplus"),
+  /** Taken from the standby pool, its resume was refused, failed or never finished. */
+  RESUME_FAILED("resume_failed");
 
   private final String label;
 

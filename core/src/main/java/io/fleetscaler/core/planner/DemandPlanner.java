@@ -72,6 +72,13 @@ final class DemandPlanner implements Planner {
       if (info.phase() == InstancePhase.DELETING) {
         continue;
       }
+      if (info.phase() == InstancePhase.SUSPENDED) {
+        // Counted toward the maximum but no capacity: the standby pool resumes them on demand.
+        if (forced != null) {
+          deletions.add(new Deletion(info.id(), forced));
+        }
+        continue;
+      }
       if (forced != null) {
         if (heldHere == 0) {
           deletions.add(new Deletion(info.id(), forced));
@@ -160,7 +167,8 @@ final class DemandPlanner implements Planner {
       case TIMEOUT -> DeletionReason.TIMEOUT;
       case PREEXISTING -> DeletionReason.PREEXISTING;
       case DELETING -> null;
-      case CREATING, RUNNING -> shuttingDown ? DeletionReason.SHUTDOWN : null;
+      case SUSPENDED -> shuttingDown ? DeletionReason.SHUTDOWN : null;
+      case CREATING, RUNNING, RESUMING -> shuttingDown ? DeletionReason.SHUTDOWN : null;
       case READY, UNHEALTHY, DRAINING -> {
         if (shuttingDown) {
           yield DeletionReason.SHUTDOWN;
@@ -180,7 +188,9 @@ final class DemandPlanner implements Planner {
   /** Free slots a reserve could still take on a ready instance. */
   private static int freeSlots(InstanceInfo info, Limits limits, int held) {
     int free = limits.capacityPerInstance() - held;
-    if (info.phase() == InstancePhase.CREATING || info.phase() == InstancePhase.RUNNING) {
+    if (info.phase() == InstancePhase.CREATING
+        || info.phase() == InstancePhase.RUNNING
+        || info.phase() == InstancePhase.RESUMING) {
       return limits.slotsPerNewInstance();
     }
     if (limits.maxUseCount() > 0) {

@@ -21,5 +21,12 @@ public enum InstancePhase {
   /** The cloud gave up on it. Not capacity; deleted in the cloud. */
   TIMEOUT,
   /** Listed by the cloud but not created by this scaler and unknown to it: deleted for safety. */
-  PREEXISTING
+  PREEXISTING,
+  /**
+   * In the standby pool: readied once, never used, then suspended (or being suspended). Not
+   * capacity; counts toward the maximum.
+   */
+  SUSPENDED,
+  /** Taken from the standby pool and being resumed. Counts as future capacity, like creating. */
+  RESUMING
 }

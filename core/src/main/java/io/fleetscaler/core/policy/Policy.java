@@ -25,6 +25,11 @@ import java.util.Objects;
  * @param preemptiveMode true: reservations only succeed against ready idle slots; false:
  *     reservations are accepted up to the fleet's maximum capacity and instances are created when
  *     work is acquired
+ * @param standbyCount suspended instances to keep in the standby pool, at least 0 (0: no pool);
+ *     Fleetscaler's own key, not gitlab-runner's, and only used when the plugin declares {@code
+ *     suspend_resume}
+ * @param standbyMaxAge how long an instance may stay suspended before it is deleted and replaced by
+ *     a fresh one, {@link Duration#ZERO} for no limit; Fleetscaler's own key
  */
 public record Policy(
     List<String> periods,
@@ -33,7 +38,9 @@ public record Policy(
     Duration idleTime,
     double scaleFactor,
     int scaleFactorLimit,
-    boolean preemptiveMode) {
+    boolean preemptiveMode,
+    int standbyCount,
+    Duration standbyMaxAge) {
 
   /** The period that is always active. */
   public static final String ALWAYS = "* * * * *";
@@ -48,6 +55,7 @@ public record Policy(
     Objects.requireNonNull(periods, "periods");
     Objects.requireNonNull(timezone, "timezone");
     Objects.requireNonNull(idleTime, "idleTime");
+    Objects.requireNonNull(standbyMaxAge, "standbyMaxAge");
     periods = List.copyOf(periods);
     List<String> errors = new ArrayList<>();
     if (periods.isEmpty()) {
@@ -71,9 +79,36 @@ public record Policy(
     if (scaleFactorLimit < 0) {
       errors.add("scale_factor_limit: must be >= 0 (0 = no limit), got " + scaleFactorLimit);
     }
+    if (standbyCount < 0) {
+      errors.add("standby_count: must be >= 0, got " + standbyCount);
+    }
+    if (standbyMaxAge.isNegative()) {
+      errors.add("standby_max_age: must be >= 0 (0 = no limit), got " + standbyMaxAge);
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("invalid policy: " + String.join("; ", errors));
     }
+  }
+
+  /** A policy without a standby pool, as gitlab-runner's {@code [[policy]]} has none. */
+  public Policy(
+      List<String> periods,
+      ZoneId timezone,
+      int idleCount,
+      Duration idleTime,
+      double scaleFactor,
+      int scaleFactorLimit,
+      boolean preemptiveMode) {
+    this(
+        periods,
+        timezone,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        0,
+        Duration.ZERO);
   }
 
   /**
@@ -88,13 +123,29 @@ public record Policy(
   /** The same policy active during {@code value} instead. */
   public Policy withPeriods(List<String> value) {
     return new Policy(
-        value, timezone, idleCount, idleTime, scaleFactor, scaleFactorLimit, preemptiveMode);
+        value,
+        timezone,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   /** The same policy with periods read in {@code value}. */
   public Policy withTimezone(ZoneId value) {
     return new Policy(
-        periods, value, idleCount, idleTime, scaleFactor, scaleFactorLimit, preemptiveMode);
+        periods,
+        value,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   /**
@@ -103,20 +154,68 @@ public record Policy(
    */
   public Policy withIdleCount(int value) {
     return new Policy(
-        periods, timezone, value, idleTime, scaleFactor, scaleFactorLimit, preemptiveMode);
+        periods,
+        timezone,
+        value,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   public Policy withIdleTime(Duration value) {
     return new Policy(
-        periods, timezone, idleCount, value, scaleFactor, scaleFactorLimit, preemptiveMode);
+        periods,
+        timezone,
+        idleCount,
+        value,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   public Policy withScaleFactor(double factor, int limit) {
-    return new Policy(periods, timezone, idleCount, idleTime, factor, limit, preemptiveMode);
+    return new Policy(
+        periods,
+        timezone,
+        idleCount,
+        idleTime,
+        factor,
+        limit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge);
   }
 
   public Policy withPreemptiveMode(boolean value) {
-    return new Policy(periods, timezone, idleCount, idleTime, scaleFactor, scaleFactorLimit, value);
+    return new Policy(
+        periods,
+        timezone,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        value,
+        standbyCount,
+        standbyMaxAge);
+  }
+
+  /** The same policy keeping {@code count} suspended instances, each at most {@code maxAge}. */
+  public Policy withStandby(int count, Duration maxAge) {
+    return new Policy(
+        periods,
+        timezone,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        count,
+        maxAge);
   }
 
   /**

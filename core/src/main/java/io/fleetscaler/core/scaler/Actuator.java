@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies the planner's plans through the plugin: creations under the token-bucket {@code
@@ -45,6 +46,7 @@ final class Actuator {
   private final ArrayDeque<Decision> decisions = new ArrayDeque<>();
   private final Consumer<Decision> decisionListener;
   private final PluginCalls calls;
+  private @Nullable StandbyPool standby;
 
   Actuator(
       InstanceGroup group,
@@ -73,10 +75,27 @@ final class Actuator {
     this.calls = calls;
   }
 
+  /** Plans with the standby pool from now on: it resumes before anything is created. */
+  void standby(StandbyPool pool) {
+    standby = pool;
+  }
+
   /** Plans with {@code policy} and applies the plan; returns it. */
   Plan planAndApply(Policy policy, int pending, boolean shuttingDown) {
     Instant now = clock.instant();
-    Plan plan = planner.plan(provisioner.fleet(pending, shuttingDown), policy, limits, now);
+    StandbyPool pool = standby;
+    Plan plan =
+        pool == null
+            ? planner.plan(provisioner.fleet(pending, shuttingDown), policy, limits, now)
+            : pool.plan(
+                planner,
+                p -> provisioner.fleet(p, shuttingDown),
+                pending,
+                shuttingDown,
+                policy,
+                limits,
+                this,
+                now);
     metrics.desired(plan.desired());
     List<Deletion> done = applyDeletions(plan.deletions(), now);
     int created = 0;

@@ -13,6 +13,7 @@ import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.slots.SlotCounts;
 import io.fleetscaler.core.slots.SlotLimits;
+import io.fleetscaler.plugin.api.Capability;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
@@ -85,6 +86,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
 
   private final StateKeeper state;
   private final HeldSlot.ConnectSource connects;
+  private final StandbyPool standby;
+  private final StandbyMetrics standbyMetrics;
 
   // Waiting demand: request threads add and remove entries without the control lock; only its
   // holder serves and expires them. Arrival order is in the queues, currency in the map and set: a
@@ -186,6 +189,22 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             provisioner,
             b.decisionListener,
             calls);
+    this.standbyMetrics = new StandbyMetrics();
+    this.standby =
+        new StandbyPool(
+            b.group,
+            calls,
+            metrics,
+            standbyMetrics,
+            provisioner,
+            allocator,
+            this::activePolicy,
+            // Work no free slot serves yet: instances that become ready together go to it first.
+            () -> waiters.size() + pendingReservations.size() - (int) allocator.counts().idle(),
+            b.creationTimeout);
+    provisioner.standby(standby);
+    actuator.standby(standby);
+    standbyMetrics.target(standby::target);
     metrics.updateAge(() -> Duration.between(lastUpdateOk, b.clock.instant()));
     this.reserveOps = metrics.taskOperation("reserve");
     this.unreserveOps = metrics.taskOperation("unreserve");
@@ -255,9 +274,11 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     b.group.deadline(b.inlinePluginCalls ? null : b.pluginCallTimeout);
     ProviderInfo info = b.group.init(b.settings, b.pluginConfigJson);
     EngineTaskScaler scaler = new EngineTaskScaler(b);
+    scaler.standby.supported(info.capabilities().contains(Capability.SUSPEND_RESUME));
     scaler.state.open(b.stateDir, info.id());
     if (b.meterRegistry != null) {
       scaler.metrics.bindTo(b.meterRegistry);
+      scaler.standbyMetrics.bindTo(b.meterRegistry);
     }
     if (scaler.loop != null) {
       scaler.loop.start();

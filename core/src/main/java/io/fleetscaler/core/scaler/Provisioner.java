@@ -113,6 +113,7 @@ final class Provisioner {
       };
   private volatile List<Known> known = List.of();
   private Runnable onKnownChange = () -> {};
+  private @Nullable StandbyPool standby;
 
   /** Last release per instance; written by request threads, read when planning. */
   final Map<String, Instant> lastRelease = new ConcurrentHashMap<>();
@@ -156,6 +157,11 @@ final class Provisioner {
     known = List.copyOf(k);
   }
 
+  /** Hands suspended, resuming and newly ready instances to the standby pool from now on. */
+  void standby(StandbyPool pool) {
+    standby = pool;
+  }
+
   /** The table as it is to be saved; readable from any thread. */
   List<Known> known() {
     return known;
@@ -172,6 +178,9 @@ final class Provisioner {
         continue; // nothing known of it: a restart must treat it as unknown again
       }
       String deletion = reason != null ? reason.label() : null;
+      if (deletion == null && standby != null && standby.saved(t)) {
+        deletion = StandbyPool.MARK;
+      }
       k.add(new Known(t.id, t.allocated(), deletion, t.stored));
     }
     for (StoredInstance i : toAdopt.values()) {
@@ -275,6 +284,10 @@ final class Provisioner {
   /** A saved instance the cloud still reports: to be deleted again, or adopted once running. */
   private Tracked restored(StoredInstance stored, Instant now) {
     String deletion = stored.deletion();
+    StandbyPool pool = standby;
+    if (pool != null && StandbyPool.MARK.equals(deletion)) {
+      return pool.adopt(stored.id(), now);
+    }
     if (deletion != null) {
       // Its deletion was asked for before the restart: ask again (it holds nothing by then).
       Tracked t = new Tracked(stored.id(), null, now, InstancePhase.DRAINING);
@@ -297,6 +310,10 @@ final class Provisioner {
   }
 
   private void apply(Tracked t, InstanceStatus status, Instant now) {
+    StandbyPool pool = standby;
+    if (pool != null && pool.observe(t, status.state(), now)) {
+      return;
+    }
     switch (status.state()) {
       case CREATING, RESUMING, SUSPENDING, SUSPENDED -> {
         // Suspension is not driven by this scaler yet: such instances are not ready capacity.
@@ -374,8 +391,16 @@ final class Provisioner {
    * claim on this instance names it.
    */
   void makeReady(Tracked t, Instant now) {
-    if (t.requestedAt != null) {
+    StandbyPool pool = standby;
+    if (t.requestedAt != null && (pool == null || !pool.wasResumed(t.id))) {
       metrics.readinessTime(Duration.between(t.requestedAt, now));
+      if (pool != null) {
+        pool.bootReady(Duration.between(t.requestedAt, now));
+      }
+    }
+    if (pool != null && pool.intoPool(t, now)) {
+      publishKnown();
+      return;
     }
     t.phase = InstancePhase.READY;
     t.readyAt = now;
@@ -418,6 +443,9 @@ final class Provisioner {
     metrics.lifeDuration(Duration.between(t.firstSeen, now));
     lastRelease.remove(t.id);
     gate.forget(t.id);
+    if (standby != null) {
+      standby.forget(t.id);
+    }
   }
 
   /** Cloud-side deletion is visible: the last update listed it {@code deleting}. */
@@ -475,11 +503,12 @@ final class Provisioner {
           || t.phase == InstancePhase.RUNNING
           || t.phase == InstancePhase.DELETING
           || t.phase == InstancePhase.TIMEOUT
-          || t.phase == InstancePhase.DRAINING) {
+          || t.phase == InstancePhase.DRAINING
+          || t.phase == InstancePhase.RESUMING) {
         return true;
       }
     }
-    return false;
+    return standby != null && standby.settling();
   }
 
   int requestedCount() {

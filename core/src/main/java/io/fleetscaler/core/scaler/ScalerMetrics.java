@@ -292,7 +292,9 @@ final class ScalerMetrics implements MeterBinder {
             "deleting",
             "timeout",
             "preexisting",
-            "ambiguous")) {
+            "ambiguous",
+            "suspended",
+            "resuming")) {
       Gauge.builder(
               meterName("fleeting_provisioner_instances"),
               () -> instancesByState.get().getOrDefault(state, 0))

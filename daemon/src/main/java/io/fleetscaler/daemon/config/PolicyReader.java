@@ -31,6 +31,9 @@ final class PolicyReader {
     double scaleFactor = t.number("scale_factor", 0);
     int scaleFactorLimit = t.integer("scale_factor_limit", 0, 0, Integer.MAX_VALUE);
     boolean preemptive = t.bool("preemptive_mode", idleCount > 0);
+    // Fleetscaler's own keys (gitlab-runner has no standby pool): off by default.
+    int standbyCount = t.integer("standby_count", 0, 0, Integer.MAX_VALUE);
+    Duration standbyMaxAge = t.duration("standby_max_age", Duration.ZERO, false);
     if (preemptive && idleCount == 0) {
       // Preemptive mode hands out only slots that are idle already, and with no idle target the
       // scaler never makes any: every job would wait until its timeout.
@@ -48,7 +51,9 @@ final class PolicyReader {
           idleTime,
           scaleFactor,
           scaleFactorLimit,
-          preemptive);
+          preemptive,
+          standbyCount,
+          standbyMaxAge);
     } catch (IllegalArgumentException e) {
       String message = String.valueOf(e.getMessage());
       // The policy quotes a duration as Java prints it ("PT0.5S"): quote what the file says.

@@ -111,7 +111,9 @@ final class ScalingVariants {
         duration(c, "idle_time"),
         number(c, "scale_factor"),
         integer(c, "scale_factor_limit"),
-        preemptive.equals("default") ? idleCount > 0 : bool("preemptive_mode", preemptive));
+        preemptive.equals("default") ? idleCount > 0 : bool("preemptive_mode", preemptive),
+        integer(c, "standby_count"),
+        duration(c, "standby_max_age"));
   }
 
   /** Parses {@code 'periods=* 8-18 * * 1-5 | ...; idle_count=10; ...'} over {@code base}. */
@@ -136,6 +138,8 @@ final class ScalingVariants {
     double factor = base.scaleFactor();
     int limit = base.scaleFactorLimit();
     Boolean preemptive = null;
+    int standbyCount = base.standbyCount();
+    Duration standbyMaxAge = base.standbyMaxAge();
     for (Map.Entry<String, String> e : keys.entrySet()) {
       String v = e.getValue();
       Map<String, String> one = Map.of(e.getKey(), v);
@@ -147,6 +151,8 @@ final class ScalingVariants {
         case "scale_factor" -> factor = number(one, "scale_factor");
         case "scale_factor_limit" -> limit = integer(one, "scale_factor_limit");
         case "preemptive_mode" -> preemptive = bool("preemptive_mode", v);
+        case "standby_count" -> standbyCount = integer(one, "standby_count");
+        case "standby_max_age" -> standbyMaxAge = duration(one, "standby_max_age");
         default ->
             throw new IllegalArgumentException(
                 "--policy '"
@@ -154,11 +160,12 @@ final class ScalingVariants {
                     + "': unknown key '"
                     + e.getKey()
                     + "' (periods, timezone, idle_count, idle_time, scale_factor,"
-                    + " scale_factor_limit, preemptive_mode)");
+                    + " scale_factor_limit, preemptive_mode, standby_count, standby_max_age)");
       }
     }
     boolean mode = preemptive != null ? preemptive : idleCount > 0;
-    return new Policy(periods, zone, idleCount, idleTime, factor, limit, mode);
+    return new Policy(
+        periods, zone, idleCount, idleTime, factor, limit, mode, standbyCount, standbyMaxAge);
   }
 
   private static ZoneId zone(String v) {

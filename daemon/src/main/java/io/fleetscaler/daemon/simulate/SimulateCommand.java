@@ -89,6 +89,22 @@ public final class SimulateCommand implements Callable<Integer> {
   String deleteTime = "5s";
 
   @Option(
+      names = "--resume",
+      description =
+          "Resume time of a suspended instance, a duration or MIN..MAX; given, the simulated cloud"
+              + " can suspend and resume (standby pools). Suspending takes the deletion time.")
+  @Nullable String resume;
+
+  @Option(
+      names = "--standby-cost",
+      defaultValue = "0.05",
+      description =
+          "What a suspended instance-hour costs as a fraction of a running one, for the"
+              + " cost-equivalent hours (default: 0.05, a small VM's disk against its hourly"
+              + " price).")
+  double standbyCost = 0.05;
+
+  @Option(
       names = "--seed",
       defaultValue = "1",
       description = "Seeds every random draw (default: 1).")
@@ -154,6 +170,18 @@ public final class SimulateCommand implements Callable<Integer> {
       defaultValue = "default",
       description = "preemptive_mode: true, false or default (idle_count > 0).")
   String preemptive = "default";
+
+  @Option(
+      names = "--standby-count",
+      defaultValue = "0",
+      description = "standby_count: suspended instances to keep (0: no pool; needs --resume).")
+  String standbyCount = "0";
+
+  @Option(
+      names = "--standby-max-age",
+      defaultValue = "0s",
+      description = "standby_max_age: how long an instance may stay suspended (0s: no limit).")
+  String standbyMaxAge = "0s";
 
   @Option(names = "--update-interval", defaultValue = "1m", description = "update_interval (1m).")
   String updateInterval = "1m";
@@ -299,6 +327,17 @@ public final class SimulateCommand implements Callable<Integer> {
       if (capacityLimit != null) {
         cloud = cloud.withCapacityLimit(capacityLimit);
       }
+      if (resume != null) {
+        cloud =
+            cloud
+                .withSuspendResume(true)
+                .withResumeLatency(latency("--resume", resume))
+                .withSuspendLatency(cloud.deleteLatency());
+      }
+      if (!(standbyCost >= 0) || !Double.isFinite(standbyCost)) {
+        throw new IllegalArgumentException(
+            "--standby-cost: must be a finite number >= 0, got " + standbyCost);
+      }
       timeout = GoDuration.parse(acquireTimeout);
       at = Instant.parse(start);
     } catch (DateTimeParseException e) {
@@ -318,6 +357,8 @@ public final class SimulateCommand implements Callable<Integer> {
     settings.put("scale_factor", scaleFactor);
     settings.put("scale_factor_limit", scaleFactorLimit);
     settings.put("preemptive_mode", preemptive);
+    settings.put("standby_count", standbyCount);
+    settings.put("standby_max_age", standbyMaxAge);
     settings.put("update_interval", updateInterval);
     settings.put("update_interval_when_expecting", updateIntervalWhenExpecting);
     List<Scenario> scenarios = new ArrayList<>();
@@ -327,7 +368,8 @@ public final class SimulateCommand implements Callable<Integer> {
             Scenario.of(v.name(), v.options())
                 .withCloud(cloud)
                 .withAcquireTimeout(timeout)
-                .withStart(at));
+                .withStart(at)
+                .withStandbyCost(standbyCost));
       }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -346,6 +388,8 @@ public final class SimulateCommand implements Callable<Integer> {
           "--scale-factor",
           "--scale-factor-limit",
           "--preemptive",
+          "--standby-count",
+          "--standby-max-age",
           "--update-interval",
           "--update-interval-when-expecting",
           "--policy");
@@ -375,7 +419,8 @@ public final class SimulateCommand implements Callable<Integer> {
             Scenario.of(name, group::applyTo)
                 .withCloud(cloud)
                 .withAcquireTimeout(timeout)
-                .withStart(at));
+                .withStart(at)
+                .withStandbyCost(standbyCost));
       }
     }
     return scenarios;

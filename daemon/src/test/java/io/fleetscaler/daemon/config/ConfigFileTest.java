@@ -295,6 +295,57 @@ class ConfigFileTest {
   }
 
   @Test
+  void standbyKeysAreOursAndOffByDefault() throws Exception {
+    Path file = tmp.resolve("standby.toml");
+    Files.writeString(
+        file,
+        """
+        [[group]]
+        name = "sim"
+        plugin = "simulated"
+        max_instances = 40
+        [[group.policy]]
+        idle_count = 1
+        [[group.policy]]
+        periods = ["* 8-18 * * mon-fri"]
+        standby_count = 20
+        standby_max_age = "12h"
+        """);
+
+    GroupConfig g = ConfigFile.load(file, w -> {}).groups().get(0);
+
+    assertThat(g.policies().get(0).standbyCount()).isZero();
+    assertThat(g.policies().get(0).standbyMaxAge()).isZero();
+    assertThat(g.policies().get(1).standbyCount()).isEqualTo(20);
+    assertThat(g.policies().get(1).standbyMaxAge()).isEqualTo(Duration.ofHours(12));
+  }
+
+  @Test
+  void badStandbyKeysAreReportedWithTheirLines() throws Exception {
+    Path file = tmp.resolve("bad-standby.toml");
+    Files.writeString(
+        file,
+        """
+        [[group]]
+        name = "sim"
+        plugin = "simulated"
+        [[group.policy]]
+        standby_count = -1
+        standby_max_age = "soon"
+        """);
+
+    ConfigException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ConfigException.class, () -> ConfigFile.load(file, w -> {}));
+
+    assertThat(e.errors().toString())
+        .contains("bad-standby.toml:5")
+        .contains("standby_count")
+        .contains("bad-standby.toml:6")
+        .contains("standby_max_age");
+  }
+
+  @Test
   void preemptiveModeWithoutAnIdleTargetIsWarnedAbout() throws Exception {
     Path file = tmp.resolve("preemptive.toml");
     Files.writeString(

@@ -37,7 +37,11 @@ final class SimulatedConfigReader {
           "boot_failure_probability",
           "loss_rate_per_hour",
           "seed",
-          "suspend_resume");
+          "suspend_resume",
+          "suspend_latency",
+          "suspend_latency_jitter",
+          "resume_latency",
+          "resume_latency_jitter");
 
   private SimulatedConfigReader() {}
 
@@ -80,6 +84,10 @@ final class SimulatedConfigReader {
     double lossRate = f.number("loss_rate_per_hour", d.lossRatePerHour(), 0, Double.MAX_VALUE);
     long seed = f.longInteger("seed", d.seed());
     boolean suspendResume = f.bool("suspend_resume", d.suspendResume());
+    Duration suspendBase = f.duration("suspend_latency", d.suspendLatency().base());
+    Duration suspendJitter = f.duration("suspend_latency_jitter", d.suspendLatency().jitter());
+    Duration resumeBase = f.duration("resume_latency", d.resumeLatency().base());
+    Duration resumeJitter = f.duration("resume_latency_jitter", d.resumeLatency().jitter());
     if (name.isEmpty()) {
       errors.add("name: must not be empty");
     }
@@ -96,7 +104,9 @@ final class SimulatedConfigReader {
         bootFailure,
         lossRate,
         seed,
-        suspendResume);
+        suspendResume,
+        new Latency(suspendBase, suspendJitter),
+        new Latency(resumeBase, resumeJitter));
   }
 
   static String write(SimulatedOptions o) {
@@ -114,6 +124,10 @@ final class SimulatedConfigReader {
     node.put("loss_rate_per_hour", o.lossRatePerHour());
     node.put("seed", o.seed());
     node.put("suspend_resume", o.suspendResume());
+    node.put("suspend_latency", GoDuration.format(o.suspendLatency().base()));
+    node.put("suspend_latency_jitter", GoDuration.format(o.suspendLatency().jitter()));
+    node.put("resume_latency", GoDuration.format(o.resumeLatency().base()));
+    node.put("resume_latency_jitter", GoDuration.format(o.resumeLatency().jitter()));
     return node.toString();
   }
 

@@ -319,7 +319,7 @@ public final class SimulatedInstanceGroup implements InstanceGroup {
   }
 
   /**
-   * Suspends running instances: {@code suspending} for the delete latency, then {@code suspended}.
+   * Suspends running instances: {@code suspending} for the suspend latency, then {@code suspended}.
    * Ids already suspending or suspended are accepted; others (unknown, not running) are not.
    *
    * @throws ProviderException.Unsupported unless {@code suspend_resume} is configured
@@ -336,7 +336,7 @@ public final class SimulatedInstanceGroup implements InstanceGroup {
   }
 
   /**
-   * Resumes suspended instances: {@code resuming} for the create latency, then {@code running}. Ids
+   * Resumes suspended instances: {@code resuming} for the resume latency, then {@code running}. Ids
    * already resuming or running are accepted; others are not.
    *
    * @throws ProviderException.Unsupported unless {@code suspend_resume} is configured
@@ -379,7 +379,7 @@ public final class SimulatedInstanceGroup implements InstanceGroup {
         }
         if (instance.state == from) {
           instance.state = via;
-          Duration latency = (suspending ? o.deleteLatency() : o.createLatency()).draw(random);
+          Duration latency = (suspending ? o.suspendLatency() : o.resumeLatency()).draw(random);
           instance.transitionEndsAt = now.plus(latency);
           // A random loss belongs to the first run only; a resumed instance is not lost again.
           instance.lossAt = null;

@@ -26,6 +26,10 @@ import java.util.random.RandomGenerator;
  *       exponentially distributed time with this rate, like a reclaimed spot instance
  *   <li>{@code seed} (integer, default 1): seeds every random draw
  *   <li>{@code suspend_resume} (boolean, default false): declare and implement suspend/resume
+ *   <li>{@code suspend_latency}, {@code suspend_latency_jitter} (default {@code 5s} and {@code
+ *       0s}): how long an instance stays {@code suspending}
+ *   <li>{@code resume_latency}, {@code resume_latency_jitter} (default {@code 30s} and {@code 0s}):
+ *       how long an instance stays {@code resuming}; a resumed instance skips the boot
  * </ul>
  *
  * @param name the group's name, non-empty
@@ -33,11 +37,13 @@ import java.util.random.RandomGenerator;
  * @param capacityLimit the most live instances the cloud will hand out, {@link Integer#MAX_VALUE}
  *     for no limit beyond {@code maxSize}
  * @param createLatency how long an instance stays {@code creating}
- * @param deleteLatency how long an instance stays {@code deleting} (and {@code suspending})
+ * @param deleteLatency how long an instance stays {@code deleting}
  * @param bootFailureProbability chance in [0, 1] that an instance ends in {@code timeout}
  * @param lossRatePerHour expected random losses per running instance-hour, at least 0
  * @param seed the seed of every random draw
  * @param suspendResume whether suspend/resume is declared and implemented
+ * @param suspendLatency how long an instance stays {@code suspending}
+ * @param resumeLatency how long an instance stays {@code resuming}
  */
 public record SimulatedOptions(
     String name,
@@ -48,7 +54,9 @@ public record SimulatedOptions(
     double bootFailureProbability,
     double lossRatePerHour,
     long seed,
-    boolean suspendResume) {
+    boolean suspendResume,
+    Latency suspendLatency,
+    Latency resumeLatency) {
 
   /** No capacity limit beyond {@code maxSize}. */
   public static final int UNLIMITED = Integer.MAX_VALUE;
@@ -57,6 +65,8 @@ public record SimulatedOptions(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(createLatency, "createLatency");
     Objects.requireNonNull(deleteLatency, "deleteLatency");
+    Objects.requireNonNull(suspendLatency, "suspendLatency");
+    Objects.requireNonNull(resumeLatency, "resumeLatency");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("name is empty");
     }
@@ -74,6 +84,31 @@ public record SimulatedOptions(
       throw new IllegalArgumentException(
           "lossRatePerHour must be finite and >= 0, was " + lossRatePerHour);
     }
+  }
+
+  /** Options whose suspension takes 5 s and resume 30 s (the defaults). */
+  public SimulatedOptions(
+      String name,
+      int maxSize,
+      int capacityLimit,
+      Latency createLatency,
+      Latency deleteLatency,
+      double bootFailureProbability,
+      double lossRatePerHour,
+      long seed,
+      boolean suspendResume) {
+    this(
+        name,
+        maxSize,
+        capacityLimit,
+        createLatency,
+        deleteLatency,
+        bootFailureProbability,
+        lossRatePerHour,
+        seed,
+        suspendResume,
+        Latency.fixed(Duration.ofSeconds(5)),
+        Latency.fixed(Duration.ofSeconds(30)));
   }
 
   /**
@@ -146,7 +181,9 @@ public record SimulatedOptions(
         bootFailureProbability,
         lossRatePerHour,
         seed,
-        suspendResume);
+        suspendResume,
+        suspendLatency,
+        resumeLatency);
   }
 
   public SimulatedOptions withMaxSize(int value) {
@@ -159,7 +196,9 @@ public record SimulatedOptions(
         bootFailureProbability,
         lossRatePerHour,
         seed,
-        suspendResume);
+        suspendResume,
+        suspendLatency,
+        resumeLatency);
   }
 
   public SimulatedOptions withCapacityLimit(int value) {
@@ -172,7 +211,9 @@ public record SimulatedOptions(
         bootFailureProbability,
         lossRatePerHour,
         seed,
-        suspendResume);
+        suspendResume,
+        suspendLatency,
+        resumeLatency);
   }
 
   public SimulatedOptions withCreateLatency(Latency value) {
@@ -185,7 +226,9 @@ public record SimulatedOptions(
         bootFailureProbability,
         lossRatePerHour,
         seed,
-        suspendResume);
+        suspendResume,
+        suspendLatency,
+        resumeLatency);
   }
 
   public SimulatedOptions withDeleteLatency(Latency value) {
@@ -198,7 +241,41 @@ public record SimulatedOptions(
         bootFailureProbability,
         lossRatePerHour,
         seed,
-        suspendResume);
+        suspendResume,
+        suspendLatency,
+        resumeLatency);
+  }
+
+  /** The same options with suspension taking {@code value}. */
+  public SimulatedOptions withSuspendLatency(Latency value) {
+    return new SimulatedOptions(
+        name,
+        maxSize,
+        capacityLimit,
+        createLatency,
+        deleteLatency,
+        bootFailureProbability,
+        lossRatePerHour,
+        seed,
+        suspendResume,
+        value,
+        resumeLatency);
+  }
+
+  /** The same options with a resume taking {@code value}. */
+  public SimulatedOptions withResumeLatency(Latency value) {
+    return new SimulatedOptions(
+        name,
+        maxSize,
+        capacityLimit,
+        createLatency,
+        deleteLatency,
+        bootFailureProbability,
+        lossRatePerHour,
+        seed,
+        suspendResume,
+        suspendLatency,
+        value);
   }
 
   /** Both latencies fixed at zero: instances are running (or gone) at the next update. */
@@ -217,7 +294,9 @@ public record SimulatedOptions(
         value,
         lossRatePerHour,
         seed,
-        suspendResume);
+        suspendResume,
+        suspendLatency,
+        resumeLatency);
   }
 
   public SimulatedOptions withLossRatePerHour(double value) {
@@ -230,7 +309,9 @@ public record SimulatedOptions(
         bootFailureProbability,
         value,
         seed,
-        suspendResume);
+        suspendResume,
+        suspendLatency,
+        resumeLatency);
   }
 
   public SimulatedOptions withSeed(long value) {
@@ -243,7 +324,9 @@ public record SimulatedOptions(
         bootFailureProbability,
         lossRatePerHour,
         value,
-        suspendResume);
+        suspendResume,
+        suspendLatency,
+        resumeLatency);
   }
 
   public SimulatedOptions withSuspendResume(boolean value) {
@@ -256,6 +339,8 @@ public record SimulatedOptions(
         bootFailureProbability,
         lossRatePerHour,
         seed,
-        value);
+        value,
+        suspendLatency,
+        resumeLatency);
   }
 }

@@ -278,19 +278,27 @@ class SimulatedInstanceGroupTest {
   }
 
   @Test
-  void suspendAndResumeTakeTheDeleteAndCreateLatencies() {
-    SimulatedInstanceGroup group = started(TEN_AND_FIVE.withSuspendResume(true));
+  void suspendAndResumeTakeTheirOwnLatencies() {
+    SimulatedInstanceGroup group =
+        started(
+            TEN_AND_FIVE
+                .withSuspendResume(true)
+                .withSuspendLatency(Latency.fixed(Duration.ofSeconds(3)))
+                .withResumeLatency(Latency.fixed(Duration.ofSeconds(7))));
     group.increase(2);
     assertThat(group.suspend(List.of("sim-000001"))).as("not running yet").isEmpty();
     clock.advance(Duration.ofSeconds(10));
     assertThat(group.suspend(List.of("sim-000001", "unknown"))).containsExactly("sim-000001");
     assertThat(states(group.update())).containsEntry("sim-000001", InstanceState.SUSPENDING);
-    clock.advance(Duration.ofSeconds(5));
+    assertThat(group.nextTransitionAt()).isEqualTo(clock.instant().plusSeconds(3));
+    clock.advance(Duration.ofSeconds(3));
     assertThat(states(group.update())).containsEntry("sim-000001", InstanceState.SUSPENDED);
     assertThat(group.resume(List.of("sim-000001", "sim-000002")))
         .containsExactly("sim-000001", "sim-000002");
     assertThat(states(group.update())).containsEntry("sim-000001", InstanceState.RESUMING);
-    clock.advance(Duration.ofSeconds(10));
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(states(group.update())).containsEntry("sim-000001", InstanceState.RESUMING);
+    clock.advance(Duration.ofSeconds(1));
     assertThat(states(group.update()))
         .containsOnly(
             Map.entry("sim-000001", InstanceState.RUNNING),

@@ -64,7 +64,8 @@ class SimulatedOptionsTest {
             {"name":"x","max_size":10,"capacity_limit":4,"create_latency":"1m30s",
              "create_latency_jitter":"250ms","delete_latency":"0","delete_latency_jitter":"2h",
              "boot_failure_probability":0.25,"loss_rate_per_hour":3,"seed":-9,
-             "suspend_resume":true}
+             "suspend_resume":true,"suspend_latency":"4s","suspend_latency_jitter":"1s",
+             "resume_latency":"20s","resume_latency_jitter":"0s"}
             """);
     assertThat(o)
         .isEqualTo(
@@ -77,7 +78,10 @@ class SimulatedOptionsTest {
                 0.25,
                 3,
                 -9,
-                true));
+                true,
+                new Latency(Duration.ofSeconds(4), Duration.ofSeconds(1)),
+                Latency.fixed(Duration.ofSeconds(20))));
+    assertThat(SimulatedOptions.fromJson(o.toJson())).isEqualTo(o);
   }
 
   @Test

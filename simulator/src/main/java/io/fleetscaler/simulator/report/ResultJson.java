@@ -36,6 +36,8 @@ final class ResultJson {
     field(out, "idle", r.hours().idle());
     field(out, "booting", r.hours().booting());
     field(out, "deleting", r.hours().deleting());
+    field(out, "suspended", r.hours().suspended());
+    field(out, "cost_equivalent", r.hours().costEquivalent());
     out.append("},\n   ");
     out.append("\"peak_instances\": ").append(r.peakInstances());
     field(out, "creations", r.creations());

@@ -29,6 +29,8 @@ final class ResultTable {
     rows.add(row("  idle", results, r -> num(r.hours().idle())));
     rows.add(row("  booting", results, r -> num(r.hours().booting())));
     rows.add(row("  deleting", results, r -> num(r.hours().deleting())));
+    rows.add(row("suspended hours", results, r -> num(r.hours().suspended())));
+    rows.add(row("cost-equivalent hours", results, r -> num(r.hours().costEquivalent())));
     rows.add(row("peak instances", results, r -> Integer.toString(r.peakInstances())));
     rows.add(row("creations", results, r -> Long.toString(r.creations())));
     for (String reason : keys(results, true)) {

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -102,7 +103,8 @@ class AcquireFailureWordsTest {
     TaskScaler failing = failingAcquire(real, failure);
     Map<String, TaskScaler> groups = Map.of("g", failing);
     FleetWatch watch = new FleetWatch(groups);
-    FleetService service = new FleetService(groups, Map.of(), watch, Runnable::run);
+    FleetService service =
+        new FleetService(groups, Map.of("g", Duration.ofMinutes(1)), watch, Runnable::run);
     String name = InProcessServerBuilder.generateName();
     Server server =
         InProcessServerBuilder.forName(name)

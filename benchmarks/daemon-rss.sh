@@ -7,9 +7,13 @@
 #                                          ./mvnw -pl dist -am package -DskipTests
 #
 # Each configuration runs twice: with the simulated plugin in the daemon's JVM (--in-process) and
-# as the usual plugin subprocess (the figure is then the daemon's RSS plus its children's). It
-# waits until all 10 000 instances are ready, lets the fleet idle for 30 s and reads VmRSS from
-# /proc twice, 60 s apart: steady state means the second reading is the figure.
+# as the usual plugin subprocess (the figure is then the daemon's RSS plus its children's, each
+# shown too). It waits until all 10 000 instances are ready, lets the fleet idle for 30 s and reads
+# VmRSS from /proc twice, 60 s apart: steady state means the second reading is the figure.
+#
+#   FLEETSCALER_RSS_ROWS=defaults   only the two rows with the launcher's (and plugins') defaults
+#   FLEETSCALER_RSS_ROWS=subprocess only the row with the defaults and the plugin as a subprocess
+#   FLEETSCALER_PLUGIN_OPTS=...     JVM options for the plugin process, after its defaults
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 home=${1:-$(ls -d "$root"/dist/target/fleetscaler-*-bin/fleetscaler-* 2>/dev/null | head -n 1)}
@@ -21,10 +25,18 @@ trap '[[ -n $running ]] && kill "$running" 2>/dev/null || true' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-rss_mb() { # rss_mb PID: the process's RSS plus its children's, in MB
-  { echo "$1"; ps -o pid= --ppid "$1" || true; } | while read -r p; do
+rss_mb() { # rss_mb PID...: the processes' RSS summed, in MB
+  for p in "$@"; do
     awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || true
   done | awk '{s += $1} END {print int(s / 1024)}'
+}
+
+rss_line() { # rss_line PID: "total MB (daemon MB + plugins MB)" for the process and its children
+  local children
+  children=$(ps -o pid= --ppid "$1" | tr '\n' ' ' || true)
+  # shellcheck disable=SC2086 # one pid per word
+  printf '%s MB (daemon %s + plugins %s)' "$(rss_mb "$1" $children)" "$(rss_mb "$1")" \
+    "$(rss_mb $children)"
 }
 
 measure() { # measure LABEL [--in-process]: runs one daemon with the environment given, prints one line
@@ -48,18 +60,19 @@ measure() { # measure LABEL [--in-process]: runs one daemon with the environment
     (( $(date +%s) - start > 600 )) && { echo "$label: not ready after 600 s ($r)" >&2; kill "$pid"; return 1; }
   done
   sleep 30
-  a=$(rss_mb "$pid")
+  a=$(rss_line "$pid")
   sleep 60
-  b=$(rss_mb "$pid")
+  b=$(rss_line "$pid")
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   running=""
-  printf '%-40s %6s instances ready in %3s s   RSS %5s MB after 30 s, %5s MB after 90 s\n' \
+  printf '%-38s %6s ready in %3s s  RSS after 30 s: %s; after 90 s: %s\n' \
     "$label" "$instances" "$ready" "$a" "$b"
 }
 
 echo "daemon RSS at $instances simulated instances, $(nproc) CPUs, $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB RAM"
-FLEETSCALER_JVM_DEFAULTS=none measure "JVM ergonomics, in process" --in-process
-measure "launcher defaults, in process" --in-process
-FLEETSCALER_JVM_DEFAULTS=none measure "JVM ergonomics, plugin subprocess"
+rows=${FLEETSCALER_RSS_ROWS:-all}
+[[ $rows == defaults || $rows == subprocess ]] || FLEETSCALER_JVM_DEFAULTS=none measure "JVM ergonomics, in process" --in-process
+[[ $rows == subprocess ]] || measure "launcher defaults, in process" --in-process
+[[ $rows == defaults || $rows == subprocess ]] || FLEETSCALER_JVM_DEFAULTS=none measure "JVM ergonomics, plugin subprocess"
 measure "launcher defaults, plugin subprocess"

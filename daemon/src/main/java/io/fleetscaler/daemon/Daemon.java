@@ -53,19 +53,26 @@ final class Daemon {
   private final List<Group> groups = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrometheusMeterRegistry registry = DaemonMeters.registry();
+  private final ListenPorts ports;
   private volatile boolean stopping;
 
+  /**
+   * @param ports the listening addresses, bound before any plugin starts; released just before the
+   *     API and the HTTP endpoints bind them
+   */
   Daemon(
       DaemonConfig config,
       @Nullable Path configFile,
       boolean inProcess,
       PrintWriter out,
-      PrintWriter err) {
+      PrintWriter err,
+      ListenPorts ports) {
     this.config = config;
     this.configFile = configFile;
     this.inProcess = inProcess;
     this.out = out;
     this.err = err;
+    this.ports = ports;
   }
 
   /** Runs until SIGTERM; returns the exit status (1 when something could not start). */
@@ -85,10 +92,12 @@ final class Daemon {
       if (problem != null) {
         err.println("fleetscaler: group " + g.name() + ": " + problem);
         err.flush();
+        ports.close();
         stopGroups();
         return 1;
       }
     }
+    ports.close();
     ApiServerSettings apiSettings = apiSettings(config.daemon());
     Map<String, TaskScaler> scalers = new LinkedHashMap<>();
     Map<String, Duration> acquireTimeouts = new LinkedHashMap<>();

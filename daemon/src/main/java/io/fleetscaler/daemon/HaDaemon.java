@@ -69,6 +69,8 @@ final class HaDaemon implements LeaderElection.Listener {
   private @Nullable LeaderElection election;
   private volatile @Nullable LeaderTerm term;
   private volatile boolean stopping;
+  // The listening addresses, held from before the plugins warm up until the servers bind.
+  private final ListenPorts ports;
 
   HaDaemon(
       DaemonConfig config,
@@ -76,8 +78,10 @@ final class HaDaemon implements LeaderElection.Listener {
       @Nullable Path configFile,
       boolean inProcess,
       PrintWriter out,
-      PrintWriter err) {
+      PrintWriter err,
+      ListenPorts ports) {
     this.config = config;
+    this.ports = ports;
     this.ha = ha;
     this.configFile = configFile;
     this.inProcess = inProcess;
@@ -99,6 +103,7 @@ final class HaDaemon implements LeaderElection.Listener {
     } catch (RuntimeException ex) {
       err.println("fleetscaler: [daemon.ha]: cannot use etcd: " + ex.getMessage());
       err.flush();
+      ports.close();
       return 1;
     }
     election = e;
@@ -107,6 +112,7 @@ final class HaDaemon implements LeaderElection.Listener {
     Map<String, Duration> acquireTimeouts = new LinkedHashMap<>();
     config.groups().forEach(g -> acquireTimeouts.put(g.name(), g.instanceAcquireTimeout()));
     ApiServer api;
+    ports.close();
     try {
       api =
           ApiServer.start(

@@ -39,12 +39,14 @@ final class PluginLauncher {
     if (apart.isPresent()) {
       return inProcess
           ? PluginClient.inProcess(apart.get().newGroup(), name)
-          : PluginProcess.launch(apart.get().launchSpec(name, Main.childJvmFlags()));
+          : PluginProcess.launch(
+              apart.get().launchSpec(name, PluginJvmOptions.flags(System.getenv())));
     }
     return inProcess
         ? PluginClient.inProcess(inProcessGroup(name), name)
         : PluginProcess.launch(
-            PluginLaunchSpec.javaMain(name, mainClass(name), Main.childJvmFlags()));
+            PluginLaunchSpec.javaMain(
+                name, mainClass(name), PluginJvmOptions.flags(System.getenv())));
   }
 
   /** The provider shipped in its own lib directory under {@code name}, if it is one. */

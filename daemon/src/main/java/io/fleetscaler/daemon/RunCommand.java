@@ -29,9 +29,9 @@ import picocli.CommandLine.Spec;
  * options may override it. Runner managers use the gRPC API; on an address other than loopback it
  * refuses to start without TLS and client authentication.
  *
- * <p>Exit status: 0 after a clean stop, 1 when a group or a port cannot start, 2 for a bad command
- * line or configuration file, or an API that would be exposed unauthenticated (every error printed,
- * nothing started).
+ * <p>Exit status: 0 after a clean stop, 1 when a group cannot start, 2 for a bad command line or
+ * configuration file, an API that would be exposed unauthenticated, or a listening address that
+ * cannot be bound (every error printed, nothing started).
  */
 @Command(
     name = "run",
@@ -225,15 +225,25 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    // The ports too: one held by another program must stop us before a plugin creates anything.
+    ListenPorts ports;
+    try {
+      ports = ListenPorts.take(daemon);
+    } catch (IllegalStateException e) {
+      err.println("fleetscaler: " + e.getMessage() + "; nothing started");
+      err.flush();
+      return 2;
+    }
     LogOutput.install(daemon.logFormat());
     System.Logger log = System.getLogger("io.fleetscaler.daemon.config");
     warnings.forEach(w -> log.log(Level.WARNING, w.toString()));
     HaSettings ha = effective.ha();
     if (ha != null) {
       Preflight.haWarnings(effective).forEach(w -> log.log(Level.WARNING, w));
-      return new HaDaemon(effective, ha, config, inProcess, spec.commandLine().getOut(), err).run();
+      return new HaDaemon(effective, ha, config, inProcess, spec.commandLine().getOut(), err, ports)
+          .run();
     }
-    return new Daemon(effective, config, inProcess, spec.commandLine().getOut(), err).run();
+    return new Daemon(effective, config, inProcess, spec.commandLine().getOut(), err, ports).run();
   }
 
   static String count(ConfigException e) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -38,6 +39,15 @@ final class DaemonProcess implements AutoCloseable {
 
   /** Starts {@code fleetscaler <args>} with {@code --http-listen} on a free port added to run. */
   static DaemonProcess run(List<String> args) throws IOException {
+    return run(List.of(), Map.of(), args);
+  }
+
+  /**
+   * {@link #run(List)} with JVM options for the daemon (after the usual ones) and variables added
+   * to its environment.
+   */
+  static DaemonProcess run(List<String> jvmFlags, Map<String, String> env, List<String> args)
+      throws IOException {
     int port = freePort();
     List<String> all = new ArrayList<>(List.of("run", "--http-listen", "127.0.0.1:" + port));
     if (!args.contains("--grpc-listen") && !args.contains("--config")) {
@@ -46,12 +56,12 @@ final class DaemonProcess implements AutoCloseable {
     }
     all.addAll(args);
     Path log = Files.createTempFile("fleetscaler-daemon", ".log");
-    Process p =
-        new ProcessBuilder(command(all))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    return new DaemonProcess(p, log, port);
+    List<String> command = command(all);
+    command.addAll(command.indexOf("-jar"), jvmFlags);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    return new DaemonProcess(builder.start(), log, port);
   }
 
   /** The command line of the packaged CLI with {@code args}. */

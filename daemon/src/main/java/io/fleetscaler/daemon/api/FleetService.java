@@ -253,13 +253,56 @@ final class FleetService extends FleetGrpc.FleetImplBase {
               ApiErrors.noCapacity(group, "no slot: " + e.getMessage(), scaler.snapshot());
           case NotServedException e ->
               // Not saved, or this node cannot be sure it still leads: the slot went back.
-              ApiErrors.of(Code.UNAVAILABLE, String.valueOf(e.getMessage()) + "; retry");
+              ApiErrors.of(Code.UNAVAILABLE, inWords(e) + "; retry");
+          case IllegalStateException e when e.getCause() != null ->
+              // A slot was found but not handed out (saving the scaler's state failed): not the
+              // caller's doing, the slot went back, and a later attempt may succeed.
+              ApiErrors.of(
+                  Code.UNAVAILABLE,
+                  inWords(e) + ": " + inWords(e.getCause()) + "; the slot was released, retry");
           case IllegalStateException e ->
               // The scaler's message names the key already ("key k1 has already ...").
-              ApiErrors.of(Code.ALREADY_EXISTS, String.valueOf(e.getMessage()));
-          default ->
-              ApiErrors.of(Code.INTERNAL, "acquire failed: " + cause.getClass().getSimpleName());
+              ApiErrors.of(Code.ALREADY_EXISTS, inWords(e));
+          default -> {
+            ACQUIRE_BUGS.log(
+                System.Logger.Level.ERROR,
+                "acquire in group "
+                    + Printable.escape(group)
+                    + " failed inside the daemon: "
+                    + cause.getClass().getName()
+                    + ": "
+                    + inWords(cause));
+            yield ApiErrors.of(
+                Code.INTERNAL,
+                "acquire failed inside the daemon: " + inWords(cause) + "; see its log");
+          }
         });
+  }
+
+  /** Unexpected acquire failures: a bug, logged with its class for the developer, rate-limited. */
+  private static final RateLimitedLog ACQUIRE_BUGS =
+      new RateLimitedLog(System.getLogger(FleetService.class.getName()), 60_000);
+
+  /**
+   * What went wrong in words: the message, or a sentence when it has none; never a bare class name.
+   * A wrapper whose message is only its cause's {@code toString()} ("java.io.IOException: ...") is
+   * seen through to the cause's own message.
+   */
+  static String inWords(@Nullable Throwable t) {
+    @Nullable Throwable at = t;
+    for (int depth = 0; at != null && depth < 8; depth++) {
+      @Nullable String message = at.getMessage();
+      @Nullable Throwable cause = at.getCause();
+      if (cause != null && (message == null || message.equals(cause.toString()))) {
+        at = cause;
+        continue;
+      }
+      if (message != null && !message.isBlank()) {
+        return message;
+      }
+      break;
+    }
+    return "an unexpected internal error without a description";
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.fleetscaler.daemon.api;
 
 import io.fleetscaler.core.scaler.TaskScaler;
-import io.fleetscaler.daemon.logging.TransportLogs;
+import io.fleetscaler.plugin.sdk.TransportLogs;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;

@@ -4,6 +4,7 @@ import io.fleetscaler.daemon.ha.HaSettings;
 import io.fleetscaler.daemon.logging.Printable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -224,7 +225,12 @@ final class ConfigLoader {
       t.error(key, "must not be empty");
       return null;
     }
-    return configDir.resolve(value).normalize();
+    try {
+      return configDir.resolve(value).normalize();
+    } catch (InvalidPathException e) {
+      t.error(key, "not a valid path: " + e.getReason());
+      return null;
+    }
   }
 
   /** A file that must exist; a secret one must not be readable by group or others. */

@@ -3,6 +3,7 @@ package io.fleetscaler.daemon.config;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.slots.SlotLimits;
 import io.fleetscaler.plugin.api.Protocol;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -197,7 +198,7 @@ final class GroupReader {
         port,
         username,
         password,
-        keyPath == null || keyPath.isEmpty() ? null : configDir.resolve(keyPath),
+        keyPath == null || keyPath.isEmpty() ? null : under(t, "key_path", keyPath),
         staticCredentials,
         keepalive,
         timeout,
@@ -211,8 +212,9 @@ final class GroupReader {
     boolean enabled = t.bool("enabled", false);
     String dir = t.string("dir", StateStorage.DEFAULT_DIR);
     boolean keep = t.bool("keep_instance_with_acquisitions", false);
-    Path resolved = configDir.resolve(dir.isEmpty() ? StateStorage.DEFAULT_DIR : dir).normalize();
-    if (enabled) {
+    Path named = under(t, "dir", dir.isEmpty() ? StateStorage.DEFAULT_DIR : dir);
+    Path resolved = named == null ? configDir.resolve(StateStorage.DEFAULT_DIR) : named.normalize();
+    if (enabled && named != null) {
       String problem = StateDirCheck.problem(resolved);
       if (problem != null) {
         t.error(t.has("dir") ? "dir" : "enabled", problem);
@@ -220,5 +222,15 @@ final class GroupReader {
     }
     t.finish();
     return new StateStorage(enabled, resolved, keep);
+  }
+
+  /** {@code value} under the configuration's directory; null, with an error, if it is no path. */
+  private @Nullable Path under(TableReader t, String key, String value) {
+    try {
+      return configDir.resolve(value);
+    } catch (InvalidPathException e) {
+      t.error(key, "not a valid path: " + e.getReason());
+      return null;
+    }
   }
 }

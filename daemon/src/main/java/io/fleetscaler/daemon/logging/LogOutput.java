@@ -1,6 +1,7 @@
 package io.fleetscaler.daemon.logging;
 
 import io.fleetscaler.daemon.config.LogFormat;
+import io.fleetscaler.plugin.sdk.TransportLogs;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -36,7 +37,9 @@ public interface LogOutput {
     // sshj logs every connection and channel at INFO: one readiness check or connector heartbeat
     // made several lines. Its warnings and errors still show.
     Quiet.SSHJ.setLevel(Level.WARNING);
+    // Frames (tokens, passwords in hex) never reach the log, whatever levels are set by name.
     TransportLogs.pin();
+    CappedNettyLoggers.install();
   }
 
   /** Loggers whose level is set here, held so that the setting is not collected with them. */

@@ -23,12 +23,15 @@ public final class PluginProcess {
   /**
    * Starts the plugin, checks its handshake, connects with mutual TLS and health-checks it, then
    * supervises it: after a crash it is restarted with exponential backoff and re-initialised with
-   * the arguments of the last successful {@code init}.
+   * the arguments of the last successful {@code init}. Pins this JVM's transport loggers first
+   * ({@link TransportLogs#pin()}): the channel carries the connector's password in {@code Init} and
+   * {@code ConnectInfo}, which no log level may show.
    *
    * @throws PluginLaunchException if the first start fails (the message says why, with the end of
    *     the plugin's stderr)
    */
   public static PluginClient launch(PluginLaunchSpec spec) {
+    TransportLogs.pin();
     return SupervisedPluginClient.start(spec, new PluginLauncher(Clock.systemUTC()));
   }
 }

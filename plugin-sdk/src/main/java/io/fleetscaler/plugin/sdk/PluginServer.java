@@ -92,6 +92,9 @@ public final class PluginServer {
       PrintStream stdout,
       PrintStream stderr,
       Clock clock) {
+    // Before any Netty class makes its loggers: no level set in this JVM may log a frame (the
+    // host's Init carries the connector's password, ConnectInfo answers carry it back).
+    TransportLogs.pin();
     // Noted first: a parent that dies while we start must still be seen as gone.
     long parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
     PluginEnvironment env;

@@ -3,6 +3,7 @@ package io.fleetscaler.plugin.sdk;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The closed mapping between {@link ProviderException} kinds and gRPC status codes, used by both
@@ -22,8 +23,16 @@ final class ProviderStatus {
     if (failure instanceof ProviderException known) {
       return codeOf(known).toStatus().withDescription(known.getMessage());
     }
+    // Said in words: the host shows this to operators and API clients, where a bare class name
+    // ("NullPointerException: null") tells nothing.
+    @Nullable String message = failure.getMessage();
     return Status.UNKNOWN.withDescription(
-        failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        "the plugin failed unexpectedly: "
+            + (message == null || message.isBlank()
+                ? "an internal error without a message ("
+                    + failure.getClass().getSimpleName()
+                    + " in the plugin)"
+                : message));
   }
 
   /** The one status code of a kind. */

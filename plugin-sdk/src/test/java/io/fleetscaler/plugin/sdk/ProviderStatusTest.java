@@ -48,6 +48,13 @@ class ProviderStatusTest {
   void unexpectedFailuresAndCodesBecomeUnavailable() {
     assertThat(ProviderStatus.toStatus(new IllegalStateException("bug")).getCode())
         .isEqualTo(Status.Code.UNKNOWN);
+    assertThat(ProviderStatus.toStatus(new IllegalStateException("bug")).getDescription())
+        .isEqualTo("the plugin failed unexpectedly: bug");
+    assertThat(ProviderStatus.toStatus(new NullPointerException()).getDescription())
+        .as("said in words, the class only as a hint")
+        .isEqualTo(
+            "the plugin failed unexpectedly: an internal error without a message"
+                + " (NullPointerException in the plugin)");
     for (Status status :
         List.of(
             Status.UNKNOWN,

@@ -1,4 +1,4 @@
-package io.fleetscaler.daemon.logging;
+package io.fleetscaler.plugin.sdk;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,7 +8,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Keeps secrets and floods out of the log whatever levels an operator sets.
+ * Keeps secrets and floods out of the log whatever levels an operator sets, in every JVM at either
+ * end of a plugin channel or of the daemon's API: {@link PluginServer} pins them in a plugin
+ * process before it starts its server, {@link PluginProcess#launch} in the host, the daemon at
+ * start.
  *
  * <p>grpc-java's Netty handlers log every HTTP/2 frame at FINE: header frames carry the API's
  * bearer token ({@code authorization}) and data frames carry request bodies in hex (a plugin's
@@ -17,6 +20,14 @@ import java.util.logging.Logger;
  * INFO and above, the transports log a connection a client broke (an HTTP/1 request to the gRPC
  * port, a TLS handshake from a scanner) with a full stack trace: such records are reduced to one
  * line without the trace and written at most once a minute per logger.
+ *
+ * <p>Netty logs through its own logger factory, which by default hands out loggers that follow the
+ * {@code java.util.logging} level of each logger's name: a level an operator sets on one Netty
+ * logger by name (say Netty's HTTP/2 frame logger, or a handler's) would win over the pinned roots.
+ * So the shaded Netty inside grpc-netty-shaded is given {@link CappedNettyLoggers}, whose loggers
+ * never log below INFO whatever the level: what Netty says at DEBUG and TRACE (frames, buffers,
+ * headers) has no way out. This holds for every Netty logger created after {@link #pin()}; the ones
+ * created before still go through the pinned levels and filters above.
  */
 public final class TransportLogs {
   /** The loggers that see frames: both ends of the API and of the plugin channel. */
@@ -42,8 +53,8 @@ public final class TransportLogs {
    * The roots of the transports' own libraries, pinned at INFO so that an operator who raises
    * {@code io.grpc} or the root logger does not raise them: Netty's HTTP/2 handler logs at FINE the
    * debug data of the GOAWAY it sends, which quotes whatever a client sent (an HTTP/1 request line
-   * with its query string, say). Only a level set on one of their own loggers by name overrides
-   * this.
+   * with its query string, say). A level set on one of their own loggers by name overrides this
+   * level, but not the cap of {@link CappedNettyLoggers}.
    */
   static final List<String> LIBRARY_ROOTS = List.of("io.grpc.netty.shaded.io.netty", "io.netty");
 
@@ -58,7 +69,7 @@ public final class TransportLogs {
 
   private TransportLogs() {}
 
-  /** Pins and filters the transport loggers; idempotent. */
+  /** Pins and filters the transport loggers, and caps Netty's logger factory; idempotent. */
   public static void pin() {
     for (Logger logger : PINNED) {
       if (FRAME_LOGGERS.contains(logger.getName()) || LIBRARY_ROOTS.contains(logger.getName())) {
@@ -66,6 +77,7 @@ public final class TransportLogs {
       }
       logger.setFilter(new OneLine());
     }
+    CappedNettyLoggers.install();
   }
 
   /** Drops what is below INFO, and turns what is left into rate-limited single lines. */

@@ -1,0 +1,59 @@
+package io.fleetscaler.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JVM options of a built-in plugin's process, a JVM the daemon starts for each group (the
+ * launcher's {@code FLEETSCALER_OPTS} never reach it). In order, so that a later option overrides
+ * an earlier one: {@link Main#childJvmFlags()} (native access, the log line format, the daemon's
+ * own memory options); then {@link #DEFAULTS}, unless {@code FLEETSCALER_JVM_DEFAULTS=none}; then
+ * the operator's {@value #OPERATOR_OPTIONS}, split at white space.
+ *
+ * <p>Why these defaults: a plugin process holds little (its cloud client and a table of the group's
+ * instances) and answers a few calls a second, so what a JVM costs beyond its heap dominates its
+ * memory. C1 only ({@code TieredStopAtLevel=1}, one compiler thread) drops C2's compiler arenas and
+ * most of the code cache, which a process this quiet never earns back in speed; the serial
+ * collector has no GC threads and the least native bookkeeping; the heap starts small and is given
+ * back when free; the metaspace cap only bounds a leak. The JDK's class data sharing archive stays
+ * on (the JVM's default {@code -Xshare:auto}), so the JDK's classes are mapped rather than parsed.
+ * Netty's pooled buffers keep one arena instead of two per core. Measured by {@code
+ * benchmarks/daemon-rss.sh} at 10 000 simulated instances: the simulated plugin's JVM at 112 MB RSS
+ * with these, about 130 MB with the daemon's options alone (benchmarks/README.md).
+ */
+final class PluginJvmOptions {
+  /** The environment variable with the operator's JVM options for plugin processes. */
+  static final String OPERATOR_OPTIONS = "FLEETSCALER_PLUGIN_OPTS";
+
+  /** Defaults for a small, quiet plugin JVM. */
+  static final List<String> DEFAULTS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
+          "-XX:+UseSerialGC",
+          "-Xms8m",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=30",
+          "-Xss512k",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:MaxMetaspaceSize=256m",
+          "-XX:-UsePerfData",
+          "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
+          "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1");
+
+  private PluginJvmOptions() {}
+
+  /** The options for a plugin JVM started by this daemon, whose environment is {@code env}. */
+  static List<String> flags(Map<String, String> env) {
+    List<String> flags = new ArrayList<>(Main.childJvmFlags());
+    if (!"none".equals(env.get("FLEETSCALER_JVM_DEFAULTS"))) {
+      flags.addAll(DEFAULTS);
+    }
+    String operator = env.getOrDefault(OPERATOR_OPTIONS, "").strip();
+    if (!operator.isEmpty()) {
+      flags.addAll(List.of(operator.split("\\s+")));
+    }
+    return flags;
+  }
+}

@@ -278,10 +278,12 @@ public record SimulatedOptions(
         value);
   }
 
-  /** Both latencies fixed at zero: instances are running (or gone) at the next update. */
+  /** Every latency fixed at zero: instances are running, suspended or gone at the next update. */
   public SimulatedOptions withNoLatency() {
     return withCreateLatency(Latency.fixed(Duration.ZERO))
-        .withDeleteLatency(Latency.fixed(Duration.ZERO));
+        .withDeleteLatency(Latency.fixed(Duration.ZERO))
+        .withSuspendLatency(Latency.fixed(Duration.ZERO))
+        .withResumeLatency(Latency.fixed(Duration.ZERO));
   }
 
   public SimulatedOptions withBootFailureProbability(double value) {

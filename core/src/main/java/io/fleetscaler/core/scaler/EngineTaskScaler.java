@@ -72,6 +72,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final @Nullable ConnectorChecks checks;
   private final @Nullable ExecutorService ownedExecutor;
   private final @Nullable AcquireHeartbeat acquireHeartbeat;
+  private final WaitExplainer why;
   private final LongAdder reserveOps;
   private final LongAdder unreserveOps;
   private final LongAdder acquireOps;
@@ -166,6 +167,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             new Backoff(new Random(b.randomSeed ^ 0x5DEECE66DL)),
             b.clock);
     this.calls = new PluginCalls(metrics, b.clock, System::nanoTime);
+    this.why = new WaitExplainer(b.maxInstances, b.capacityPerInstance, this::waitReasons);
     this.provisioner =
         new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness, calls);
     this.state =
@@ -184,7 +186,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             metrics,
             provisioner,
             b.decisionListener,
-            calls);
+            calls,
+            why,
+            readiness);
     metrics.updateAge(() -> Duration.between(lastUpdateOk, b.clock.instant()));
     this.reserveOps = metrics.taskOperation("reserve");
     this.unreserveOps = metrics.taskOperation("unreserve");
@@ -255,7 +259,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     EngineTaskScaler scaler = new EngineTaskScaler(b);
     scaler.state.open(b.stateDir, info.id());
     if (b.meterRegistry != null) {
-      scaler.metrics.bindTo(b.meterRegistry);
+      scaler.metrics().bindTo(b.meterRegistry);
     }
     if (scaler.loop != null) {
       scaler.loop.start();
@@ -355,12 +359,14 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         pendingReservations.remove(key);
         if (acquireHeartbeat == null) {
           // The common path: no heartbeat to wait for, so no waiter and no clock read.
+          why.acquireWaited(0);
           CompletableFuture<Acquisition> future = new CompletableFuture<>();
           deliver(key, held, future);
           return future;
         }
-        Waiter w =
-            new Waiter(key, new CompletableFuture<>(), options.clock.instant().plus(timeout));
+        Instant start = options.clock.instant();
+        Waiter w = new Waiter(key, new CompletableFuture<>(), start.plus(timeout));
+        timeWait(w.future(), start);
         handOut(w, held);
         return w.future();
       }
@@ -382,7 +388,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     // A job is already assigned to the caller: even at the fleet's maximum it waits (up to its
     // timeout) for a slot to be released rather than failing at once.
     CompletableFuture<Acquisition> future = new CompletableFuture<>();
-    Waiter w = new Waiter(key, future, options.clock.instant().plus(timeout));
+    Instant start = options.clock.instant();
+    Waiter w = new Waiter(key, future, start.plus(timeout));
+    timeWait(future, start);
     if (waiters.putIfAbsent(key, w) != null) {
       future.completeExceptionally(
           new IllegalStateException("key " + key + " is already waiting for a slot"));
@@ -401,6 +409,15 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     planWanted.set(true);
     demandChanged();
     return future;
+  }
+
+  /** Records how long the acquisition waited when {@code future} completes, however it does. */
+  private void timeWait(CompletableFuture<Acquisition> future, Instant start) {
+    var unused =
+        future.whenComplete(
+            (a, e) ->
+                why.acquireWaited(
+                    Math.max(0, Duration.between(start, options.clock.instant()).toNanos())));
   }
 
   @Override
@@ -456,6 +473,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         () -> {
           planRequested.set(false);
           boolean updated = provisioner.update();
+          why.updated(updated, options.clock.instant());
           if (updated) {
             lastUpdateOk = options.clock.instant();
             updateBackoff.succeed();
@@ -739,7 +757,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         it.remove();
       } else if (!now.isBefore(w.deadline()) && waiters.remove(w.key(), w)) {
         it.remove();
-        String message = "no slot became ready in time: " + noCapacityMessage();
+        WaitReasons held = waitReasons();
+        why.acquireTimedOut(held);
+        String message =
+            "no slot became ready in time: " + noCapacityMessage() + "; held by: " + held.summary();
         deferred.add(() -> w.future().completeExceptionally(new NoCapacityException(message)));
       }
     }
@@ -865,9 +886,31 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     return taken;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Never waits: the provisioner's side is what it published at its last plan or update.
+   */
+  @Override
+  public WaitReasons waitReasons() {
+    SlotCounts c = allocator.counts();
+    return why.explain(
+        options.clock.instant(),
+        activePolicy(),
+        c,
+        waiters.size(),
+        pendingReservations.size(),
+        instancesByState,
+        shutDown.get());
+  }
+
   @Override
   public MeterBinder metrics() {
-    return metrics;
+    return registry -> {
+      metrics.bindTo(registry);
+      why.bindTo(registry);
+      state.bindTo(registry);
+    };
   }
 
   /** Counter values for tests. */

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,8 +92,8 @@ final class WaitExplainer implements MeterBinder {
   private int updateFailures;
 
   private final List<Timer> waitTimers = new CopyOnWriteArrayList<>();
-  private final Map<BlockingReason.Kind, LongAdder> timeouts =
-      new EnumMap<>(BlockingReason.Kind.class);
+  // Indexed by BlockingReason.Kind's ordinal.
+  private final LongAdder[] timeouts = new LongAdder[BlockingReason.Kind.values().length];
   private final LongAdder timeoutsUnexplained = new LongAdder();
 
   /**
@@ -105,8 +104,8 @@ final class WaitExplainer implements MeterBinder {
     this.maxInstances = maxInstances;
     this.capacityPerInstance = capacityPerInstance;
     this.source = source;
-    for (BlockingReason.Kind k : BlockingReason.Kind.values()) {
-      timeouts.put(k, new LongAdder());
+    for (int i = 0; i < timeouts.length; i++) {
+      timeouts[i] = new LongAdder();
     }
   }
 
@@ -476,7 +475,7 @@ final class WaitExplainer implements MeterBinder {
       timeoutsUnexplained.increment();
     }
     for (BlockingReason r : reasons.reasons()) {
-      timeouts.get(r.kind()).increment();
+      timeouts[r.kind().ordinal()].increment();
     }
   }
 
@@ -491,7 +490,7 @@ final class WaitExplainer implements MeterBinder {
           .register(registry);
       FunctionCounter.builder(
               ScalerMetrics.meterName("fleetscaler_acquire_timeouts_total"),
-              timeouts.get(k),
+              timeouts[k.ordinal()],
               LongAdder::sum)
           .description("Acquisitions that timed out, by each reason that held then")
           .tag("reason", k.label())

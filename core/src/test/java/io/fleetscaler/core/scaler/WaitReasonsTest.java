@@ -133,7 +133,7 @@ class WaitReasonsTest {
   void aProviderErrorShowsItsBackoffAndItsText() {
     Harness h = new Harness(b -> b.maxInstances(3).meterRegistry(registry));
     h.cloud.refuseNextIncreases(1);
-    h.scaler.acquire("k1", Duration.ofMinutes(10));
+    var unused1 = h.scaler.acquire("k1", Duration.ofMinutes(10));
     WaitReasons w = h.scaler.waitReasons();
     BlockingReason backoff = reason(w, BlockingReason.Kind.PROVIDER_BACKOFF);
     assertThat(backoff.error()).isEqualTo("unavailable: simulated timeout before the cloud");
@@ -149,7 +149,7 @@ class WaitReasonsTest {
   void aCapacityRefusalHoldsUntilAnIncreaseIsGranted() {
     Harness h = new Harness(b -> b.maxInstances(3).meterRegistry(registry));
     h.simulated.failNextIncreases(1);
-    h.scaler.acquire("k1", Duration.ofMinutes(10));
+    var unused2 = h.scaler.acquire("k1", Duration.ofMinutes(10));
     WaitReasons w = h.scaler.waitReasons();
     BlockingReason capacity = reason(w, BlockingReason.Kind.CAPACITY_ERROR);
     assertThat(capacity.error()).startsWith("capacity: simulated capacity error");
@@ -167,8 +167,8 @@ class WaitReasonsTest {
   @Test
   void theThrottleSaysHowManyCreationsWait() {
     Harness h = new Harness(b -> b.maxInstances(5).scaleThrottle(0.001, 1).meterRegistry(registry));
-    h.scaler.acquire("k1", Duration.ofMinutes(10)); // takes the one token
-    h.scaler.acquire("k2", Duration.ofMinutes(10));
+    var unused3 = h.scaler.acquire("k1", Duration.ofMinutes(10)); // takes the one token
+    var unused4 = h.scaler.acquire("k2", Duration.ofMinutes(10));
     BlockingReason throttle = reason(h.scaler.waitReasons(), BlockingReason.Kind.SCALE_THROTTLE);
     assertThat(throttle.count()).isEqualTo(1);
     assertThat(throttle.detail()).contains("allowed 0 of 1 planned creations");
@@ -279,7 +279,7 @@ class WaitReasonsTest {
             .build();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      scaler.acquire("k1", Duration.ofMinutes(10));
+      var unused5 = scaler.acquire("k1", Duration.ofMinutes(10));
       cloud.stick = true;
       Future<?> tick = pool.submit(scaler::tick); // holds the control lock inside update
       assertThat(cloud.entered.await(30, TimeUnit.SECONDS)).isTrue();

@@ -48,11 +48,7 @@ class OperationsKitIT {
       Map.of(
           "fleeting_provisioner_instances{state=~\"suspended|resuming\"}",
               "issue 18 (standby pools)",
-          "fleetscaler_ha_leader", "issue 19 (high availability)",
-          "fleetscaler_scale_blocked", "issue 20, \"why is my job waiting?\" (not built yet)",
-          "fleetscaler_acquire_wait_seconds_bucket",
-              "issue 20, \"why is my job waiting?\" (not built yet)",
-          "fleetscaler_state_store_failures_total", "state storage failures (not metered yet)");
+          "fleetscaler_ha_leader", "issue 19 (high availability)");
 
   private final Path deploy = deployDirectory();
   private final HttpClient http = HttpClient.newHttpClient();

@@ -103,7 +103,7 @@ final class StatusCommand implements Callable<Integer> {
     try (ApiClient client = connect(settings)) {
       FleetGrpc.FleetBlockingStub stub =
           client.blocking().withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
-      if (!why || !json) {
+      if (!why) {
         fleet = stub.getFleet(GetFleetRequest.newBuilder().setGroup(only).build());
       }
       try {

@@ -450,7 +450,9 @@ final class WaitExplainer implements MeterBinder {
           reason(
               BlockingReason.Kind.IDLE_TARGET_ZERO,
               "the policy in force keeps no idle slot (idle_count 0"
-                  + (policy.periods().isEmpty() ? "" : " in periods " + policy.periods())
+                  + (policy.periods().equals(List.of(Policy.ALWAYS))
+                      ? ""
+                      : " in periods " + policy.periods())
                   + "): a job waits for an instance to boot unless a slot is free",
               0,
               0));

@@ -195,7 +195,9 @@ class WaitReasonsTest {
     Harness zero = Harness.withPolicy(Policy.of(0).withPreemptiveMode(true), 3, 1);
     WaitReasons w = zero.scaler.waitReasons();
     assertThat(w.holds(BlockingReason.Kind.IDLE_TARGET_ZERO)).isTrue();
-    assertThat(reason(w, BlockingReason.Kind.IDLE_TARGET_ZERO).detail()).contains("idle_count 0");
+    assertThat(reason(w, BlockingReason.Kind.IDLE_TARGET_ZERO).detail())
+        .contains("idle_count 0)")
+        .doesNotContain("in periods"); // always active: no periods to name
     assertThat(w.holds(BlockingReason.Kind.PREEMPTIVE_MODE)).isTrue();
     assertThat(zero.scaler.reserve("k1")).isEqualTo(ReserveResult.NO_CAPACITY);
 

@@ -5,10 +5,7 @@ import io.fleetscaler.core.planner.Plan;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.slots.SlotCounts;
 import io.fleetscaler.plugin.api.ProviderException;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +15,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +35,7 @@ final class WaitExplainer implements MeterBinder {
   static final int BOOT_SAMPLES = 16;
 
   /** What the provisioner last saw, published under the control lock for lock-free readers. */
-  private record Facts(
+  record Facts(
       int planned,
       int created,
       String notScaled,
@@ -72,7 +66,6 @@ final class WaitExplainer implements MeterBinder {
 
   private final int maxInstances;
   private final int capacityPerInstance;
-  private final Supplier<WaitReasons> source;
   private volatile Facts facts = Facts.NONE;
 
   // Under control.
@@ -91,10 +84,7 @@ final class WaitExplainer implements MeterBinder {
   private @Nullable Instant updateFailingSince;
   private int updateFailures;
 
-  private final List<Timer> waitTimers = new CopyOnWriteArrayList<>();
-  // Indexed by BlockingReason.Kind's ordinal.
-  private final LongAdder[] timeouts = new LongAdder[BlockingReason.Kind.values().length];
-  private final LongAdder timeoutsUnexplained = new LongAdder();
+  private final WaitMetrics meters;
 
   /**
    * @param source the group's current reasons ({@link TaskScaler#waitReasons()}), read by the
@@ -103,10 +93,7 @@ final class WaitExplainer implements MeterBinder {
   WaitExplainer(int maxInstances, int capacityPerInstance, Supplier<WaitReasons> source) {
     this.maxInstances = maxInstances;
     this.capacityPerInstance = capacityPerInstance;
-    this.source = source;
-    for (int i = 0; i < timeouts.length; i++) {
-      timeouts[i] = new LongAdder();
-    }
+    this.meters = new WaitMetrics(source);
   }
 
   // ---- recording, under the control lock ----
@@ -313,205 +300,29 @@ final class WaitExplainer implements MeterBinder {
     Facts f = facts;
     List<BlockingReason> reasons = new ArrayList<>();
     if (shutDown) {
-      reasons.add(reason(BlockingReason.Kind.SHUT_DOWN, "the scaler is shut down", 0, 0));
+      reasons.add(WaitReasonWords.reason(BlockingReason.Kind.SHUT_DOWN, "the scaler is shut down"));
     }
-    Instant failingSince = f.updateFailingSince();
-    if (failingSince != null) {
-      reasons.add(
-          new BlockingReason(
-              BlockingReason.Kind.UPDATE_FAILING,
-              "the plugin's update failed "
-                  + f.updateFailures()
-                  + " time(s) in a row since "
-                  + failingSince
-                  + ": the scaler cannot see its fleet and does not scale",
-              f.updateFailures(),
-              0,
-              failingSince,
-              null,
-              ""));
-    }
-    boolean wantsMore = f.planned() > 0;
-    if (f.limitedByMax()) {
-      int instances = instancesByState.values().stream().mapToInt(Integer::intValue).sum();
-      reasons.add(
-          reason(
-              BlockingReason.Kind.MAX_INSTANCES,
-              "at max_instances: "
-                  + instances
-                  + " instances of "
-                  + maxInstances
-                  + "; demand is "
-                  + f.demand()
-                  + " slots, capacity "
-                  + (long) f.capacityInstances() * capacityPerInstance
-                  + " slots ("
-                  + waiting
-                  + " acquisitions waiting)",
-              instances,
-              maxInstances));
-    }
-    if (f.notScaled().equals("throttled")) {
-      int heldBack = Math.max(0, f.planned() - f.created());
-      reasons.add(
-          reason(
-              BlockingReason.Kind.SCALE_THROTTLE,
-              "scale_throttle allowed "
-                  + f.created()
-                  + " of "
-                  + f.planned()
-                  + " planned creations; "
-                  + heldBack
-                  + " wait for tokens",
-              heldBack,
-              0));
-    }
-    Instant backoffUntil = f.backoffUntil();
-    if (backoffUntil != null && now.isBefore(backoffUntil) && wantsMore) {
-      reasons.add(
-          new BlockingReason(
-              BlockingReason.Kind.PROVIDER_BACKOFF,
-              "creation backs off until "
-                  + backoffUntil
-                  + " after "
-                  + f.providerErrors()
-                  + " provider error(s) in a row; last: "
-                  + f.providerError(),
-              f.providerErrors(),
-              0,
-              f.providerErrorAt(),
-              backoffUntil,
-              f.providerError()));
-    }
-    if (!f.capacityError().isEmpty() && wantsMore) {
-      reasons.add(
-          new BlockingReason(
-              BlockingReason.Kind.CAPACITY_ERROR,
-              "the provider is out of capacity: asked "
-                  + f.capacityAsked()
-                  + ", granted "
-                  + f.capacityGranted()
-                  + " ("
-                  + f.capacityError()
-                  + ")",
-              (long) f.capacityAsked() - f.capacityGranted(),
-              0,
-              f.capacityErrorAt(),
-              null,
-              f.capacityError()));
-    }
-    Instant readinessUntil = f.readinessUntil();
-    if (readinessUntil != null && now.isBefore(readinessUntil) && wantsMore) {
-      reasons.add(
-          new BlockingReason(
-              BlockingReason.Kind.READINESS_BACKOFF,
-              "creation backs off until "
-                  + readinessUntil
-                  + " after an instance failed its ready command: "
-                  + f.readinessError(),
-              0,
-              0,
-              f.readinessErrorAt(),
-              readinessUntil,
-              f.readinessError()));
-    }
-    if (f.bootingTotal() > 0) {
-      List<BootingInstance> b = f.booting();
-      Instant first = b.isEmpty() ? null : b.get(0).expectedReadyAt();
-      Duration estimate = f.bootEstimate();
-      reasons.add(
-          new BlockingReason(
-              BlockingReason.Kind.BOOTING,
-              f.bootingTotal()
-                  + " instance(s) booting; "
-                  + (first == null || estimate == null
-                      ? "no boot time observed yet"
-                      : "the first expected ready at "
-                          + first
-                          + " (typical boot "
-                          + estimate.toSeconds()
-                          + "s)"),
-              f.bootingTotal(),
-              0,
-              b.isEmpty() ? null : b.get(0).since(),
-              first,
-              ""));
-    }
-    if (policy.preemptiveMode() && slots.idle() == 0) {
-      reasons.add(
-          reason(
-              BlockingReason.Kind.PREEMPTIVE_MODE,
-              "preemptive_mode refuses reservations while no ready slot is idle",
-              0,
-              0));
-    }
-    if (policy.idleTarget(slots.acquired()) == 0) {
-      reasons.add(
-          reason(
-              BlockingReason.Kind.IDLE_TARGET_ZERO,
-              "the policy in force keeps no idle slot (idle_count 0"
-                  + (policy.periods().equals(List.of(Policy.ALWAYS))
-                      ? ""
-                      : " in periods " + policy.periods())
-                  + "): a job waits for an instance to boot unless a slot is free",
-              0,
-              0));
-    }
+    WaitReasonWords.updateFailing(f, reasons);
+    WaitReasonWords.limits(
+        f, maxInstances, capacityPerInstance, waiting, instancesByState, reasons);
+    WaitReasonWords.creationHeld(f, now, reasons);
+    WaitReasonWords.booting(f, reasons);
+    WaitReasonWords.policy(policy, slots, reasons);
     return new WaitReasons(now, waiting, pendingReservations, reasons, f.booting());
-  }
-
-  private static BlockingReason reason(BlockingReason.Kind kind, String detail, long n, long of) {
-    return new BlockingReason(kind, detail, n, of, null, null, "");
   }
 
   /** An acquisition ended (served, failed or given up) after waiting {@code nanos}. */
   void acquireWaited(long nanos) {
-    for (Timer t : waitTimers) {
-      t.record(nanos, TimeUnit.NANOSECONDS);
-    }
+    meters.acquireWaited(nanos);
   }
 
   /** An acquisition timed out while {@code reasons} held: counted once per reason. */
   void acquireTimedOut(WaitReasons reasons) {
-    if (reasons.reasons().isEmpty()) {
-      timeoutsUnexplained.increment();
-    }
-    for (BlockingReason r : reasons.reasons()) {
-      timeouts[r.kind().ordinal()].increment();
-    }
+    meters.acquireTimedOut(reasons);
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    for (BlockingReason.Kind k : BlockingReason.Kind.values()) {
-      Gauge.builder(
-              ScalerMetrics.meterName("fleetscaler_scale_blocked"),
-              () -> source.get().holds(k) ? 1 : 0)
-          .description("1 while the reason holds the group's capacity back, else 0")
-          .tag("reason", k.label())
-          .register(registry);
-      FunctionCounter.builder(
-              ScalerMetrics.meterName("fleetscaler_acquire_timeouts_total"),
-              timeouts[k.ordinal()],
-              LongAdder::sum)
-          .description("Acquisitions that timed out, by each reason that held then")
-          .tag("reason", k.label())
-          .register(registry);
-    }
-    FunctionCounter.builder(
-            ScalerMetrics.meterName("fleetscaler_acquire_timeouts_total"),
-            timeoutsUnexplained,
-            LongAdder::sum)
-        .description("Acquisitions that timed out, by each reason that held then")
-        .tag("reason", "none")
-        .register(registry);
-    waitTimers.add(
-        Timer.builder(ScalerMetrics.meterName("fleetscaler_acquire_wait_seconds"))
-            .description("How long acquisitions waited for a slot (0 when one was free)")
-            .serviceLevelObjectives(
-                ScalerMetrics.BOOT_BUCKETS.stream()
-                    .map(s -> Duration.ofMillis(Math.round(s * 1000)))
-                    .toArray(Duration[]::new))
-            .register(registry));
+    meters.bindTo(registry);
   }
 }

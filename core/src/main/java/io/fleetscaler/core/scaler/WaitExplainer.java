@@ -180,7 +180,10 @@ final class WaitExplainer implements MeterBinder {
     int total = booting.size();
     booting.sort(
         Comparator.comparing(
-            (BootingInstance b) -> b.expectedReadyAt() == null ? b.since() : b.expectedReadyAt()));
+            (BootingInstance b) -> {
+              Instant expected = b.expectedReadyAt();
+              return expected == null ? b.since() : expected;
+            }));
     if (booting.size() > WaitReasons.MAX_BOOTING) {
       booting = booting.subList(0, WaitReasons.MAX_BOOTING);
     }

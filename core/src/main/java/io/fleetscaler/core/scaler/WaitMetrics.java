@@ -6,9 +6,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -21,21 +24,22 @@ import java.util.function.Supplier;
 final class WaitMetrics implements MeterBinder {
   private final Supplier<WaitReasons> source;
   private final List<Timer> waitTimers = new CopyOnWriteArrayList<>();
-  // Indexed by BlockingReason.Kind's ordinal.
-  private final LongAdder[] timeouts = new LongAdder[BlockingReason.Kind.values().length];
+  private final Map<BlockingReason.Kind, LongAdder> timeouts;
   private final LongAdder timeoutsUnexplained = new LongAdder();
 
   WaitMetrics(Supplier<WaitReasons> source) {
     this.source = source;
-    for (int i = 0; i < timeouts.length; i++) {
-      timeouts[i] = new LongAdder();
+    Map<BlockingReason.Kind, LongAdder> byReason = new EnumMap<>(BlockingReason.Kind.class);
+    for (BlockingReason.Kind k : BlockingReason.Kind.values()) {
+      byReason.put(k, new LongAdder());
     }
+    this.timeouts = Collections.unmodifiableMap(byReason);
   }
 
   /** An acquisition ended (served, failed or given up) after waiting {@code nanos}. */
   void acquireWaited(long nanos) {
     for (Timer t : waitTimers) {
-      t.record(nanos, TimeUnit.NANOSECONDS);
+      t.record(Duration.ofNanos(nanos));
     }
   }
 
@@ -45,8 +49,12 @@ final class WaitMetrics implements MeterBinder {
       timeoutsUnexplained.increment();
     }
     for (BlockingReason r : reasons.reasons()) {
-      timeouts[r.kind().ordinal()].increment();
+      timeouts(r.kind()).increment();
     }
+  }
+
+  private LongAdder timeouts(BlockingReason.Kind kind) {
+    return Objects.requireNonNull(timeouts.get(kind), kind.label()); // every kind is in the map
   }
 
   @Override
@@ -60,7 +68,7 @@ final class WaitMetrics implements MeterBinder {
           .register(registry);
       FunctionCounter.builder(
               ScalerMetrics.meterName("fleetscaler_acquire_timeouts_total"),
-              timeouts[k.ordinal()],
+              timeouts(k),
               LongAdder::sum)
           .description("Acquisitions that timed out, by each reason that held then")
           .tag("reason", k.label())

@@ -67,7 +67,7 @@ class StateStoreFailureTest {
 
   private List<String> lines(Level level) {
     SimpleFormatter f = new SimpleFormatter();
-    return records.stream().filter(r -> r.getLevel() == level).map(f::formatMessage).toList();
+    return records.stream().filter(r -> level.equals(r.getLevel())).map(f::formatMessage).toList();
   }
 
   @Test

@@ -147,14 +147,20 @@ class BomConsumerIT {
     assertThat(consumer.resolve("target/classes/example/Embedder.class")).exists();
   }
 
-  /** Places a pom (and jar) where a local repository has them, as {@code install} would. */
+  /** Places a pom where a local repository has it, as {@code install} would. */
+  private static void install(Path repo, String artifactId, Path pom) throws IOException {
+    Files.createDirectories(artifactDir(repo, artifactId));
+    Files.copy(pom, artifactDir(repo, artifactId).resolve(artifactId + "-" + version() + ".pom"));
+  }
+
+  /** Places a pom and its jar where a local repository has them. */
   private static void install(Path repo, String artifactId, Path pom, Path jar) throws IOException {
-    Path dir = repo.resolve("io/fleetscaler").resolve(artifactId).resolve(version());
-    Files.createDirectories(dir);
-    Files.copy(pom, dir.resolve(artifactId + "-" + version() + ".pom"));
-    if (jar != null) {
-      Files.copy(jar, dir.resolve(artifactId + "-" + version() + ".jar"));
-    }
+    install(repo, artifactId, pom);
+    Files.copy(jar, artifactDir(repo, artifactId).resolve(artifactId + "-" + version() + ".jar"));
+  }
+
+  private static Path artifactDir(Path repo, String artifactId) {
+    return repo.resolve("io/fleetscaler").resolve(artifactId).resolve(version());
   }
 
   private static String consumerPom(String version) throws IOException {

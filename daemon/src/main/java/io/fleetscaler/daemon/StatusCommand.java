@@ -6,9 +6,12 @@ import io.fleetscaler.daemon.api.ApiClientSettings;
 import io.fleetscaler.daemon.api.ApiServerSettings;
 import io.fleetscaler.daemon.api.LeaderFollowingClient;
 import io.fleetscaler.daemon.config.ListenAddress;
+import io.fleetscaler.proto.v1.GetBlockingReasonsRequest;
+import io.fleetscaler.proto.v1.GetBlockingReasonsResponse;
 import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.GetFleetResponse;
 import io.fleetscaler.proto.v1.NotLeader;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,9 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fleetscaler status}: asks a running daemon's gRPC API for its fleet and prints, per group,
- * the slots, the instances with their states and the recent scaling decisions with their reasons;
- * or the same as JSON. Exit status 0 on success, 1 when the daemon cannot be asked, 2 on a usage
- * error.
+ * the slots, the instances with their states, the recent scaling decisions with their reasons and
+ * why jobs wait (the blocking reasons); or the same as JSON. With {@code --why}, only why jobs
+ * wait. Exit status 0 on success, 1 when the daemon cannot be asked, 2 on a usage error.
  */
 @Command(
     name = "status",
@@ -46,8 +49,16 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--group", description = "Show only this group.")
   @Nullable String group;
 
-  @Option(names = "--json", description = "Print the fleet as JSON (the GetFleet answer).")
+  @Option(
+      names = "--json",
+      description =
+          "Print the fleet as JSON (the GetFleet answer; with --why, the GetBlockingReasons one).")
   boolean json;
+
+  @Option(
+      names = "--why",
+      description = "Show only why jobs wait: the blocking reasons and the instances booting.")
+  boolean why;
 
   @Option(names = "--tls", description = "Connect with TLS (implied by the other --tls-* options).")
   boolean tls;
@@ -87,17 +98,31 @@ final class StatusCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    GetFleetResponse fleet;
+    String only = group == null ? "" : group;
+    GetFleetResponse fleet = GetFleetResponse.getDefaultInstance();
+    GetBlockingReasonsResponse reasons = GetBlockingReasonsResponse.getDefaultInstance();
     try (LeaderFollowingClient client = connect(settings)) {
       try {
-        fleet =
-            client.call(
-                stub ->
-                    stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
-                        .getFleet(
-                            GetFleetRequest.newBuilder()
-                                .setGroup(group == null ? "" : group)
-                                .build()));
+        if (!why) {
+          fleet =
+              client.call(
+                  stub ->
+                      stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
+                          .getFleet(GetFleetRequest.newBuilder().setGroup(only).build()));
+        }
+        try {
+          reasons =
+              client.call(
+                  stub ->
+                      stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
+                          .getBlockingReasons(
+                              GetBlockingReasonsRequest.newBuilder().setGroup(only).build()));
+        } catch (StatusRuntimeException e) {
+          if (why || e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+            throw e;
+          }
+          // A daemon from before the call: the table shows the fleet without the reasons.
+        }
       } finally {
         printRoles(json ? err : out, client.lastHops());
       }
@@ -115,12 +140,14 @@ final class StatusCommand implements Callable<Integer> {
     }
     if (json) {
       try {
-        out.println(JsonFormat.printer().print(fleet));
+        out.println(JsonFormat.printer().print(why ? reasons : fleet));
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("the fleet has no JSON form: " + e.getMessage(), e);
       }
+    } else if (why) {
+      out.print(StatusTable.renderWhy(reasons));
     } else {
-      out.print(StatusTable.render(fleet));
+      out.print(StatusTable.render(fleet, reasons));
     }
     out.flush();
     return 0;

@@ -2,9 +2,13 @@ package io.fleetscaler.daemon;
 
 import com.google.protobuf.Timestamp;
 import io.fleetscaler.plugin.api.GoDuration;
+import io.fleetscaler.proto.v1.BlockingReason;
+import io.fleetscaler.proto.v1.BootingInstance;
 import io.fleetscaler.proto.v1.Decision;
 import io.fleetscaler.proto.v1.Deletion;
+import io.fleetscaler.proto.v1.GetBlockingReasonsResponse;
 import io.fleetscaler.proto.v1.GetFleetResponse;
+import io.fleetscaler.proto.v1.GroupBlockingReasons;
 import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.Instance;
 import io.fleetscaler.proto.v1.Policy;
@@ -21,14 +25,74 @@ final class StatusTable {
   private StatusTable() {}
 
   static String render(GetFleetResponse fleet) {
+    return render(fleet, GetBlockingReasonsResponse.getDefaultInstance());
+  }
+
+  /** The fleet, each group followed by why its jobs wait (when {@code why} has the group). */
+  static String render(GetFleetResponse fleet, GetBlockingReasonsResponse why) {
     StringBuilder out = new StringBuilder();
     for (GroupStatus g : fleet.getGroupsList()) {
       if (!out.isEmpty()) {
         out.append('\n');
       }
       group(out, g);
+      for (GroupBlockingReasons r : why.getGroupsList()) {
+        if (r.getGroup().equals(g.getName())) {
+          why(out, r);
+        }
+      }
     }
     return out.toString();
+  }
+
+  /** Only why jobs wait, per group: {@code fleetscaler status --why}. */
+  static String renderWhy(GetBlockingReasonsResponse why) {
+    StringBuilder out = new StringBuilder();
+    for (GroupBlockingReasons r : why.getGroupsList()) {
+      if (!out.isEmpty()) {
+        out.append('\n');
+      }
+      out.append("GROUP ").append(r.getGroup()).append('\n');
+      why(out, r);
+    }
+    return out.toString();
+  }
+
+  private static void why(StringBuilder out, GroupBlockingReasons r) {
+    out.append("WHY WAITING  pending acquisitions ")
+        .append(r.getPendingAcquisitions())
+        .append("  pending reservations ")
+        .append(r.getPendingReservations());
+    if (r.getReasonsCount() == 0) {
+      out.append("  nothing holds capacity back\n");
+      return;
+    }
+    out.append('\n');
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("REASON", "SINCE", "UNTIL", "DETAIL"));
+    for (BlockingReason b : r.getReasonsList()) {
+      rows.add(
+          List.of(
+              b.getReason(),
+              b.hasSince() ? time(b.getSince()) : "-",
+              b.hasUntil() ? time(b.getUntil()) : "-",
+              b.getDetail()));
+    }
+    table(out, rows);
+    if (r.getBootingCount() > 0) {
+      out.append("BOOTING\n");
+      List<List<String>> booting = new ArrayList<>();
+      booting.add(List.of("ID", "STATE", "SINCE", "EXPECTED READY"));
+      for (BootingInstance i : r.getBootingList()) {
+        booting.add(
+            List.of(
+                i.getId().isEmpty() ? "(not listed yet)" : i.getId(),
+                i.getPhase(),
+                time(i.getSince()),
+                i.hasExpectedReadyAt() ? time(i.getExpectedReadyAt()) : "unknown"));
+      }
+      table(out, booting);
+    }
   }
 
   private static void group(StringBuilder out, GroupStatus g) {

@@ -6,6 +6,7 @@ import io.fleetscaler.core.scaler.NotServedException;
 import io.fleetscaler.core.scaler.ReserveResult;
 import io.fleetscaler.core.scaler.ScalerSnapshot;
 import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.core.scaler.WaitReasons;
 import io.fleetscaler.core.slots.SlotCounts;
 import io.grpc.Status;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -146,6 +147,16 @@ final class TermScaler implements TaskScaler {
         0,
         p.isEmpty() ? Policy.of(0) : p.get(p.size() - 1),
         List.of());
+  }
+
+  @Override
+  public WaitReasons waitReasons() {
+    TaskScaler s = current;
+    if (s != null) {
+      return s.waitReasons();
+    }
+    // Standing by: nothing of this node holds a job back (the API's gate names the leader).
+    return new WaitReasons(Instant.now(), 0, 0, List.of(), List.of());
   }
 
   @Override

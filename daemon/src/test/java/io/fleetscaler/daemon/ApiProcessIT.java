@@ -98,7 +98,9 @@ class ApiProcessIT {
                               .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
                               .build()));
       assertThat(exhausted.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-      assertThat(exhausted.getStatus().getDescription()).contains("acquired:1");
+      assertThat(exhausted.getStatus().getDescription())
+          .contains("acquired:1")
+          .contains("held by: max_instances (at max_instances: 1 instances of 1");
       NoCapacity detail = noCapacity(exhausted);
       assertThat(detail.getGroup()).isEqualTo("default");
       assertThat(detail.getSlots().getAcquired()).isEqualTo(1);
@@ -110,7 +112,13 @@ class ApiProcessIT {
           .contains("GROUP default")
           .contains("SLOTS  idle 0  reserved 0  acquired 1")
           .contains(acquired.getInstanceId() + "  ready")
-          .contains("RECENT DECISIONS");
+          .contains("RECENT DECISIONS")
+          .contains("WHY WAITING")
+          .contains("idle_target_zero");
+      DaemonProcess.CliResult why =
+          DaemonProcess.cli(List.of("status", "--address", address, "--why", "--json"));
+      assertThat(why.status()).as(why.output()).isZero();
+      assertThat(why.output()).contains("\"reason\": \"idle_target_zero\"");
       DaemonProcess.CliResult json =
           DaemonProcess.cli(List.of("status", "--address", address, "--json"));
       assertThat(json.status()).as(json.output()).isZero();

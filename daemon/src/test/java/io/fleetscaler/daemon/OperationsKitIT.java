@@ -45,12 +45,7 @@ class OperationsKitIT {
 
   /** Metrics that panels and rules use before the daemon exposes them, with who adds them. */
   static final Map<String, String> PENDING =
-      Map.of(
-          "fleetscaler_ha_leader", "issue 19 (high availability)",
-          "fleetscaler_scale_blocked", "issue 20, \"why is my job waiting?\" (not built yet)",
-          "fleetscaler_acquire_wait_seconds_bucket",
-              "issue 20, \"why is my job waiting?\" (not built yet)",
-          "fleetscaler_state_store_failures_total", "state storage failures (not metered yet)");
+      Map.of("fleetscaler_ha_leader", "issue 19 (high availability)");
 
   private final Path deploy = deployDirectory();
   private final HttpClient http = HttpClient.newHttpClient();

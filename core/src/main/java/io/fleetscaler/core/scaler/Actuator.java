@@ -47,6 +47,8 @@ final class Actuator {
   private final Consumer<Decision> decisionListener;
   private final PluginCalls calls;
   private @Nullable StandbyPool standby;
+  private final WaitExplainer why;
+  private final ReadinessGate readiness;
 
   Actuator(
       InstanceGroup group,
@@ -60,7 +62,9 @@ final class Actuator {
       ScalerMetrics metrics,
       Provisioner provisioner,
       Consumer<Decision> decisionListener,
-      PluginCalls calls) {
+      PluginCalls calls,
+      WaitExplainer why,
+      ReadinessGate readiness) {
     this.group = group;
     this.allocator = allocator;
     this.clock = clock;
@@ -73,6 +77,8 @@ final class Actuator {
     this.provisioner = provisioner;
     this.decisionListener = decisionListener;
     this.calls = calls;
+    this.why = why;
+    this.readiness = readiness;
   }
 
   /** Plans with the standby pool from now on: it resumes before anything is created. */
@@ -126,6 +132,15 @@ final class Actuator {
     if (!notScaled.isEmpty()) {
       metrics.didNotScale(notScaled);
     }
+    why.planned(
+        plan,
+        notScaled,
+        created,
+        backoff,
+        readiness,
+        provisioner.tracked(),
+        provisioner.requestedCount(),
+        now);
     if (plan.create() > 0 || !done.isEmpty() || plan.limitedByMax()) {
       Decision decision =
           new Decision(now, plan.create(), created, done, plan.demand(), plan.desired(), notScaled);
@@ -158,17 +173,21 @@ final class Actuator {
       metrics.scaled("up", granted);
       provisioner.requested(granted, now);
       backoff.succeed();
+      why.increased(n, granted, now);
       return granted;
     } catch (ProviderException e) {
       metrics.providerError(e);
       backoff.fail(now);
+      why.increaseFailed(n, e, now);
       if (e instanceof ProviderException.Unavailable) {
         provisioner.ambiguous(n, now);
       }
       return e instanceof ProviderException.Capacity ? 0 : -1;
     } catch (RuntimeException e) {
-      metrics.providerError(new ProviderException.Unavailable(String.valueOf(e), e));
+      ProviderException unavailable = new ProviderException.Unavailable(String.valueOf(e), e);
+      metrics.providerError(unavailable);
       backoff.fail(now);
+      why.increaseFailed(n, unavailable, now);
       provisioner.ambiguous(n, now);
       return -1;
     }

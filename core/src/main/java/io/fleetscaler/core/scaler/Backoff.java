@@ -25,6 +25,11 @@ final class Backoff {
     return now.isBefore(until);
   }
 
+  /** When the current wait ends ({@link Instant#MIN} when none was drawn since a success). */
+  Instant until() {
+    return until;
+  }
+
   /** Records a failure at {@code now} and returns the wait before the next attempt. */
   Duration fail(Instant now) {
     failures = Math.min(failures + 1, 30);

@@ -75,6 +75,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final @Nullable ConnectorChecks checks;
   private final @Nullable ExecutorService ownedExecutor;
   private final @Nullable AcquireHeartbeat acquireHeartbeat;
+  private final WaitExplainer why;
   private final LongAdder reserveOps;
   private final LongAdder unreserveOps;
   private final LongAdder acquireOps;
@@ -170,6 +171,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             new Backoff(new Random(b.randomSeed ^ 0x5DEECE66DL)),
             b.clock);
     this.calls = new PluginCalls(metrics, b.clock, System::nanoTime);
+    this.why = new WaitExplainer(b.maxInstances, b.capacityPerInstance, this::waitReasons);
     this.provisioner =
         new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness, calls);
     this.state =
@@ -188,7 +190,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             metrics,
             provisioner,
             b.decisionListener,
-            calls);
+            calls,
+            why,
+            readiness);
     this.standbyMetrics = new StandbyMetrics();
     this.standby =
         new StandbyPool(
@@ -277,8 +281,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     scaler.standby.supported(info.capabilities().contains(Capability.SUSPEND_RESUME));
     scaler.state.open(b.stateDir, info.id());
     if (b.meterRegistry != null) {
-      scaler.metrics.bindTo(b.meterRegistry);
-      scaler.standbyMetrics.bindTo(b.meterRegistry);
+      scaler.metrics().bindTo(b.meterRegistry);
     }
     if (scaler.loop != null) {
       scaler.loop.start();
@@ -378,12 +381,14 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         pendingReservations.remove(key);
         if (acquireHeartbeat == null) {
           // The common path: no heartbeat to wait for, so no waiter and no clock read.
+          why.acquireWaited(0);
           CompletableFuture<Acquisition> future = new CompletableFuture<>();
           deliver(key, held, future);
           return future;
         }
-        Waiter w =
-            new Waiter(key, new CompletableFuture<>(), options.clock.instant().plus(timeout));
+        Instant start = options.clock.instant();
+        Waiter w = new Waiter(key, new CompletableFuture<>(), start.plus(timeout));
+        timeWait(w.future(), start);
         handOut(w, held);
         return w.future();
       }
@@ -405,7 +410,9 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     // A job is already assigned to the caller: even at the fleet's maximum it waits (up to its
     // timeout) for a slot to be released rather than failing at once.
     CompletableFuture<Acquisition> future = new CompletableFuture<>();
-    Waiter w = new Waiter(key, future, options.clock.instant().plus(timeout));
+    Instant start = options.clock.instant();
+    Waiter w = new Waiter(key, future, start.plus(timeout));
+    timeWait(future, start);
     if (waiters.putIfAbsent(key, w) != null) {
       future.completeExceptionally(
           new IllegalStateException("key " + key + " is already waiting for a slot"));
@@ -424,6 +431,15 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     demandChanged();
     planSoon();
     return future;
+  }
+
+  /** Records how long the acquisition waited when {@code future} completes, however it does. */
+  private void timeWait(CompletableFuture<Acquisition> future, Instant start) {
+    var unused =
+        future.whenComplete(
+            (a, e) ->
+                why.acquireWaited(
+                    Math.max(0, Duration.between(start, options.clock.instant()).toNanos())));
   }
 
   @Override
@@ -478,6 +494,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     withControl(
         () -> {
           boolean updated = provisioner.update();
+          why.updated(updated, options.clock.instant());
           if (updated) {
             lastUpdateOk = options.clock.instant();
             updateBackoff.succeed();
@@ -759,7 +776,10 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         it.remove();
       } else if (!now.isBefore(w.deadline()) && waiters.remove(w.key(), w)) {
         it.remove();
-        String message = "no slot became ready in time: " + noCapacityMessage();
+        WaitReasons held = waitReasons();
+        why.acquireTimedOut(held);
+        String message =
+            "no slot became ready in time: " + noCapacityMessage() + "; held by: " + held.summary();
         deferred.add(() -> w.future().completeExceptionally(new NoCapacityException(message)));
       }
     }
@@ -885,9 +905,32 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
     return taken;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Never waits: the provisioner's side is what it published at its last plan or update.
+   */
+  @Override
+  public WaitReasons waitReasons() {
+    SlotCounts c = allocator.counts();
+    return why.explain(
+        options.clock.instant(),
+        activePolicy(),
+        c,
+        waiters.size(),
+        pendingReservations.size(),
+        instancesByState,
+        shutDown.get());
+  }
+
   @Override
   public MeterBinder metrics() {
-    return metrics;
+    return registry -> {
+      metrics.bindTo(registry);
+      standbyMetrics.bindTo(registry);
+      why.bindTo(registry);
+      state.bindTo(registry);
+    };
   }
 
   /** Counter values for tests. */

@@ -26,6 +26,9 @@ final class ReadinessGate implements InstanceGate {
   private final Duration timeout;
   private final Backoff backoff;
   private final InstantSource clock;
+  // The last failed check, for "why is my job waiting?". Under the control lock.
+  private String lastFailure = "";
+  private @Nullable Instant lastFailureAt;
 
   ReadinessGate(
       @Nullable ConnectorChecks checks,
@@ -43,6 +46,16 @@ final class ReadinessGate implements InstanceGate {
   /** The backoff that holds creation after readiness failures; the actuator consults it. */
   Backoff backoff() {
     return backoff;
+  }
+
+  /** The last failed ready command ("instance id: why"), empty if none failed. */
+  String lastFailure() {
+    return lastFailure;
+  }
+
+  /** When {@link #lastFailure()} happened, null if none did. */
+  @Nullable Instant lastFailureAt() {
+    return lastFailureAt;
   }
 
   @Override
@@ -79,6 +92,8 @@ final class ReadinessGate implements InstanceGate {
       return;
     }
     Duration wait = backoff.fail(now);
+    lastFailure = "instance " + t.id + ": " + failure;
+    lastFailureAt = now;
     LOG.log(
         System.Logger.Level.WARNING,
         "instance {0} failed its ready command ({1}); deleting it, creation backs off {2}",

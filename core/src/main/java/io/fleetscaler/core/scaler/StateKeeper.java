@@ -11,6 +11,8 @@ import io.fleetscaler.core.state.StoredInstance;
 import io.fleetscaler.core.state.StoredState;
 import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.ProviderException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,7 +53,7 @@ final class StateKeeper implements Provisioner.Adoption {
   private final Consumer<String> release;
 
   // Set once in open(), before the scaler is handed out or its loop runs.
-  private @Nullable SnapshotWriter writer;
+  private volatile @Nullable SnapshotWriter writer;
   private String groupId = "";
   // Keys of saved holdings whose instance is not adopted yet: their requests wait under control.
   private final Set<String> awaitingAdoption = ConcurrentHashMap.newKeySet();
@@ -76,6 +78,26 @@ final class StateKeeper implements Provisioner.Adoption {
     this.holders = holders;
     this.withControl = withControl;
     this.release = release;
+  }
+
+  /** Failed saves of the state so far; 0 without state storage. Lock-free. */
+  long saveFailures() {
+    SnapshotWriter w = writer;
+    return w == null ? 0 : w.failures();
+  }
+
+  /**
+   * Binds {@code fleetscaler_state_store_failures_total{op="save"}} (0 without state storage, so
+   * that the series exists wherever the alert looks for it).
+   */
+  void bindTo(MeterRegistry registry) {
+    FunctionCounter.builder(
+            ScalerMetrics.meterName("fleetscaler_state_store_failures_total"),
+            this,
+            StateKeeper::saveFailures)
+        .description("Failed saves of the scaler state (state_storage)")
+        .tag("op", "save")
+        .register(registry);
   }
 
   /** Saves a last snapshot and stops the writer; nothing without state storage. Idempotent. */

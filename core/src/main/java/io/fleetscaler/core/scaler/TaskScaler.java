@@ -91,6 +91,15 @@ public interface TaskScaler extends AutoCloseable {
   /** A picture of instances, slots, pending demand, the active policy and recent decisions. */
   ScalerSnapshot snapshot();
 
+  /**
+   * Why jobs wait, now: the reasons that hold capacity back ({@code max_instances}, the throttle, a
+   * provider backoff with its error, a capacity refusal, instances booting with their expected
+   * ready time, preemptive mode, an idle target of 0, a failing update, a shutdown), with their
+   * figures. Never waits for the cloud or the scaler's lock: the provisioner's side is what it saw
+   * at its last plan or update, the slots, waiting demand and policy are read fresh.
+   */
+  WaitReasons waitReasons();
+
   /** Binds the scaler's meters (fleeting's names plus {@code fleetscaler_*}) to a registry. */
   MeterBinder metrics();
 

@@ -48,6 +48,16 @@ final class GroupCommitWriter implements SnapshotWriter {
   private volatile long saved;
   private final Object saveLock = new Object();
 
+  /** The least time between two log lines about one streak of failed saves. */
+  static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+
+  // The current streak of failed saves, for a log that says each fault once, rate-limited: the
+  // first failure logs with its cause, later ones are counted into at most one line a minute, and
+  // the first success after a streak says so. Guarded by saveLock.
+  private long streak;
+  private long unlogged;
+  private long lastLogNanos;
+
   GroupCommitWriter(StateStore store, Supplier<StoredState> snapshot, Duration maxDelay) {
     this.store = Objects.requireNonNull(store, "store");
     this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
@@ -122,12 +132,10 @@ final class GroupCommitWriter implements SnapshotWriter {
       }
       if (failure != null) {
         failureCount.incrementAndGet();
-        LOG.log(
-            System.Logger.Level.ERROR,
-            "saving scaler state to " + store.file() + " failed; acquisitions waiting for it fail",
-            failure);
+        logFailure(failure);
       } else {
         saved = covered;
+        logRecovery();
       }
       for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
         Waiter w = it.next();
@@ -144,6 +152,36 @@ final class GroupCommitWriter implements SnapshotWriter {
         // Do not spin on a broken disk: the next change retries.
         saved = covered;
       }
+    }
+  }
+
+  private void logFailure(IOException failure) {
+    streak++;
+    long now = System.nanoTime();
+    if (streak > 1 && now - lastLogNanos < LOG_INTERVAL_NANOS) {
+      unlogged++;
+      return;
+    }
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "saving scaler state to {0} failed{1}: {2}; acquisitions waiting for it fail, the next"
+            + " change retries",
+        store.file(),
+        unlogged > 0 ? " (" + unlogged + " more times since the last report)" : "",
+        String.valueOf(failure));
+    lastLogNanos = now;
+    unlogged = 0;
+  }
+
+  private void logRecovery() {
+    if (streak > 0) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "saving scaler state to {0} works again after {1} failed saves",
+          store.file(),
+          streak);
+      streak = 0;
+      unlogged = 0;
     }
   }
 

@@ -46,6 +46,9 @@ public interface SnapshotWriter extends AutoCloseable {
   @Override
   void close();
 
-  /** Saves that failed so far (each is logged). */
+  /**
+   * Saves that failed so far. The log says each streak of failures once with its cause, then at
+   * most once a minute how many more failed, and once when saving works again.
+   */
   long failures();
 }

@@ -11,6 +11,8 @@ import io.fleetscaler.proto.v1.AcquireRequest;
 import io.fleetscaler.proto.v1.AcquireResponse;
 import io.fleetscaler.proto.v1.FleetEvent;
 import io.fleetscaler.proto.v1.FleetGrpc;
+import io.fleetscaler.proto.v1.GetBlockingReasonsRequest;
+import io.fleetscaler.proto.v1.GetBlockingReasonsResponse;
 import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.GetFleetResponse;
 import io.fleetscaler.proto.v1.ReleaseRequest;
@@ -321,6 +323,41 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     } catch (StatusRuntimeException e) {
       response.onError(e);
     }
+  }
+
+  @Override
+  public void getBlockingReasons(
+      GetBlockingReasonsRequest request, StreamObserver<GetBlockingReasonsResponse> response) {
+    try {
+      GetBlockingReasonsResponse.Builder b = GetBlockingReasonsResponse.newBuilder();
+      if (request.getGroup().isEmpty()) {
+        groups.forEach((name, scaler) -> b.addGroups(WaitMessages.of(name, scaler.waitReasons())));
+      } else {
+        String name = groupName(groupArgument(request.getGroup()));
+        b.addGroups(WaitMessages.of(name, scaler(name).waitReasons()));
+      }
+      response.onNext(b.build());
+      response.onCompleted();
+    } catch (StatusRuntimeException e) {
+      response.onError(e);
+    }
+  }
+
+  /** A group name as a request gives it: bounded and printable, else INVALID_ARGUMENT. */
+  private static String groupArgument(String group) {
+    int bytes = group.length() * 3 <= MAX_KEY_BYTES ? group.length() : utf8Length(group);
+    if (bytes > MAX_KEY_BYTES) {
+      throw ApiErrors.invalid(
+          "group", "at most " + MAX_KEY_BYTES + " bytes of UTF-8, got " + bytes);
+    }
+    if (!Printable.isSafe(group)) {
+      throw ApiErrors.invalid(
+          "group",
+          "contains a control, bidirectional or invisible character: '"
+              + Printable.escape(group)
+              + "'");
+    }
+    return group;
   }
 
   @Override

@@ -16,6 +16,8 @@ import io.fleetscaler.proto.v1.AcquireRequest;
 import io.fleetscaler.proto.v1.AcquireResponse;
 import io.fleetscaler.proto.v1.FleetEvent;
 import io.fleetscaler.proto.v1.FleetGrpc;
+import io.fleetscaler.proto.v1.GetBlockingReasonsRequest;
+import io.fleetscaler.proto.v1.GetBlockingReasonsResponse;
 import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.NoCapacity;
@@ -321,6 +323,84 @@ class FleetApiTest {
     assertThat(detail.getSlots().getAcquired()).isEqualTo(1);
     assertThat(detail.getSlots().getIdle()).isZero();
     assertThat(detail.getSlots().getInstances()).isEqualTo(1);
+  }
+
+  @Test
+  void blockingReasonsSayWhyAJobWaitsAndATimeoutNamesThem() throws Exception {
+    TaskScaler scaler = group("linux", 1, 1, Policy.of(1));
+    bootUntilReady(scaler, 1);
+    FleetGrpc.FleetBlockingStub blocking = serve();
+    blocking.acquire(acquire("job-1", Duration.ofMinutes(1)));
+    Observed<AcquireResponse> second = new Observed<>();
+    FleetGrpc.newStub(channel).acquire(acquire("job-2", Duration.ofSeconds(30)), second);
+
+    GetBlockingReasonsResponse why =
+        blocking.getBlockingReasons(GetBlockingReasonsRequest.getDefaultInstance());
+    assertThat(why.getGroupsList())
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.getGroup()).isEqualTo("linux");
+              assertThat(g.getPendingAcquisitions()).isEqualTo(1);
+              assertThat(g.getReasonsList())
+                  .anySatisfy(
+                      r -> {
+                        assertThat(r.getReason()).isEqualTo("max_instances");
+                        assertThat(r.getCount()).isEqualTo(1);
+                        assertThat(r.getLimit()).isEqualTo(1);
+                        assertThat(r.getDetail()).contains("1 acquisitions waiting");
+                      });
+            });
+    assertThat(
+            blocking
+                .getBlockingReasons(
+                    GetBlockingReasonsRequest.newBuilder().setGroup("linux").build())
+                .getGroups(0)
+                .getReasonsList())
+        .extracting(io.fleetscaler.proto.v1.BlockingReason::getReason)
+        .contains("max_instances");
+
+    clock.advance(Duration.ofSeconds(31));
+    scaler.tick();
+    assertThat(second.failure().getStatus().getDescription())
+        .contains("held by: max_instances (at max_instances: 1 instances of 1");
+  }
+
+  @Test
+  void blockingReasonsRefuseABadGroup() throws Exception {
+    group("linux", 1, 1, Policy.of(0));
+    group("windows", 1, 1, Policy.of(0));
+    FleetGrpc.FleetBlockingStub api = serve();
+    StatusRuntimeException tooLong =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                api.getBlockingReasons(
+                    GetBlockingReasonsRequest.newBuilder().setGroup("g".repeat(300)).build()));
+    assertThat(tooLong.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(tooLong.getStatus().getDescription())
+        .isEqualTo("group: at most 256 bytes of UTF-8, got 300");
+    assertThat(detail(tooLong, BadRequest.class).getFieldViolations(0).getField())
+        .isEqualTo("group");
+    StatusRuntimeException control =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                api.getBlockingReasons(
+                    GetBlockingReasonsRequest.newBuilder().setGroup("lin\u0007ux").build()));
+    assertThat(control.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(control.getStatus().getDescription()).startsWith("group: contains a control");
+    StatusRuntimeException unknown =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                api.getBlockingReasons(
+                    GetBlockingReasonsRequest.newBuilder().setGroup("mac").build()));
+    assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(
+            api.getBlockingReasons(GetBlockingReasonsRequest.getDefaultInstance()).getGroupsList())
+        .extracting(io.fleetscaler.proto.v1.GroupBlockingReasons::getGroup)
+        .containsExactly("linux", "windows");
   }
 
   @Test

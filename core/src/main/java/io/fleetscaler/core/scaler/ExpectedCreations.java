@@ -3,6 +3,8 @@ package io.fleetscaler.core.scaler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,6 +111,54 @@ final class ExpectedCreations {
         && !now.isBefore(ambiguities.peekFirst().openedAt.plus(creationTimeout))) {
       metrics.ambiguityResolved("expired", ambiguities.pollFirst().remaining);
     }
+  }
+
+  /**
+   * Takes back what a previous run of the scaler still expected ({@link #pending()} as it saved
+   * it): each as an ambiguity opened when it was asked for. After a restart nothing says whether
+   * the cloud still means to list those instances (the request may have been granted, or withdrawn
+   * by the cloud meanwhile), which is exactly what an ambiguity is: an instance listed while it is
+   * open is ours and is adopted, not deleted as {@code preexisting}; it counts as coming capacity
+   * for {@link #SETTLE_UPDATES} updates and toward the maximum until {@code creation_timeout} after
+   * the request, then it is forgotten. Those already past {@code creation_timeout} are dropped at
+   * once.
+   */
+  void restore(List<Instant> requestedAt, Instant now) {
+    Instant last = null;
+    int n = 0;
+    // Oldest first: ambiguities expire from the head of the queue.
+    for (Instant at : requestedAt.stream().sorted().toList()) {
+      if (!now.isBefore(at.plus(creationTimeout))) {
+        continue;
+      }
+      if (at.equals(last)) {
+        n++;
+      } else {
+        if (last != null) {
+          ambiguous(n, last);
+        }
+        last = at;
+        n = 1;
+      }
+    }
+    if (last != null) {
+      ambiguous(n, last);
+    }
+  }
+
+  /**
+   * When each instance still expected was asked for, oldest granted first, then what is left of
+   * each ambiguity: what a restart must not mistake for {@code preexisting} (see {@link #restore}).
+   */
+  List<Instant> pending() {
+    List<Instant> out = new ArrayList<>(granted.size() + ambiguities.size());
+    out.addAll(granted);
+    for (Ambiguity a : ambiguities) {
+      for (int i = 0; i < a.remaining; i++) {
+        out.add(a.openedAt);
+      }
+    }
+    return out;
   }
 
   /** Whether anything is expected. */

@@ -39,6 +39,7 @@ import org.jspecify.annotations.Nullable;
  * {@link Actuator}.
  */
 final class Provisioner {
+  private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());
 
   /** One known instance; mutable, guarded by the control lock. */
   static final class Tracked {
@@ -55,6 +56,9 @@ final class Provisioner {
     int heartbeatFailures;
     boolean readinessStarted;
     @Nullable DeletionReason deletionReason;
+
+    /** Ready to take slots, but {@code max_instances} are in the allocator: see makeReady. */
+    boolean waitingForRoom;
 
     /** Saved state waiting for the instance to run, when it was adopted after a restart. */
     @Nullable StoredInstance stored;
@@ -112,6 +116,8 @@ final class Provisioner {
         public void dropped(StoredInstance stored, String why) {}
       };
   private volatile List<Known> known = List.of();
+  private volatile List<Instant> pendingCreations = List.of();
+  private boolean overMaxWarned;
   private Runnable onKnownChange = () -> {};
   private @Nullable StandbyPool standby;
 
@@ -162,6 +168,21 @@ final class Provisioner {
     standby = pool;
   }
 
+  /**
+   * Takes back the creations a previous run still expected, so that the instances they bring are
+   * adopted, not deleted as {@code preexisting} (see {@link ExpectedCreations#restore}). Call
+   * before the first update.
+   */
+  void restoreExpected(List<Instant> requestedAt) {
+    expected.restore(requestedAt, clock.instant());
+    pendingCreations = List.copyOf(expected.pending());
+  }
+
+  /** When each creation still expected was asked for, as to be saved; from any thread. */
+  List<Instant> pendingCreations() {
+    return pendingCreations;
+  }
+
   /** The table as it is to be saved; readable from any thread. */
   List<Known> known() {
     return known;
@@ -187,8 +208,16 @@ final class Provisioner {
       k.add(new Known(i.id(), false, i.deletion(), i));
     }
     List<Known> next = List.copyOf(k);
+    List<Instant> creations = expected.pending();
+    boolean changed = !creations.equals(pendingCreations);
+    if (changed) {
+      pendingCreations = List.copyOf(creations);
+    }
     if (!next.equals(known)) {
       known = next;
+      changed = true;
+    }
+    if (changed) {
       onKnownChange.run();
     }
   }
@@ -244,6 +273,7 @@ final class Provisioner {
         it.remove();
       }
     }
+    retryWaitingForRoom(now);
     if (firstUpdate) {
       firstUpdate = false;
       for (StoredInstance gone : toAdopt.values()) {
@@ -391,6 +421,9 @@ final class Provisioner {
    * claim on this instance names it.
    */
   void makeReady(Tracked t, Instant now) {
+    if (!roomFor(t)) {
+      return;
+    }
     StandbyPool pool = standby;
     if (t.requestedAt != null && (pool == null || !pool.wasResumed(t.id))) {
       metrics.readinessTime(Duration.between(t.requestedAt, now));
@@ -424,6 +457,57 @@ final class Provisioner {
     if (hadAcquisitions && !keepInstanceWithAcquisitions) {
       allocator.drain(t.id);
       t.drainReason = DeletionReason.RESTORED;
+    }
+  }
+
+  /**
+   * Whether the allocator can take {@code t}; if not, {@code t} waits for room. The planner never
+   * asks for more than {@code max_instances}, but the cloud can list more: instances this scaler
+   * did not create and keeps ({@code remove_preexisting_instances} off), or saved ones above a
+   * lowered maximum. Adopting what the cloud really has must not fail the loop, and the allocator
+   * is sized to the maximum (it is what bounds every request's cost), so it is not grown: such an
+   * instance stays tracked as running, without slots, and counts toward {@code max_instances}, so
+   * the planner creates nothing more and deletes idle instances as {@code over_max} until the fleet
+   * is back within the maximum; the next update after one is gone gives it its slots. Logged once
+   * per episode (WARN), and once (INFO) when no instance waits any more.
+   */
+  private boolean roomFor(Tracked t) {
+    if (allocator.counts().instances() < allocator.limits().maxInstances()) {
+      t.waitingForRoom = false;
+      return true;
+    }
+    if (!t.waitingForRoom) {
+      t.waitingForRoom = true;
+      if (!overMaxWarned) {
+        overMaxWarned = true;
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "the fleet is over max_instances ({0}) because of instances this scaler did not"
+                + " create (preexisting, kept by remove_preexisting_instances = false) or saved"
+                + " above the maximum: instance {1} gets no slots until one is gone; idle ones are"
+                + " deleted as over_max",
+            allocator.limits().maxInstances(),
+            t.id);
+      }
+    }
+    return false;
+  }
+
+  /** Gives slots to instances that waited for room, now that there may be some. */
+  private void retryWaitingForRoom(Instant now) {
+    boolean waiting = false;
+    for (Tracked t : table.values()) {
+      if (t.waitingForRoom && t.phase == InstancePhase.RUNNING) {
+        makeReady(t, now);
+        waiting |= t.waitingForRoom;
+      }
+    }
+    if (overMaxWarned && !waiting) {
+      overMaxWarned = false;
+      LOG.log(
+          System.Logger.Level.INFO,
+          "the fleet is back within max_instances ({0})",
+          allocator.limits().maxInstances());
     }
   }
 

@@ -115,6 +115,7 @@ final class StateKeeper implements Provisioner.Adoption {
    */
   void open(@Nullable Path dir, String group) {
     List<StoredInstance> saved = List.of();
+    List<Instant> expected = List.of();
     StateStore store = null;
     java.util.function.Function<String, StateStore> opener = options.stateStoreOpener;
     if (dir != null || opener != null) {
@@ -127,6 +128,7 @@ final class StateKeeper implements Provisioner.Adoption {
       }
       if (loaded.isPresent()) {
         saved = loaded.get().instances();
+        expected = loaded.get().expectedCreations();
         checkCapacity(store, loaded.get());
       }
     }
@@ -142,6 +144,7 @@ final class StateKeeper implements Provisioner.Adoption {
         options.removePreexistingInstances,
         this,
         this::changed);
+    provisioner.restoreExpected(expected);
     if (store != null) {
       groupId = group;
       writer = SnapshotWriter.start(store, this::savedState, options.stateSaveDelay);
@@ -354,7 +357,8 @@ final class StateKeeper implements Provisioner.Adoption {
         out.add(new StoredInstance(k.id(), 0, 0, k.deletion(), List.of()));
       }
     }
-    return new StoredState(groupId, options.capacityPerInstance, out);
+    return new StoredState(
+        groupId, options.capacityPerInstance, out, provisioner.pendingCreations());
   }
 
   /**

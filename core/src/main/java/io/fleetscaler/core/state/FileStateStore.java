@@ -42,6 +42,7 @@ import org.jspecify.annotations.Nullable;
  * fleetscaler-state 1
  * group aws%2Feu-west-1%2Fci
  * capacity 2
+ * expect 2026-12-06T05:00:00Z 2
  * instance i-0abc claims=3 uses=2 deletion=-
  * connect protocol=ssh port=22 username=core password=~ key=-----BEGIN... os=linux arch=amd64 ...
  * hold runner-1%2Fjob-7 0 acquired
@@ -49,8 +50,10 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Strings are URL-encoded and {@code ~} stands for null (an encoded string never contains a raw
- * {@code ~}); {@code connect} and {@code hold} lines belong to the {@code instance} line above
- * them; the {@code end} line (instances, holdings) proves the file is whole.
+ * {@code ~}); {@code expect} lines (optional, absent from files saved before they were kept) say
+ * how many instances asked for at that time the cloud has not listed yet; {@code connect} and
+ * {@code hold} lines belong to the {@code instance} line above them; the {@code end} line
+ * (instances, holdings) proves the file is whole.
  */
 final class FileStateStore implements StateStore {
   private static final String MAGIC = "fleetscaler-state 1";
@@ -180,8 +183,17 @@ final class FileStateStore implements StateStore {
             + groupId
             + " (hash collision or copied file)");
     int capacity = p.integer(p.fields(2, "capacity", 2)[1], 2);
-    List<StoredInstance> instances = new ArrayList<>();
+    List<Instant> expected = new ArrayList<>();
     int n = 3;
+    while (n < lines.size() && lines.get(n).startsWith("expect ")) {
+      String[] e = p.fields(n, "expect", 3);
+      Instant at = p.instant(e[1], n);
+      for (int k = p.integer(e[2], n); k > 0; k--) {
+        expected.add(at);
+      }
+      n++;
+    }
+    List<StoredInstance> instances = new ArrayList<>();
     int holdings = 0;
     while (n < lines.size() && lines.get(n).startsWith("instance ")) {
       String[] f = p.fields(n, "instance", 5);
@@ -216,7 +228,7 @@ final class FileStateStore implements StateStore {
         n,
         "end counts do not match the file: it is truncated or edited");
     p.expect(n == lines.size() - 1, n + 1, "unexpected lines after end");
-    return new StoredState(storedGroup, capacity, instances);
+    return new StoredState(storedGroup, capacity, instances, expected);
   }
 
   @Override
@@ -253,6 +265,7 @@ final class FileStateStore implements StateStore {
     out.write(MAGIC + "\n");
     out.write("group " + encode(state.groupId()) + "\n");
     out.write("capacity " + state.capacityPerInstance() + "\n");
+    writeExpected(state.expectedCreations(), out);
     int holdings = 0;
     for (StoredInstance i : state.instances()) {
       String deletion = i.deletion();
@@ -280,6 +293,19 @@ final class FileStateStore implements StateStore {
       }
     }
     out.write("end " + state.instances().size() + " " + holdings + "\n");
+  }
+
+  /** One {@code expect} line per run of equal times; none at all when nothing is expected. */
+  private static void writeExpected(List<Instant> expected, BufferedWriter out) throws IOException {
+    for (int i = 0; i < expected.size(); ) {
+      Instant at = expected.get(i);
+      int j = i;
+      while (j < expected.size() && expected.get(j).equals(at)) {
+        j++;
+      }
+      out.write("expect " + at + " " + (j - i) + "\n");
+      i = j;
+    }
   }
 
   private static String connectLine(ConnectInfo c) {
@@ -375,6 +401,14 @@ final class FileStateStore implements StateStore {
       expect(field.startsWith(name + "="), n, "expected " + name + "=...");
       String raw = field.substring(name.length() + 1);
       return raw.equals(NULL) ? null : decode(raw);
+    }
+
+    Instant instant(String s, int n) throws IOException {
+      try {
+        return Instant.parse(s);
+      } catch (RuntimeException e) {
+        throw error(n, "not a time: " + s);
+      }
     }
 
     int integer(String s, int n) throws IOException {

@@ -82,6 +82,34 @@ class StateStoreTest {
   }
 
   @Test
+  void expectedCreationsRoundTripAndAFileSavedBeforeThemLoadsWithNone(@TempDir Path dir)
+      throws IOException {
+    StateStore store = StateStore.open(dir, GROUP);
+    Instant t1 = Instant.parse("2026-12-06T05:00:00Z");
+    Instant t2 = Instant.parse("2026-12-06T05:00:02Z");
+    StoredState expecting =
+        new StoredState(GROUP, 2, sample().instances(), List.of(t1, t1, t2, t1));
+    store.save(expecting);
+    assertThat(store.load()).contains(expecting);
+    assertThat(Files.readAllLines(store.file()))
+        .contains("expect 2026-12-06T05:00:00Z 2", "expect 2026-12-06T05:00:02Z 1");
+
+    // The format before expectations were kept: exactly these lines, which still load.
+    Files.writeString(
+        store.file(),
+        """
+        fleetscaler-state 1
+        group aws%2Feu-west-1%2Fci+runners
+        capacity 2
+        instance i-2 claims=0 uses=0 deletion=idle_time
+        end 1 0
+        """);
+    StoredState old = store.load().orElseThrow();
+    assertThat(old.expectedCreations()).isEmpty();
+    assertThat(old.instances()).containsExactly(sample().instances().get(1));
+  }
+
+  @Test
   void groupsWithTheSameSlugGetDifferentFiles(@TempDir Path dir) throws IOException {
     assertThat(StateStore.open(dir, "a/b").file()).isNotEqualTo(StateStore.open(dir, "a_b").file());
   }

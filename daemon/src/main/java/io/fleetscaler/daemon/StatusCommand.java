@@ -15,6 +15,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +102,9 @@ final class StatusCommand implements Callable<Integer> {
     String only = group == null ? "" : group;
     GetFleetResponse fleet = GetFleetResponse.getDefaultInstance();
     GetBlockingReasonsResponse reasons = GetBlockingReasonsResponse.getDefaultInstance();
+    // The nodes each call met: the first call follows a standby to the leader, later ones go
+    // straight to it, so the roles come from every call, not only the last.
+    List<NotLeader> hops = new ArrayList<>();
     try (LeaderFollowingClient client = connect(settings)) {
       try {
         if (!why) {
@@ -109,6 +113,7 @@ final class StatusCommand implements Callable<Integer> {
                   stub ->
                       stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
                           .getFleet(GetFleetRequest.newBuilder().setGroup(only).build()));
+          hops.addAll(client.lastHops());
         }
         try {
           reasons =
@@ -124,7 +129,9 @@ final class StatusCommand implements Callable<Integer> {
           // A daemon from before the call: the table shows the fleet without the reasons.
         }
       } finally {
-        printRoles(json ? err : out, client.lastHops());
+        // The last call's (the blocking reasons', or the one that failed).
+        hops.addAll(client.lastHops());
+        printRoles(json ? err : out, hops);
       }
     } catch (StatusRuntimeException e) {
       err.println(

@@ -1,19 +1,21 @@
 package io.fleetscaler.plugin.aws;
 
 import io.fleetscaler.plugin.api.ProviderException;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Maps AWS SDK failures to the SPI's sealed categories. The AWS error code decides when there is
  * one; otherwise the HTTP status; failures without a response (network, timeouts) are {@link
  * ProviderException.Unavailable}, except a missing region or missing credentials, which only the
- * operator can fix. An unknown error code with a 4xx status is also Unavailable, so that an error
- * AWS adds later is retried and logged rather than stopping the scaler for good.
+ * operator can fix; so is an {@link UncheckedIOException}, which the URL-connection transport lets
+ * escape the SDK when a connection breaks mid-request. An unknown error code with a 4xx status is
+ * also Unavailable, so that an error AWS adds later is retried and logged rather than stopping the
+ * scaler for good.
  */
 final class AwsErrors {
 
@@ -75,7 +77,15 @@ final class AwsErrors {
    *
    * @param operation the AWS operation, e.g. {@code SetDesiredCapacity}
    */
-  static ProviderException map(String operation, SdkException failure) {
+  static ProviderException map(String operation, RuntimeException failure) {
+    if (failure instanceof UncheckedIOException io) {
+      // The URL-connection transport throws this, unwrapped by the SDK, when the connection
+      // breaks while the request body is being written: the endpoint is down or cut us off.
+      @Nullable Throwable cause = io.getCause();
+      String detail = String.valueOf(cause == null ? io.getMessage() : cause.getMessage());
+      return new ProviderException.Unavailable(
+          "aws " + operation + ": I/O error: " + detail, failure);
+    }
     if (failure instanceof AwsServiceException service) {
       @Nullable String code = code(service);
       String message = describe(operation, service);
@@ -112,7 +122,7 @@ final class AwsErrors {
    * rejects the request before any change (throttling, validation, auth). A 5xx, a timeout or a
    * lost connection leave the outcome unknown.
    */
-  static boolean certainlyNotApplied(SdkException failure) {
+  static boolean certainlyNotApplied(RuntimeException failure) {
     if (!(failure instanceof AwsServiceException service)) {
       return false;
     }
@@ -120,7 +130,7 @@ final class AwsErrors {
   }
 
   /** Whether the failure is AWS throttling the caller. */
-  static boolean isThrottling(SdkException failure) {
+  static boolean isThrottling(RuntimeException failure) {
     if (!(failure instanceof AwsServiceException service)) {
       return false;
     }

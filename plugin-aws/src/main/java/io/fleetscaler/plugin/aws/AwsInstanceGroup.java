@@ -7,6 +7,7 @@ import io.fleetscaler.plugin.api.InstanceStatus;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.fleetscaler.plugin.api.Settings;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -220,7 +221,7 @@ public final class AwsInstanceGroup implements InstanceGroup {
           .autoScaling()
           .setDesiredCapacity(
               r -> r.autoScalingGroupName(name).desiredCapacity(target).honorCooldown(false));
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       // The SDK retried; whether the last attempt applied is unknown, so stop expecting a value.
       expectedDesired = -1;
       throw AwsErrors.map("SetDesiredCapacity", e);
@@ -340,7 +341,7 @@ public final class AwsInstanceGroup implements InstanceGroup {
         throw new ProviderException.NotFound("no Auto Scaling instance " + id);
       }
       throw AwsErrors.map("DescribeAutoScalingInstances", e);
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw AwsErrors.map("DescribeAutoScalingInstances", e);
     }
     if (found.isEmpty() || !name.equals(found.get().autoScalingGroupName())) {
@@ -448,7 +449,7 @@ public final class AwsInstanceGroup implements InstanceGroup {
               .stream()
               .filter(g -> name.equals(g.autoScalingGroupName()))
               .toList();
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw AwsErrors.map("DescribeAutoScalingGroups", e);
     }
     if (groups.size() != 1) {

@@ -4,6 +4,7 @@ import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.sdk.ssh.SshKeyPair;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +107,7 @@ final class ConnectInfoLookup {
         throw new ProviderException.NotFound("no EC2 instance " + id + " (" + code + ")");
       }
       throw AwsErrors.map("DescribeInstances", e);
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw AwsErrors.map("DescribeInstances", e);
     }
     if (instance.state() != null && instance.state().name() == InstanceStateName.TERMINATED) {
@@ -140,7 +141,7 @@ final class ConnectInfoLookup {
     @Nullable String data;
     try {
       data = ec2.getPasswordData(r -> r.instanceId(id)).passwordData();
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw AwsErrors.map("GetPasswordData", e);
     }
     if (data == null || data.isBlank()) {
@@ -163,7 +164,7 @@ final class ConnectInfoLookup {
                       .instanceOSUser(username)
                       .availabilityZone(az)
                       .sshPublicKey(key.authorizedKey()));
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw AwsErrors.map("SendSSHPublicKey", e);
     }
     if (!Boolean.TRUE.equals(answer.success())) {

@@ -1,5 +1,6 @@
 package io.fleetscaler.plugin.aws;
 
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class Ec2Instances {
                     out.put(instance.instanceId(), instance);
                   }
                 });
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         throw AwsErrors.map("DescribeInstances", e);
       }
     }

@@ -1,6 +1,7 @@
 package io.fleetscaler.plugin.aws;
 
 import io.fleetscaler.plugin.api.ProviderException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ final class Suspensions {
                     .instanceIds(chunk)
                     .shouldDecrementDesiredCapacity(true));
         b.desiredChange -= chunk.size();
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         b.uncertain |= !AwsErrors.certainlyNotApplied(e);
         b.fail(AwsErrors.map("EnterStandby", e));
         candidates.removeAll(chunk);
@@ -146,7 +147,7 @@ final class Suspensions {
       try {
         boolean hibernate = mode == AwsConfig.SuspendMode.HIBERNATE;
         ec2.stopInstances(r -> r.instanceIds(toStop).hibernate(hibernate));
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         // In standby and still running: update reports them suspending, and suspend finishes them.
         b.fail(AwsErrors.map("StopInstances", e));
         candidates.removeAll(toStop);
@@ -190,7 +191,7 @@ final class Suspensions {
     if (!toStart.isEmpty()) {
       try {
         ec2.startInstances(r -> r.instanceIds(toStart));
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         // InsufficientInstanceCapacity is Capacity: AWS has no room to start this type now.
         b.fail(AwsErrors.map("StartInstances", e));
         candidates.removeAll(toStart);
@@ -203,7 +204,7 @@ final class Suspensions {
       try {
         autoScaling.exitStandby(r -> r.autoScalingGroupName(group).instanceIds(chunk));
         b.desiredChange += chunk.size();
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         b.uncertain |= !AwsErrors.certainlyNotApplied(e);
         b.fail(AwsErrors.map("ExitStandby", e));
         running.removeAll(chunk);
@@ -310,7 +311,7 @@ final class Suspensions {
                 .autoScalingInstances()) {
           out.put(d.instanceId(), d);
         }
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         throw AwsErrors.map("DescribeAutoScalingInstances", e);
       }
     }

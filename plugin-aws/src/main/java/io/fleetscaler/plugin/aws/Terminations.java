@@ -1,6 +1,7 @@
 package io.fleetscaler.plugin.aws;
 
 import io.fleetscaler.plugin.api.ProviderException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -117,7 +118,7 @@ final class Terminations {
         terminator.terminateInstanceInAutoScalingGroup(
             r -> r.instanceId(id).shouldDecrementDesiredCapacity(decrement));
         return Result.APPLIED;
-      } catch (SdkException e) {
+      } catch (SdkException | UncheckedIOException e) {
         boolean throttled = AwsErrors.isThrottling(e);
         if (!throttled) {
           // Look before trying again: the instance may be leaving already, by this call's lost
@@ -149,7 +150,7 @@ final class Terminations {
               .stream()
               .filter(i -> id.equals(i.instanceId()))
               .findFirst();
-    } catch (SdkException e) {
+    } catch (SdkException | UncheckedIOException e) {
       throw AwsErrors.map("DescribeAutoScalingInstances", e);
     }
     return found.isEmpty()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetscaler.plugin.api.ProviderException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,6 +64,21 @@ class AwsErrorsTest {
         .isInstanceOf(ProviderException.Unavailable.class);
     assertThat(AwsErrors.map("DescribeInstances", ApiCallAttemptTimeoutException.create(1000)))
         .isInstanceOf(ProviderException.Unavailable.class);
+  }
+
+  @Test
+  void aConnectionBrokenWhileTheRequestIsWrittenIsUnavailableAndOfUnknownOutcome() {
+    // What the URL-connection transport lets escape the SDK when the endpoint resets the
+    // connection during the request body.
+    UncheckedIOException broken =
+        new UncheckedIOException(new IOException("Error writing to server"));
+    ProviderException mapped = AwsErrors.map("DescribeAutoScalingGroups", broken);
+    assertThat(mapped)
+        .isInstanceOf(ProviderException.Unavailable.class)
+        .hasMessage("aws DescribeAutoScalingGroups: I/O error: Error writing to server");
+    assertThat(mapped.retryable()).isTrue();
+    assertThat(AwsErrors.certainlyNotApplied(broken)).isFalse();
+    assertThat(AwsErrors.isThrottling(broken)).isFalse();
   }
 
   @Test

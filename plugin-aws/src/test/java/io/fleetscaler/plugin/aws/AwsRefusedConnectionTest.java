@@ -126,7 +126,11 @@ class AwsRefusedConnectionTest {
     assertThat(warnings.get(0))
         .contains("plugin update failed")
         .contains("unavailable: aws DescribeAutoScalingGroups")
-        .containsAnyOf("Connection reset", "connection reset", "Unexpected end of file");
+        .containsAnyOf(
+            "Connection reset",
+            "connection reset",
+            "Unexpected end of file",
+            "Error writing to server");
     assertThat(scaler.lastSuccessfulUpdate()).isBefore(clock.instant());
 
     proxy.refuseConnections(false);

@@ -60,4 +60,10 @@ class GcpInProcessWireConformanceTest extends InstanceGroupConformanceKit {
   protected void release(InstanceGroup group) {
     ((PluginClient) group).close();
   }
+
+  @Override
+  protected int largestMaxSizeToFill() {
+    // The fake grows a managed instance group to Google's size limit in memory, in a moment.
+    return 2 * GcpInstanceGroup.ZONAL_MAX_SIZE;
+  }
 }

@@ -78,4 +78,10 @@ class GcpInstanceGroupConformanceTest extends InstanceGroupConformanceKit {
   protected String unknownInstanceId() {
     return GcpFixture.ZONE + "/runners-zzzz";
   }
+
+  @Override
+  protected int largestMaxSizeToFill() {
+    // The fake grows a managed instance group to Google's size limit in memory, in a moment.
+    return 2 * GcpInstanceGroup.ZONAL_MAX_SIZE;
+  }
 }

@@ -99,4 +99,10 @@ class GcpPluginProcessConformanceTest extends InstanceGroupConformanceKit {
   protected void release(InstanceGroup group) {
     ((PluginClient) group).close();
   }
+
+  @Override
+  protected int largestMaxSizeToFill() {
+    // The fake grows a managed instance group to Google's size limit in memory, in a moment.
+    return 2 * GcpInstanceGroup.ZONAL_MAX_SIZE;
+  }
 }

@@ -57,4 +57,10 @@ class GcpRegionalConformanceTest extends InstanceGroupConformanceKit {
   protected String unknownInstanceId() {
     return "europe-west1-b/runners-zzzz";
   }
+
+  @Override
+  protected int largestMaxSizeToFill() {
+    // The fake grows a managed instance group to Google's size limit in memory, in a moment.
+    return 2 * GcpInstanceGroup.ZONAL_MAX_SIZE;
+  }
 }

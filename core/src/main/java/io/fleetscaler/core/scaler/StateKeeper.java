@@ -38,11 +38,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threads: {@link #restoring}, {@link #changed}, {@link #deliver} and {@link #connectInfo} are
  * called on the request path from any thread and never block; the {@code ...Locked} methods and the
- * {@link Provisioner.Adoption} callbacks run under the scaler's control lock; {@code savedState}
+ * {@link SavedTable.Adoption} callbacks run under the scaler's control lock; {@code savedState}
  * runs on the writer's thread and reads only the allocator (thread-safe readers), the provisioner's
  * published table and concurrent maps.
  */
-final class StateKeeper implements Provisioner.Adoption {
+final class StateKeeper implements SavedTable.Adoption {
   private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());
 
   private final TaskScaler.Builder options;
@@ -339,7 +339,7 @@ final class StateKeeper implements Provisioner.Adoption {
       views.put(v.instanceId(), v);
     }
     List<StoredInstance> out = new ArrayList<>();
-    for (Provisioner.Known k : provisioner.known()) {
+    for (SavedTable.Known k : provisioner.known()) {
       InstanceView v = k.allocated() ? views.get(k.id()) : null;
       StoredInstance stored = k.stored();
       if (v != null) {

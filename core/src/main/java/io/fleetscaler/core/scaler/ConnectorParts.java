@@ -22,8 +22,11 @@ record ConnectorParts(
     @Nullable AcquireHeartbeat acquireHeartbeat,
     @Nullable ExecutorService owned) {
 
-  /** The parts {@code b} asks for; {@code wake} is told when a check finishes. */
-  static ConnectorParts of(TaskScaler.Builder b, Runnable wake) {
+  /**
+   * The parts {@code b} asks for; {@code wake} is told when a check finishes; the connector's and
+   * the heartbeat's plugin calls go through {@code calls}.
+   */
+  static ConnectorParts of(TaskScaler.Builder b, PluginCalls calls, Runnable wake) {
     boolean connectorUsed =
         !b.instanceReadyCommand.isEmpty() || b.connectorHeartbeat || b.acquireHeartbeat;
     Executor executor = b.connectorExecutor;
@@ -34,7 +37,7 @@ record ConnectorParts(
               Thread.ofVirtual().name("fleetscaler-connector-", 0).factory());
       executor = owned;
     }
-    Connector connector = connectorUsed ? connector(b) : null;
+    Connector connector = connectorUsed ? connector(b, calls) : null;
     ConnectorChecks checks =
         connector != null && executor != null
             ? new ConnectorChecks(connector, executor, wake)
@@ -42,7 +45,11 @@ record ConnectorParts(
     AcquireHeartbeat acquireHeartbeat =
         b.acquireHeartbeat && executor != null
             ? new AcquireHeartbeat(
-                b.group, b.connectorHeartbeat ? connector : null, b.readinessTimeout, executor)
+                b.group,
+                calls,
+                b.connectorHeartbeat ? connector : null,
+                b.readinessTimeout,
+                executor)
             : null;
     return new ConnectorParts(checks, acquireHeartbeat, owned);
   }
@@ -50,7 +57,7 @@ record ConnectorParts(
   /**
    * The builder's connector, else SSH with its settings, else with the plugin's connector config.
    */
-  private static Connector connector(TaskScaler.Builder b) {
+  private static Connector connector(TaskScaler.Builder b, PluginCalls calls) {
     Connector given = b.connector;
     if (given != null) {
       return given;
@@ -59,6 +66,7 @@ record ConnectorParts(
     if (settings == null) {
       settings = new ConnectorSettings(b.settings.connector(), false);
     }
-    return Connector.ssh(settings, b.group::connectInfo, b.clock);
+    return Connector.ssh(
+        settings, id -> calls.call("connect_info", () -> b.group.connectInfo(id)), b.clock);
   }
 }

@@ -61,14 +61,15 @@ final class EngineParts {
             System::nanoTime);
     this.schedule = PolicySchedule.of(b.policies);
     this.metrics = metrics();
-    ConnectorParts connectors = ConnectorParts.of(b, this::wake);
+    PluginCalls calls = new PluginCalls(metrics, b.clock, System::nanoTime);
+    ConnectorParts connectors = ConnectorParts.of(b, calls, this::wake);
     this.ownedExecutor = connectors.owned();
     ReadinessGate readiness = readiness(connectors);
-    PluginCalls calls = new PluginCalls(metrics, b.clock, System::nanoTime);
     this.why = new WaitExplainer(b.maxInstances, b.capacityPerInstance, this::waitReasons);
     this.provisioner =
         new Provisioner(b.group, allocator, b.clock, b.creationTimeout, metrics, readiness, calls);
-    this.state = new StateKeeper(b, allocator, provisioner, holders, this::withControl, release);
+    this.state =
+        new StateKeeper(b, allocator, provisioner, holders, this::withControl, release, calls);
     this.connects = state::connectInfo;
     this.actuator = actuator(limits, readiness, calls);
     this.standbyMetrics = new StandbyMetrics();
@@ -76,7 +77,7 @@ final class EngineParts {
     provisioner.standby(standby);
     actuator.standby(standby);
     standbyMetrics.target(standby::target);
-    HealthChecker health = health(connectors);
+    HealthChecker health = health(connectors, calls);
     this.control = control();
     this.demand = demand(limits, health, connectors.acquireHeartbeat(), release);
     this.views =
@@ -181,7 +182,7 @@ final class EngineParts {
         options.creationTimeout);
   }
 
-  private HealthChecker health(ConnectorParts connectors) {
+  private HealthChecker health(ConnectorParts connectors, PluginCalls calls) {
     TaskScaler.Builder b = options;
     return new HealthChecker(
         b.group,
@@ -190,6 +191,7 @@ final class EngineParts {
         b.heartbeatInterval,
         b.failureThreshold,
         metrics,
+        calls,
         b.connectorHeartbeat ? connectors.checks() : null,
         b.readinessTimeout);
   }

@@ -154,8 +154,12 @@ final class ScalerMetrics implements MeterBinder {
     Duration.ofSeconds(60)
   };
 
-  /** The plugin methods whose calls are counted and timed. */
-  static final List<String> PLUGIN_METHODS = List.of("update", "increase", "decrease");
+  /**
+   * The plugin methods whose calls are counted and timed: the provisioner's, the heartbeats (on a
+   * timer and before acquisitions) and {@code connect_info} (acquisitions' and the connector's).
+   */
+  static final List<String> PLUGIN_METHODS =
+      List.of("update", "increase", "decrease", "heartbeat", "connect_info", "suspend", "resume");
 
   /** One plugin call ended: {@code ok} or {@code error}, after {@code nanos}. */
   void pluginCall(String method, boolean ok, long nanos) {

@@ -51,6 +51,7 @@ final class StateKeeper implements SavedTable.Adoption {
   private final Map<String, HeldSlot> holders;
   private final Consumer<Runnable> withControl;
   private final Consumer<String> release;
+  private final PluginCalls calls;
 
   // Set once in open(), before the scaler is handed out or its loop runs.
   private volatile @Nullable SnapshotWriter writer;
@@ -71,13 +72,15 @@ final class StateKeeper implements SavedTable.Adoption {
       Provisioner provisioner,
       Map<String, HeldSlot> holders,
       Consumer<Runnable> withControl,
-      Consumer<String> release) {
+      Consumer<String> release,
+      PluginCalls calls) {
     this.options = options;
     this.allocator = allocator;
     this.provisioner = provisioner;
     this.holders = holders;
     this.withControl = withControl;
     this.release = release;
+    this.calls = calls;
   }
 
   /** Failed saves of the state so far; 0 without state storage. Lock-free. */
@@ -369,7 +372,7 @@ final class StateKeeper implements SavedTable.Adoption {
   ConnectInfo connectInfo(String instanceId) {
     ConnectInfo info;
     try {
-      info = options.group.connectInfo(instanceId);
+      info = calls.call("connect_info", () -> options.group.connectInfo(instanceId));
     } catch (ProviderException.NotFound e) {
       throw e;
     } catch (RuntimeException e) {

@@ -14,6 +14,8 @@ final class OptionChecks {
   private OptionChecks() {}
 
   /**
+   * Checks {@code b}'s options.
+   *
    * @throws IllegalArgumentException naming every invalid option
    */
   static void validate(TaskScaler.Builder b) {

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * slot to its caller only when it passes, and otherwise counts a heartbeat failure and lets the key
  * wait for another slot. Retryable plugin errors say nothing about the instance and pass.
  *
- * <p>Thread-safe: the plugin's {@code heartbeat} and the connector are.
+ * <p>Thread-safe: the plugin's {@code heartbeat}, {@link PluginCalls} and the connector are.
  */
 final class AcquireHeartbeat {
 
@@ -26,13 +26,19 @@ final class AcquireHeartbeat {
   }
 
   private final InstanceGroup group;
+  private final PluginCalls calls;
   private final @Nullable Connector connector;
   private final Duration timeout;
   private final Executor executor;
 
   AcquireHeartbeat(
-      InstanceGroup group, @Nullable Connector connector, Duration timeout, Executor executor) {
+      InstanceGroup group,
+      PluginCalls calls,
+      @Nullable Connector connector,
+      Duration timeout,
+      Executor executor) {
     this.group = group;
+    this.calls = calls;
     this.connector = connector;
     this.timeout = timeout;
     this.executor = executor;
@@ -54,7 +60,7 @@ final class AcquireHeartbeat {
 
   private @Nullable String check(String instanceId) {
     try {
-      group.heartbeat(instanceId);
+      calls.run("heartbeat", () -> group.heartbeat(instanceId));
     } catch (ProviderException.Unhealthy | ProviderException.NotFound e) {
       return "the plugin reports it unhealthy: " + e.getMessage();
     } catch (RuntimeException e) {

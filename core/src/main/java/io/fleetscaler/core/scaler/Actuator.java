@@ -142,19 +142,24 @@ final class Actuator {
         provisioner.requestedCount(),
         now);
     if (plan.create() > 0 || !done.isEmpty() || plan.limitedByMax()) {
-      Decision decision =
-          new Decision(now, plan.create(), created, done, plan.demand(), plan.desired(), notScaled);
-      decisions.addLast(decision);
-      while (decisions.size() > 32) {
-        decisions.removeFirst();
-      }
-      try {
-        decisionListener.accept(decision);
-      } catch (RuntimeException e) {
-        // A listener (a log line) must never stop scaling.
-      }
+      recordDecision(
+          new Decision(
+              now, plan.create(), created, done, plan.demand(), plan.desired(), notScaled));
     }
     return plan;
+  }
+
+  /** Keeps the last 32 decisions and tells the listener. */
+  private void recordDecision(Decision decision) {
+    decisions.addLast(decision);
+    while (decisions.size() > 32) {
+      decisions.removeFirst();
+    }
+    try {
+      decisionListener.accept(decision);
+    } catch (RuntimeException e) {
+      // A listener (a log line) must never stop scaling.
+    }
   }
 
   /**

@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * (or not) on its own, and the caller gets {@link ProviderException.Unavailable#deadlineExceeded}
  * exactly as a {@code DEADLINE_EXCEEDED} from the wire reads. {@link PluginCalls} counts it as
  * {@code outcome="timeout"} and logs it with the method's other failures; calls it does not wrap
- * ({@code init}, {@code connect_info}, {@code heartbeat}, {@code shutdown}) are logged here, once
- * per call that ran out, which a deadline itself spaces out.
+ * ({@code init}, {@code shutdown}) are logged here, once per call that ran out, which a deadline
+ * itself spaces out.
  *
  * <p>Thread-safe: calls share nothing but the deadline, which is set before the scaler starts.
  */
@@ -38,7 +38,8 @@ final class DeadlineGroup implements InstanceGroup {
   static final Duration DEFAULT = Duration.ofMinutes(5);
 
   /** Methods whose callers go through {@link PluginCalls}, which logs their failures. */
-  private static final Set<String> LOGGED_BY_CALLS = Set.of("update", "increase", "decrease");
+  private static final Set<String> LOGGED_BY_CALLS =
+      Set.of("update", "increase", "decrease", "heartbeat", "connect_info", "suspend", "resume");
 
   private final InstanceGroup plugin;
   // Null: calls run on the caller's thread, unbounded (TaskScaler.Builder#inlinePluginCalls).

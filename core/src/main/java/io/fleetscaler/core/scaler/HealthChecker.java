@@ -36,6 +36,7 @@ final class HealthChecker {
   private final Duration interval;
   private final int failureThreshold;
   private final ScalerMetrics metrics;
+  private final PluginCalls calls;
   private final @Nullable ConnectorChecks connectorChecks;
   private final Duration connectorTimeout;
 
@@ -50,6 +51,7 @@ final class HealthChecker {
       Duration interval,
       int failureThreshold,
       ScalerMetrics metrics,
+      PluginCalls calls,
       @Nullable ConnectorChecks connectorChecks,
       Duration connectorTimeout) {
     this.group = group;
@@ -58,6 +60,7 @@ final class HealthChecker {
     this.interval = interval;
     this.failureThreshold = failureThreshold;
     this.metrics = metrics;
+    this.calls = calls;
     this.connectorChecks = connectorChecks;
     this.connectorTimeout = connectorTimeout;
   }
@@ -78,7 +81,7 @@ final class HealthChecker {
       }
       t.lastHeartbeat = now;
       try {
-        group.heartbeat(t.id);
+        calls.run("heartbeat", () -> group.heartbeat(t.id));
       } catch (ProviderException.Unhealthy | ProviderException.NotFound e) {
         metrics.providerError(e);
         failed(t, "the plugin reports it unhealthy: " + e.getMessage());

@@ -3,20 +3,16 @@ package io.fleetscaler.core.scaler;
 import io.fleetscaler.core.planner.DeletionReason;
 import io.fleetscaler.core.planner.FleetSnapshot;
 import io.fleetscaler.core.planner.InstancePhase;
-import io.fleetscaler.core.slots.Holding;
-import io.fleetscaler.core.slots.Slot;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.state.StoredInstance;
 import io.fleetscaler.plugin.api.InstanceGroup;
+import io.fleetscaler.plugin.api.InstanceState;
 import io.fleetscaler.plugin.api.InstanceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The provisioner: the table of expected instances, reconciled against the plugin's {@code update},
- * and the actuator applying the planner's plans.
+ * The provisioner: owns the table of known instances and the creations still expected, and answers
+ * every question about them (the planner's fleet view, what is under way, counts by state). Its
+ * parts work on that table: {@link Reconciler} moves it to what the plugin's {@code update}
+ * reports, {@link ReadyAdmission} puts ready instances into the allocator, {@link SavedTable} keeps
+ * restart adoption and the table as saved; the {@link Actuator} applies the planner's plans.
  *
  * <p>Lifecycle of an entry: {@code requested} (kept by {@link ExpectedCreations} until the cloud
  * lists it, with increases whose answer was lost) → {@code creating} → {@code running} → {@code
@@ -35,12 +34,11 @@ import org.jspecify.annotations.Nullable;
  * counted as failed. An entry that disappears from {@code update} without our deletion vanished: it
  * is counted and its slot holders are revoked with a cause through {@link SlotAllocator#remove}.
  *
- * <p>Not thread-safe: every method runs under the scaler's control lock. Plans are applied by the
- * {@link Actuator}.
+ * <p>Not thread-safe: every method runs under the scaler's control lock (the provisioner's side),
+ * except {@link #known}, {@link #pendingCreations} and {@link #lastRelease}, which any thread
+ * reads. {@code Tracked} stays nested here: the standby pool and the actuator name it.
  */
 final class Provisioner {
-  private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());
-
   /** One known instance; mutable, guarded by the control lock. */
   static final class Tracked {
     final String id;
@@ -77,49 +75,17 @@ final class Provisioner {
     }
   }
 
-  private final InstanceGroup group;
   private final SlotAllocator allocator;
   private final InstantSource clock;
-  private final ScalerMetrics metrics;
-  private final InstanceGate gate;
-  private final PluginCalls calls;
   private final Map<String, Tracked> table = new LinkedHashMap<>();
   private final ExpectedCreations expected;
-  private final List<Tracked> deletedNow = new ArrayList<>();
-
-  /** Told when saved holdings are restored onto an instance, or dropped with it. */
-  interface Adoption {
-    /** {@code slots} are the handles of {@code stored.holdings()}, in order. Under control. */
-    void adopted(StoredInstance stored, List<Slot> slots);
-
-    /** The instance is gone or unusable, so its saved holdings are void. Under control. */
-    void dropped(StoredInstance stored, String why);
-  }
-
-  /**
-   * One entry of the saved table. The allocator's view of an allocated instance is the truth;
-   * {@code stored} is its saved state while that still waits to apply (or is being applied).
-   */
-  record Known(
-      String id, boolean allocated, @Nullable String deletion, @Nullable StoredInstance stored) {}
-
-  private final Map<String, StoredInstance> toAdopt = new HashMap<>();
-  private boolean firstUpdate = true;
-  private boolean keepInstanceWithAcquisitions = true;
-  private boolean removePreexisting = true;
-  private Adoption adoption =
-      new Adoption() {
-        @Override
-        public void adopted(StoredInstance stored, List<Slot> slots) {}
-
-        @Override
-        public void dropped(StoredInstance stored, String why) {}
-      };
-  private volatile List<Known> known = List.of();
-  private volatile List<Instant> pendingCreations = List.of();
-  private boolean overMaxWarned;
-  private Runnable onKnownChange = () -> {};
+  private final SavedTable saved = new SavedTable();
+  private final ReadyAdmission admission;
+  private final Reconciler reconciler;
   private @Nullable StandbyPool standby;
+
+  /** Cloud-side deletion is visible: the last update listed it {@code deleting}. */
+  private final Set<String> deletingReported = new HashSet<>();
 
   /** Last release per instance; written by request threads, read when planning. */
   final Map<String, Instant> lastRelease = new ConcurrentHashMap<>();
@@ -132,13 +98,13 @@ final class Provisioner {
       ScalerMetrics metrics,
       InstanceGate gate,
       PluginCalls calls) {
-    this.group = group;
     this.allocator = allocator;
     this.clock = clock;
-    this.metrics = metrics;
-    this.gate = gate;
-    this.calls = calls;
     this.expected = new ExpectedCreations(creationTimeout, metrics);
+    this.admission = new ReadyAdmission(allocator, metrics, saved, this::publishKnown);
+    this.reconciler =
+        new Reconciler(
+            group, calls, metrics, clock, allocator, gate, this, table, expected, saved, admission);
   }
 
   /**
@@ -146,26 +112,19 @@ final class Provisioner {
    * and use counts back; others are dropped. Call before the first update.
    */
   void restore(
-      List<StoredInstance> saved,
+      List<StoredInstance> instances,
       boolean keepWithAcquisitions,
       boolean removeUnknown,
-      Adoption to,
+      SavedTable.Adoption to,
       Runnable onChange) {
-    onKnownChange = onChange;
-    keepInstanceWithAcquisitions = keepWithAcquisitions;
-    removePreexisting = removeUnknown;
-    adoption = to;
-    List<Known> k = new ArrayList<>();
-    for (StoredInstance i : saved) {
-      toAdopt.put(i.id(), i);
-      k.add(new Known(i.id(), false, i.deletion(), i));
-    }
-    known = List.copyOf(k);
+    saved.restore(instances, keepWithAcquisitions, removeUnknown, to, onChange);
   }
 
   /** Hands suspended, resuming and newly ready instances to the standby pool from now on. */
   void standby(StandbyPool pool) {
     standby = pool;
+    admission.standby(pool);
+    reconciler.standby(pool);
   }
 
   /**
@@ -175,229 +134,31 @@ final class Provisioner {
    */
   void restoreExpected(List<Instant> requestedAt) {
     expected.restore(requestedAt, clock.instant());
-    pendingCreations = List.copyOf(expected.pending());
+    saved.restoredExpected(expected.pending());
   }
 
   /** When each creation still expected was asked for, as to be saved; from any thread. */
   List<Instant> pendingCreations() {
-    return pendingCreations;
+    return saved.pendingCreations();
   }
 
   /** The table as it is to be saved; readable from any thread. */
-  List<Known> known() {
-    return known;
+  List<SavedTable.Known> known() {
+    return saved.known();
   }
 
   /** Publishes the table for saving, and says so if it changed; under control. */
   void publishKnown() {
-    List<Known> k = new ArrayList<>(table.size() + toAdopt.size());
-    for (Tracked t : table.values()) {
-      DeletionReason reason = t.deletionReason;
-      if (reason == null
-          && (t.phase == InstancePhase.PREEXISTING
-              || t.drainReason == DeletionReason.REPLACEMENT)) {
-        continue; // nothing known of it: a restart must treat it as unknown again
-      }
-      String deletion = reason != null ? reason.label() : null;
-      if (deletion == null && standby != null && standby.saved(t)) {
-        deletion = StandbyPool.MARK;
-      }
-      k.add(new Known(t.id, t.allocated(), deletion, t.stored));
-    }
-    for (StoredInstance i : toAdopt.values()) {
-      k.add(new Known(i.id(), false, i.deletion(), i));
-    }
-    List<Known> next = List.copyOf(k);
-    List<Instant> creations = expected.pending();
-    boolean changed = !creations.equals(pendingCreations);
-    if (changed) {
-      pendingCreations = List.copyOf(creations);
-    }
-    if (!next.equals(known)) {
-      known = next;
-      changed = true;
-    }
-    if (changed) {
-      onKnownChange.run();
-    }
+    saved.publish(table.values(), standby, expected.pending());
   }
 
   /**
-   * Polls the plugin and reconciles the table with what it reports.
+   * Polls the plugin and reconciles the table with what it reports (see {@link Reconciler}).
    *
    * @return false if the update failed (counted as a missed update; the table is left as it was)
    */
   boolean update() {
-    List<InstanceStatus> report;
-    try {
-      report = calls.call("update", group::update);
-      metrics.operation("update");
-      noteDeleting(report);
-    } catch (RuntimeException e) {
-      metrics.missedUpdate(e);
-      return false;
-    }
-    Instant now = clock.instant();
-    Set<String> seen = new HashSet<>();
-    for (InstanceStatus status : report) {
-      seen.add(status.id());
-      Tracked t = table.get(status.id());
-      if (t == null) {
-        if (status.state() == io.fleetscaler.plugin.api.InstanceState.DELETED) {
-          continue;
-        }
-        StoredInstance stored = toAdopt.remove(status.id());
-        if (stored != null) {
-          t = restored(stored, now);
-        } else {
-          t = unmatched(status.id(), now);
-        }
-        table.put(t.id, t);
-      }
-      apply(t, status, now);
-    }
-    for (Tracked t : deletedNow) {
-      gone(t, now);
-      table.remove(t.id);
-    }
-    deletedNow.clear();
-    for (Iterator<Tracked> it = table.values().iterator(); it.hasNext(); ) {
-      Tracked t = it.next();
-      if (!seen.contains(t.id)) {
-        if (t.deleteRequestedAt == null) {
-          metrics.vanished();
-          metrics.lost("vanished");
-          revoke(t, "instance " + t.id + " vanished from the cloud");
-        }
-        gone(t, now);
-        it.remove();
-      }
-    }
-    retryWaitingForRoom(now);
-    if (firstUpdate) {
-      firstUpdate = false;
-      for (StoredInstance gone : toAdopt.values()) {
-        adoption.dropped(gone, "instance " + gone.id() + " is gone from the cloud");
-      }
-      toAdopt.clear();
-    }
-    expected.updated(now);
-    return true;
-  }
-
-  /**
-   * An instance listed for the first time with no saved state: matched to the oldest granted
-   * request not yet listed, else to the oldest open ambiguity (it is ours: adopted, never deleted).
-   * With neither, the verdict depends on when it appears: in the first successful update it was
-   * there before this scaler and nothing is known of it ({@code preexisting}, unless unknown
-   * instances are kept); later the cloud launched it on its own ({@code replacement}: deleted under
-   * the same setting, adopted otherwise).
-   */
-  private Tracked unmatched(String id, Instant now) {
-    Instant requestedAt = expected.match();
-    if (requestedAt != null) {
-      metrics.creationTime(Duration.between(requestedAt, now));
-      return new Tracked(id, requestedAt, now, InstancePhase.CREATING);
-    }
-    if (!removePreexisting) {
-      return new Tracked(id, null, now, InstancePhase.CREATING);
-    }
-    if (firstUpdate) {
-      return new Tracked(id, null, now, InstancePhase.PREEXISTING);
-    }
-    // Deleted at once by the next plan, for its own reason, like an adopted deletion.
-    Tracked t = new Tracked(id, null, now, InstancePhase.DRAINING);
-    t.drainReason = DeletionReason.REPLACEMENT;
-    return t;
-  }
-
-  /** A saved instance the cloud still reports: to be deleted again, or adopted once running. */
-  private Tracked restored(StoredInstance stored, Instant now) {
-    String deletion = stored.deletion();
-    StandbyPool pool = standby;
-    if (pool != null && StandbyPool.MARK.equals(deletion)) {
-      return pool.adopt(stored.id(), now);
-    }
-    if (deletion != null) {
-      // Its deletion was asked for before the restart: ask again (it holds nothing by then).
-      Tracked t = new Tracked(stored.id(), null, now, InstancePhase.DRAINING);
-      t.drainReason = reasonOf(deletion);
-      t.deletionReason = t.drainReason;
-      adoption.dropped(stored, "instance " + stored.id() + " was being deleted");
-      return t;
-    }
-    Tracked t = new Tracked(stored.id(), null, now, InstancePhase.CREATING);
-    t.stored = stored;
-    return t;
-  }
-
-  private static DeletionReason reasonOf(String label) {
-    try {
-      return DeletionReason.ofLabel(label);
-    } catch (IllegalArgumentException e) {
-      return DeletionReason.PREEXISTING;
-    }
-  }
-
-  private void apply(Tracked t, InstanceStatus status, Instant now) {
-    StandbyPool pool = standby;
-    if (pool != null && pool.observe(t, status.state(), now)) {
-      return;
-    }
-    switch (status.state()) {
-      case CREATING, RESUMING, SUSPENDING, SUSPENDED -> {
-        // Suspension is not driven by this scaler yet: such instances are not ready capacity.
-        if (t.phase == InstancePhase.RUNNING) {
-          t.phase = InstancePhase.CREATING;
-          // Back to running later means checking readiness again.
-          t.readinessStarted = false;
-        }
-      }
-      case RUNNING -> {
-        if (t.phase == InstancePhase.CREATING
-            || (t.phase == InstancePhase.RUNNING && !t.readinessStarted)) {
-          if (t.requestedAt != null && !t.readinessStarted) {
-            metrics.isRunningTime(Duration.between(t.requestedAt, now));
-          }
-          t.phase = InstancePhase.RUNNING;
-          if (!t.readinessStarted) {
-            t.readinessStarted = true;
-            // An instance adopted from saved state was ready before the restart, and its jobs may
-            // still run on it: it is not checked again.
-            if (t.stored != null || gate.admit(t.id)) {
-              makeReady(t, now);
-            }
-          }
-        }
-      }
-      case DELETING -> {
-        if (t.deleteRequestedAt == null) {
-          metrics.lost("deleted_by_cloud");
-          revoke(t, "instance " + t.id + " is being deleted by the cloud");
-          t.deleteRequestedAt = now;
-          t.deleteAccepted = true;
-        }
-        t.phase = InstancePhase.DELETING;
-      }
-      case DELETED -> {
-        if (t.deleteRequestedAt == null) {
-          metrics.vanished();
-          metrics.lost("deleted_by_cloud");
-          revoke(t, "instance " + t.id + " was deleted by the cloud");
-        }
-        t.phase = InstancePhase.DELETING;
-        deletedNow.add(t);
-      }
-      case TIMEOUT -> {
-        if (t.phase != InstancePhase.DELETING) {
-          if (t.phase != InstancePhase.TIMEOUT) {
-            metrics.lost("timeout");
-          }
-          revoke(t, "instance " + t.id + " timed out in the cloud");
-          t.phase = InstancePhase.TIMEOUT;
-        }
-      }
-    }
+    return reconciler.update();
   }
 
   /** Takes every instance out of the allocator, revoking every held slot with {@code cause}. */
@@ -421,119 +182,8 @@ final class Provisioner {
    * claim on this instance names it.
    */
   void makeReady(Tracked t, Instant now) {
-    if (!roomFor(t)) {
-      return;
-    }
-    StandbyPool pool = standby;
-    if (t.requestedAt != null && (pool == null || !pool.wasResumed(t.id))) {
-      metrics.readinessTime(Duration.between(t.requestedAt, now));
-      if (pool != null) {
-        pool.bootReady(Duration.between(t.requestedAt, now));
-      }
-    }
-    if (pool != null && pool.intoPool(t, now)) {
-      publishKnown();
-      return;
-    }
-    t.phase = InstancePhase.READY;
-    t.readyAt = now;
-    publishKnown();
-    StoredInstance stored = t.stored;
-    t.stored = null;
-    if (stored == null) {
-      allocator.add(t.id);
-      return;
-    }
-    List<Slot> slots;
-    try {
-      slots = allocator.adopt(t.id, stored.claims(), stored.completedUses(), stored.holdings());
-    } catch (IllegalArgumentException e) {
-      adoption.dropped(stored, String.valueOf(e.getMessage()));
-      allocator.add(t.id);
-      return;
-    }
-    adoption.adopted(stored, slots);
-    boolean hadAcquisitions = stored.holdings().stream().anyMatch(Holding::acquired);
-    if (hadAcquisitions && !keepInstanceWithAcquisitions) {
-      allocator.drain(t.id);
-      t.drainReason = DeletionReason.RESTORED;
-    }
+    admission.makeReady(t, now);
   }
-
-  /**
-   * Whether the allocator can take {@code t}; if not, {@code t} waits for room. The planner never
-   * asks for more than {@code max_instances}, but the cloud can list more: instances this scaler
-   * did not create and keeps ({@code remove_preexisting_instances} off), or saved ones above a
-   * lowered maximum. Adopting what the cloud really has must not fail the loop, and the allocator
-   * is sized to the maximum (it is what bounds every request's cost), so it is not grown: such an
-   * instance stays tracked as running, without slots, and counts toward {@code max_instances}, so
-   * the planner creates nothing more and deletes idle instances as {@code over_max} until the fleet
-   * is back within the maximum; the next update after one is gone gives it its slots. Logged once
-   * per episode (WARN), and once (INFO) when no instance waits any more.
-   */
-  private boolean roomFor(Tracked t) {
-    if (allocator.counts().instances() < allocator.limits().maxInstances()) {
-      t.waitingForRoom = false;
-      return true;
-    }
-    if (!t.waitingForRoom) {
-      t.waitingForRoom = true;
-      if (!overMaxWarned) {
-        overMaxWarned = true;
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "the fleet is over max_instances ({0}) because of instances this scaler did not"
-                + " create (preexisting, kept by remove_preexisting_instances = false) or saved"
-                + " above the maximum: instance {1} gets no slots until one is gone; idle ones are"
-                + " deleted as over_max",
-            allocator.limits().maxInstances(),
-            t.id);
-      }
-    }
-    return false;
-  }
-
-  /** Gives slots to instances that waited for room, now that there may be some. */
-  private void retryWaitingForRoom(Instant now) {
-    boolean waiting = false;
-    for (Tracked t : table.values()) {
-      if (t.waitingForRoom && t.phase == InstancePhase.RUNNING) {
-        makeReady(t, now);
-        waiting |= t.waitingForRoom;
-      }
-    }
-    if (overMaxWarned && !waiting) {
-      overMaxWarned = false;
-      LOG.log(
-          System.Logger.Level.INFO,
-          "the fleet is back within max_instances ({0})",
-          allocator.limits().maxInstances());
-    }
-  }
-
-  /** Takes the instance out of the allocator, telling holders why, if it is there. */
-  private void revoke(Tracked t, String cause) {
-    if (t.allocated()) {
-      allocator.remove(t.id, cause);
-    }
-    lastRelease.remove(t.id);
-  }
-
-  private void gone(Tracked t, Instant now) {
-    Instant asked = t.deleteRequestedAt;
-    if (asked != null) {
-      metrics.deletionTime(Duration.between(asked, now));
-    }
-    metrics.lifeDuration(Duration.between(t.firstSeen, now));
-    lastRelease.remove(t.id);
-    gate.forget(t.id);
-    if (standby != null) {
-      standby.forget(t.id);
-    }
-  }
-
-  /** Cloud-side deletion is visible: the last update listed it {@code deleting}. */
-  private final Set<String> deletingReported = new HashSet<>();
 
   boolean deletingInCloud(String id) {
     return deletingReported.contains(id);
@@ -565,7 +215,7 @@ final class Provisioner {
   void noteDeleting(List<InstanceStatus> report) {
     deletingReported.clear();
     for (InstanceStatus s : report) {
-      if (s.state() == io.fleetscaler.plugin.api.InstanceState.DELETING) {
+      if (s.state() == InstanceState.DELETING) {
         deletingReported.add(s.id());
       }
     }

@@ -29,77 +29,6 @@ final class ScalerMetrics implements MeterBinder {
   static final List<String> TASK_STATES =
       List.of("idle", "pending", "reserved", "acquired", "unavailable", "unhealthy");
 
-  /**
-   * The HELP line of every meter, by its Prometheus name: Prometheus's own lint ({@code promtool
-   * check metrics}) rejects metrics without one.
-   */
-  static final Map<String, String> HELP =
-      Map.ofEntries(
-          Map.entry("fleeting_provisioner_instances", "Instances by state"),
-          Map.entry("fleeting_provisioner_max_instances", "The most instances the group may have"),
-          Map.entry("fleeting_taskscaler_tasks", "Job slots by state"),
-          Map.entry(
-              "fleeting_taskscaler_max_tasks_per_instance", "Job slots per instance (capacity)"),
-          Map.entry(
-              "fleeting_taskscaler_max_use_count_per_instance",
-              "Jobs an instance serves before it is retired; 0 is unlimited"),
-          Map.entry(
-              "fleeting_taskscaler_desired_instances", "Instances the last plan wanted to have"),
-          Map.entry(
-              "fleetscaler_policy_idle_target",
-              "idle_count of the policy in force (changes on a SIGHUP reload)"),
-          Map.entry(
-              "fleeting_provisioner_instance_operations_total",
-              "Calls to the plugin's update, increase and decrease"),
-          Map.entry(
-              "fleeting_taskscaler_task_operations_total",
-              "Reserve, unreserve, acquire and release requests"),
-          Map.entry(
-              "fleeting_taskscaler_scale_operations_total", "Instances asked for (up) or removed"),
-          Map.entry(
-              "fleetscaler_instance_deletions_total", "Instances the planner deleted, by reason"),
-          Map.entry(
-              "fleetscaler_did_not_scale_total",
-              "Planned creations that were held back, by reason"),
-          Map.entry(
-              "fleeting_provisioner_missed_updates_total",
-              "Plugin updates that failed or timed out"),
-          Map.entry(
-              "fleetscaler_instances_vanished_total",
-              "Instances that disappeared from the cloud unasked"),
-          Map.entry(
-              "fleetscaler_instance_losses_total",
-              "Instances lost with or without jobs on them, by cause"),
-          Map.entry(
-              "fleetscaler_instance_creations_failed_total",
-              "Requested instances the cloud never listed in time"),
-          Map.entry("fleetscaler_provider_errors_total", "Errors the plugin reported, by category"),
-          Map.entry(
-              "fleetscaler_ambiguous_instances_total",
-              "Instances an increase with a lost answer may have started: opened, then adopted"
-                  + " or expired"),
-          Map.entry("fleetscaler_plugin_calls_total", "Calls to the plugin, by method and outcome"),
-          Map.entry(
-              "fleetscaler_plugin_call_duration_seconds", "How long plugin calls took, by method"),
-          Map.entry(
-              "fleetscaler_last_successful_update_age_seconds",
-              "Seconds since the plugin's update last succeeded"),
-          Map.entry(
-              "fleeting_provisioner_instance_creation_time_seconds",
-              "From asking for an instance to the cloud listing it"),
-          Map.entry(
-              "fleeting_provisioner_instance_is_running_time_seconds",
-              "From asking for an instance to it running"),
-          Map.entry(
-              "fleeting_provisioner_instance_deletion_time_seconds",
-              "From asking to delete an instance to it being gone"),
-          Map.entry(
-              "fleeting_provisioner_instance_life_duration_seconds",
-              "From an instance's creation to its deletion"),
-          Map.entry(
-              "fleeting_taskscaler_task_instance_readiness_time_seconds",
-              "From an instance running to it taking work"));
-
   /** The causes of {@code fleetscaler_instance_losses_total}. */
   static final List<String> LOSS_CAUSES =
       List.of("vanished", "deleted_by_cloud", "timeout", "heartbeat");
@@ -225,8 +154,12 @@ final class ScalerMetrics implements MeterBinder {
     Duration.ofSeconds(60)
   };
 
-  /** The plugin methods whose calls are counted and timed. */
-  static final List<String> PLUGIN_METHODS = List.of("update", "increase", "decrease");
+  /**
+   * The plugin methods whose calls are counted and timed: the provisioner's, the heartbeats (on a
+   * timer and before acquisitions) and {@code connect_info} (acquisitions' and the connector's).
+   */
+  static final List<String> PLUGIN_METHODS =
+      List.of("update", "increase", "decrease", "heartbeat", "connect_info", "suspend", "resume");
 
   /** One plugin call ended: {@code ok} or {@code error}, after {@code nanos}. */
   void pluginCall(String method, boolean ok, long nanos) {
@@ -281,6 +214,12 @@ final class ScalerMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
+    bindGauges(registry);
+    bindCounters(registry);
+    bindTimers(registry);
+  }
+
+  private void bindGauges(MeterRegistry registry) {
     for (String state :
         List.of(
             "requested",
@@ -327,7 +266,15 @@ final class ScalerMetrics implements MeterBinder {
     Gauge.builder(meterName("fleetscaler_policy_idle_target"), idleTarget::getAsInt)
         .description(help("fleetscaler_policy_idle_target"))
         .register(registry);
-    // Make every labelled counter exist from the start, so dashboards see zeros, not gaps.
+    Gauge.builder(
+            meterName("fleetscaler_last_successful_update_age_seconds"),
+            () -> updateAge.get().toMillis() / 1000.0)
+        .description(help("fleetscaler_last_successful_update_age_seconds"))
+        .register(registry);
+  }
+
+  /** Every labelled counter, from the start: dashboards see zeros, not gaps. */
+  private void bindCounters(MeterRegistry registry) {
     for (String op : List.of("update", "increase", "decrease")) {
       counter("fleeting_provisioner_instance_operations_total", "operation", op);
     }
@@ -370,6 +317,21 @@ final class ScalerMetrics implements MeterBinder {
       }
       b.register(registry);
     }
+    // Provider error categories appear when first seen; bind the known ones now.
+    for (String c :
+        List.of(
+            "not_found", "unhealthy", "capacity", "unavailable", "invalid_config", "unsupported")) {
+      FunctionCounter.builder(
+              meterName("fleetscaler_provider_errors_total"),
+              counter("fleetscaler_provider_errors_total", "category", c),
+              LongAdder::sum)
+          .description(help("fleetscaler_provider_errors_total"))
+          .tag("category", c)
+          .register(registry);
+    }
+  }
+
+  private void bindTimers(MeterRegistry registry) {
     for (String method : PLUGIN_METHODS) {
       Timer timer =
           Timer.builder(meterName("fleetscaler_plugin_call_duration_seconds"))
@@ -385,11 +347,6 @@ final class ScalerMetrics implements MeterBinder {
               k -> new CopyOnWriteArrayList<>())
           .add(timer);
     }
-    Gauge.builder(
-            meterName("fleetscaler_last_successful_update_age_seconds"),
-            () -> updateAge.get().toMillis() / 1000.0)
-        .description(help("fleetscaler_last_successful_update_age_seconds"))
-        .register(registry);
     for (String name :
         List.of(
             "fleeting_provisioner_instance_creation_time_seconds",
@@ -403,18 +360,6 @@ final class ScalerMetrics implements MeterBinder {
               .serviceLevelObjectives(buckets(name))
               .register(registry);
       timers.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(timer);
-    }
-    // Provider error categories appear when first seen; bind the known ones now.
-    for (String c :
-        List.of(
-            "not_found", "unhealthy", "capacity", "unavailable", "invalid_config", "unsupported")) {
-      FunctionCounter.builder(
-              meterName("fleetscaler_provider_errors_total"),
-              counter("fleetscaler_provider_errors_total", "category", c),
-              LongAdder::sum)
-          .description(help("fleetscaler_provider_errors_total"))
-          .tag("category", c)
-          .register(registry);
     }
   }
 
@@ -446,11 +391,7 @@ final class ScalerMetrics implements MeterBinder {
   }
 
   private static String help(String prometheusName) {
-    String text = HELP.get(prometheusName);
-    if (text == null) {
-      throw new IllegalStateException("no HELP text for metric " + prometheusName);
-    }
-    return text;
+    return MeterHelp.of(prometheusName);
   }
 
   /**

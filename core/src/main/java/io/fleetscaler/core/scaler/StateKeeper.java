@@ -38,11 +38,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threads: {@link #restoring}, {@link #changed}, {@link #deliver} and {@link #connectInfo} are
  * called on the request path from any thread and never block; the {@code ...Locked} methods and the
- * {@link Provisioner.Adoption} callbacks run under the scaler's control lock; {@code savedState}
+ * {@link SavedTable.Adoption} callbacks run under the scaler's control lock; {@code savedState}
  * runs on the writer's thread and reads only the allocator (thread-safe readers), the provisioner's
  * published table and concurrent maps.
  */
-final class StateKeeper implements Provisioner.Adoption {
+final class StateKeeper implements SavedTable.Adoption {
   private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());
 
   private final TaskScaler.Builder options;
@@ -51,6 +51,7 @@ final class StateKeeper implements Provisioner.Adoption {
   private final Map<String, HeldSlot> holders;
   private final Consumer<Runnable> withControl;
   private final Consumer<String> release;
+  private final PluginCalls calls;
 
   // Set once in open(), before the scaler is handed out or its loop runs.
   private volatile @Nullable SnapshotWriter writer;
@@ -71,13 +72,15 @@ final class StateKeeper implements Provisioner.Adoption {
       Provisioner provisioner,
       Map<String, HeldSlot> holders,
       Consumer<Runnable> withControl,
-      Consumer<String> release) {
+      Consumer<String> release,
+      PluginCalls calls) {
     this.options = options;
     this.allocator = allocator;
     this.provisioner = provisioner;
     this.holders = holders;
     this.withControl = withControl;
     this.release = release;
+    this.calls = calls;
   }
 
   /** Failed saves of the state so far; 0 without state storage. Lock-free. */
@@ -339,7 +342,7 @@ final class StateKeeper implements Provisioner.Adoption {
       views.put(v.instanceId(), v);
     }
     List<StoredInstance> out = new ArrayList<>();
-    for (Provisioner.Known k : provisioner.known()) {
+    for (SavedTable.Known k : provisioner.known()) {
       InstanceView v = k.allocated() ? views.get(k.id()) : null;
       StoredInstance stored = k.stored();
       if (v != null) {
@@ -369,7 +372,7 @@ final class StateKeeper implements Provisioner.Adoption {
   ConnectInfo connectInfo(String instanceId) {
     ConnectInfo info;
     try {
-      info = options.group.connectInfo(instanceId);
+      info = calls.call("connect_info", () -> options.group.connectInfo(instanceId));
     } catch (ProviderException.NotFound e) {
       throw e;
     } catch (RuntimeException e) {

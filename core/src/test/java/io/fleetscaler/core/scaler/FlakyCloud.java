@@ -14,7 +14,8 @@ import java.util.List;
  * demand, as a cloud API does when it is throttling. Increases and decreases can also lose their
  * answer (the cloud acts, the caller gets an error, as behind a proxy that drops the reply) or be
  * refused before reaching the cloud; with a random source, every call of update, increase and
- * decrease is lost, refused or passed at random.
+ * decrease is lost, refused or passed at random. Heartbeats and connect info calls are counted, and
+ * heartbeats can be made to fail.
  */
 final class FlakyCloud implements InstanceGroup {
   final SimulatedInstanceGroup cloud;
@@ -28,6 +29,9 @@ final class FlakyCloud implements InstanceGroup {
   private int launched;
   private java.util.random.@org.jspecify.annotations.Nullable RandomGenerator random;
   private double lossRate;
+  private int failHeartbeats;
+  private int heartbeatCalls;
+  private int connectInfoCalls;
 
   FlakyCloud(SimulatedInstanceGroup cloud) {
     this.cloud = cloud;
@@ -70,6 +74,19 @@ final class FlakyCloud implements InstanceGroup {
   synchronized void randomFaults(java.util.random.RandomGenerator from, double rate) {
     random = from;
     lossRate = rate;
+  }
+
+  /** The next {@code n} heartbeats answer that the instance is unhealthy. */
+  synchronized void failNextHeartbeats(int n) {
+    failHeartbeats = n;
+  }
+
+  synchronized int heartbeatCalls() {
+    return heartbeatCalls;
+  }
+
+  synchronized int connectInfoCalls() {
+    return connectInfoCalls;
   }
 
   synchronized int increaseCalls() {
@@ -150,11 +167,21 @@ final class FlakyCloud implements InstanceGroup {
 
   @Override
   public ConnectInfo connectInfo(String id) {
+    synchronized (this) {
+      connectInfoCalls++;
+    }
     return cloud.connectInfo(id);
   }
 
   @Override
   public void heartbeat(String id) {
+    synchronized (this) {
+      heartbeatCalls++;
+      if (failHeartbeats > 0) {
+        failHeartbeats--;
+        throw new ProviderException.Unhealthy("simulated failing health check");
+      }
+    }
     cloud.heartbeat(id);
   }
 

@@ -139,10 +139,13 @@ class PluginDeadlineTest {
               assertThat(e.retryable()).isTrue();
             })
         .hasMessageContaining("connect_info");
+    // Counted and logged with the method's other failures, once.
+    assertThat(calls("connect_info", "timeout")).isOne();
     assertThat(warnings())
         .singleElement()
         .asString()
-        .contains("plugin connect_info did not answer within its deadline of " + DEADLINE);
+        .contains("plugin connect_info failed")
+        .contains("no answer within its deadline of " + DEADLINE);
   }
 
   @Test

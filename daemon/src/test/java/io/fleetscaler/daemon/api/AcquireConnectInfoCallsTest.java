@@ -3,7 +3,11 @@ package io.fleetscaler.daemon.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.core.scaler.Acquisition;
+import io.fleetscaler.core.scaler.ReserveResult;
+import io.fleetscaler.core.scaler.ScalerSnapshot;
 import io.fleetscaler.core.scaler.TaskScaler;
+import io.fleetscaler.core.scaler.WaitReasons;
 import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceStatus;
@@ -21,12 +25,16 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,7 +76,7 @@ class AcquireConnectInfoCallsTest {
   void eachAcquireAnswerMakesExactlyOneConnectInfoCall() throws Exception {
     PluginClient wire = PluginClient.inProcess(plugin, "counted");
     closing.add(wire);
-    TaskScaler scaler =
+    TaskScaler built =
         TaskScaler.builder(wire)
             .plugin(Settings.defaults(), "{\"create_latency\":\"" + BOOT.toSeconds() + "s\"}")
             .maxInstances(4)
@@ -80,7 +88,8 @@ class AcquireConnectInfoCallsTest {
             .randomSeed(3)
             .manualTicks()
             .build();
-    closing.add(scaler::shutdown);
+    closing.add(built::shutdown);
+    Signalling scaler = new Signalling(built, "waiting");
     tickUntilReady(scaler, 1);
     FleetGrpc.FleetBlockingStub api = FleetGrpc.newBlockingStub(serve(scaler));
 
@@ -98,12 +107,11 @@ class AcquireConnectInfoCallsTest {
 
     // An acquisition that waits for an instance to be created and readied.
     Future<AcquireResponse> waiting = callers.submit(() -> api.acquire(acquire("waiting")));
-    // Bounded wait for the call (on its own thread) to reach the scaler, served or waiting.
-    for (int i = 0;
-        i < 2_000 && !waiting.isDone() && scaler.snapshot().pendingAcquisitions() == 0;
-        i++) {
-      Thread.sleep(5);
-    }
+    // The call (on its own thread) has reached the scaler once its acquire returned: served, or
+    // waiting for the instance (no poll, no sleep).
+    assertThat(scaler.reached.await(60, TimeUnit.SECONDS))
+        .as("acquire reached the scaler")
+        .isTrue();
     for (int i = 0; i < 20 && scaler.snapshot().pendingAcquisitions() > 0; i++) {
       clock.advance(BOOT);
       scaler.tick();
@@ -149,6 +157,82 @@ class AcquireConnectInfoCallsTest {
     ManagedChannel c = InProcessChannelBuilder.forName(name).directExecutor().build();
     closing.add(() -> c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     return c;
+  }
+
+  /** The scaler as the API sees it, counting down once {@code key}'s acquire has returned. */
+  private static final class Signalling implements TaskScaler {
+    private final TaskScaler scaler;
+    private final String key;
+    final CountDownLatch reached = new CountDownLatch(1);
+
+    Signalling(TaskScaler scaler, String key) {
+      this.scaler = scaler;
+      this.key = key;
+    }
+
+    @Override
+    public ReserveResult reserve(String k) {
+      return scaler.reserve(k);
+    }
+
+    @Override
+    public boolean unreserve(String k) {
+      return scaler.unreserve(k);
+    }
+
+    @Override
+    public CompletableFuture<Acquisition> acquire(String k, Duration timeout) {
+      CompletableFuture<Acquisition> future = scaler.acquire(k, timeout);
+      if (k.equals(key)) {
+        reached.countDown();
+      }
+      return future;
+    }
+
+    @Override
+    public boolean release(String k) {
+      return scaler.release(k);
+    }
+
+    @Override
+    public void configure(List<Policy> policies) {
+      scaler.configure(policies);
+    }
+
+    @Override
+    public ScalerSnapshot snapshot() {
+      return scaler.snapshot();
+    }
+
+    @Override
+    public WaitReasons waitReasons() {
+      return scaler.waitReasons();
+    }
+
+    @Override
+    public MeterBinder metrics() {
+      return scaler.metrics();
+    }
+
+    @Override
+    public void tick() {
+      scaler.tick();
+    }
+
+    @Override
+    public Instant nextTickAt() {
+      return scaler.nextTickAt();
+    }
+
+    @Override
+    public Instant lastSuccessfulUpdate() {
+      return scaler.lastSuccessfulUpdate();
+    }
+
+    @Override
+    public void shutdown() {
+      scaler.shutdown();
+    }
   }
 
   private static AcquireRequest acquire(String key) {

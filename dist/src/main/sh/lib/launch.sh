@@ -63,7 +63,13 @@ fleetscaler_run() {
   # Netty's native transport and Protobuf use restricted JDK APIs; allow them instead of being
   # warned on every start.
   fs_flags="--enable-native-access=ALL-UNNAMED"
-  fs_feature=$(fleetscaler_java_major "$fs_java")
+  # The version as "FEATURE UPDATE" ("21.0.8" -> "21 8", "25" -> "25 0"), from one java -version.
+  fs_version=$("$fs_java" -version 2>&1 | awk -F'"' '/version/ {
+    split($2, v, /[^0-9]+/); print (v[1] == 1 ? v[2] : v[1]) + 0, v[3] + 0; exit }') || true
+  fs_feature=${fs_version%% *}
+  fs_update=${fs_version#* }
+  [ -n "$fs_feature" ] || fs_feature=0
+  [ -n "$fs_update" ] || fs_update=0
   if [ "$fs_feature" -ge 24 ]; then
     fs_flags="$fs_flags --sun-misc-unsafe-memory-access=allow"
   fi
@@ -75,8 +81,9 @@ fleetscaler_run() {
     fs_flags="$fs_flags $fs_defaults"
     # For daemon and plugins alike, on a Java that has them (PluginJvmOptions.byVersion, the same):
     # glibc keeps the native memory the JVM frees (a burst of buffers, the compiler's arenas)
-    # unless trimmed, so trim it every 5 s (Java 22+); 8-byte object headers (Java 25+).
-    if [ "$fs_feature" -ge 22 ]; then
+    # unless trimmed, so trim it every 5 s (a product option since 22 and 21.0.4); 8-byte object
+    # headers (Java 25+).
+    if [ "$fs_feature" -ge 22 ] || { [ "$fs_feature" -eq 21 ] && [ "$fs_update" -ge 4 ]; }; then
       fs_flags="$fs_flags -XX:TrimNativeHeapInterval=5000"
     fi
     if [ "$fs_feature" -ge 25 ]; then

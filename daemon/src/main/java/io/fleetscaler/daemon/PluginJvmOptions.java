@@ -51,24 +51,24 @@ final class PluginJvmOptions {
 
   private PluginJvmOptions() {}
 
-  /** The defaults that a Java of feature release {@code javaFeature} (21, 25, ...) accepts. */
-  static List<String> defaults(int javaFeature) {
+  /** The defaults that a Java of {@code version} (21.0.8, 25, ...) accepts. */
+  static List<String> defaults(Runtime.Version version) {
     List<String> all = new ArrayList<>(DEFAULTS);
-    all.addAll(byVersion(javaFeature));
+    all.addAll(byVersion(version));
     return all;
   }
 
   /**
-   * The defaults that need a newer Java than the floor, 21, as {@code lib/launch.sh} adds them: the
-   * native heap trimmed every 5 s (a product option since 22), compact object headers (a product
-   * option since 25).
+   * The defaults that need a newer Java than the floor, 21.0.0, as {@code lib/launch.sh} adds them:
+   * the native heap trimmed every 5 s (a product option since 22 and 21.0.4), compact object
+   * headers (a product option since 25).
    */
-  static List<String> byVersion(int javaFeature) {
+  static List<String> byVersion(Runtime.Version version) {
     List<String> flags = new ArrayList<>();
-    if (javaFeature >= 22) {
+    if (version.feature() >= 22 || (version.feature() == 21 && version.update() >= 4)) {
       flags.add("-XX:TrimNativeHeapInterval=5000");
     }
-    if (javaFeature >= 25) {
+    if (version.feature() >= 25) {
       flags.add("-XX:+UseCompactObjectHeaders");
     }
     return flags;
@@ -78,7 +78,7 @@ final class PluginJvmOptions {
   static List<String> flags(Map<String, String> env) {
     List<String> flags = new ArrayList<>(Main.childJvmFlags());
     if (!"none".equals(env.get("FLEETSCALER_JVM_DEFAULTS"))) {
-      flags.addAll(defaults(Runtime.version().feature()));
+      flags.addAll(defaults(Runtime.version()));
     }
     String operator = env.getOrDefault(OPERATOR_OPTIONS, "").strip();
     if (!operator.isEmpty()) {

@@ -9,12 +9,19 @@ import org.junit.jupiter.api.Test;
 class PluginJvmOptionsTest {
   @Test
   void optionsOfNewerJavasAreAddedOnlyWhereTheyExist() {
-    assertThat(PluginJvmOptions.defaults(21)).isEqualTo(PluginJvmOptions.DEFAULTS);
-    assertThat(PluginJvmOptions.defaults(22))
+    assertThat(PluginJvmOptions.defaults(v("21.0.3"))).isEqualTo(PluginJvmOptions.DEFAULTS);
+    assertThat(PluginJvmOptions.defaults(v("21.0.4")))
         .endsWith("-XX:TrimNativeHeapInterval=5000")
         .doesNotContain("-XX:+UseCompactObjectHeaders");
-    assertThat(PluginJvmOptions.defaults(25))
+    assertThat(PluginJvmOptions.defaults(v("22"))).endsWith("-XX:TrimNativeHeapInterval=5000");
+    assertThat(PluginJvmOptions.defaults(v("24.0.2")))
+        .doesNotContain("-XX:+UseCompactObjectHeaders");
+    assertThat(PluginJvmOptions.defaults(v("25")))
         .endsWith("-XX:TrimNativeHeapInterval=5000", "-XX:+UseCompactObjectHeaders");
+  }
+
+  private static Runtime.Version v(String version) {
+    return Runtime.Version.parse(version);
   }
 
   @Test
@@ -24,7 +31,7 @@ class PluginJvmOptionsTest {
             Map.of(PluginJvmOptions.OPERATOR_OPTIONS, " -XX:-UseCompactObjectHeaders  -Xmx64m "));
 
     assertThat(flags)
-        .containsSequence(PluginJvmOptions.defaults(Runtime.version().feature()))
+        .containsSequence(PluginJvmOptions.defaults(Runtime.version()))
         .endsWith("-XX:-UseCompactObjectHeaders", "-Xmx64m");
   }
 

@@ -46,7 +46,7 @@ class LauncherJvmOptionsIT {
         """
         #!/bin/sh
         if [ "$1" = -version ]; then
-          echo 'openjdk version "25.0.1" 2025-10-21 LTS' >&2
+          printf 'openjdk version "%s" 2025-10-21 LTS\\n' "${FAKE_JAVA_VERSION:-25.0.1}" >&2
           exit 0
         fi
         for a in "$@"; do printf '%s\\n' "$a"; done
@@ -56,20 +56,20 @@ class LauncherJvmOptionsIT {
 
   @Test
   void pluginLaunchersPassTheDaemonsPluginDefaultsThenThePluginOptions() throws Exception {
-    List<String> defaults = daemonPluginDefaults();
+    List<String> defaults = daemonPluginDefaults("25.0.1");
     for (String launcher : PLUGIN_LAUNCHERS) {
       List<String> args =
           launch(
               launcher,
               Map.of(
-                  "FLEETSCALER_PLUGIN_OPTS", "-Xmx64m -XX:TieredStopAtLevel=4",
+                  "FLEETSCALER_PLUGIN_OPTS", "-Xmx64m -XX:MaxMetaspaceSize=128m",
                   "FLEETSCALER_OPTS", "-Xmx999m"));
 
       assertThat(args).as(launcher).containsSequence(defaults);
-      assertThat(args).as(launcher).containsSequence("-Xmx64m", "-XX:TieredStopAtLevel=4");
-      assertThat(args.lastIndexOf("-XX:TieredStopAtLevel=4"))
+      assertThat(args).as(launcher).containsSequence("-Xmx64m", "-XX:MaxMetaspaceSize=128m");
+      assertThat(args.indexOf("-XX:MaxMetaspaceSize=128m"))
           .as("%s: the operator's options come after the defaults, so they win", launcher)
-          .isGreaterThan(args.indexOf("-XX:TieredStopAtLevel=1"));
+          .isGreaterThan(args.indexOf("-XX:MaxMetaspaceSize=256m"));
       assertThat(args)
           .as("%s: the daemon's options are not a plugin's", launcher)
           .doesNotContain("-Xmx999m");
@@ -81,7 +81,7 @@ class LauncherJvmOptionsIT {
     for (String launcher : PLUGIN_LAUNCHERS) {
       List<String> args = launch(launcher, Map.of("FLEETSCALER_JVM_DEFAULTS", "none"));
 
-      assertThat(args).as(launcher).doesNotContainAnyElementsOf(daemonPluginDefaults());
+      assertThat(args).as(launcher).doesNotContainAnyElementsOf(daemonPluginDefaults("25.0.1"));
     }
   }
 
@@ -98,20 +98,39 @@ class LauncherJvmOptionsIT {
     assertThat(args).doesNotContain("-Xmx64m", "-XX:TieredStopAtLevel=1");
   }
 
+  @Test
+  void onJava21TheOptionsOfNewerJavasAreLeftOutAsTheDaemonLeavesThemOut() throws Exception {
+    for (String version : List.of("21.0.3", "21.0.8")) {
+      List<String> plugin = launch("fleeting-plugin-aws", Map.of("FAKE_JAVA_VERSION", version));
+      List<String> daemon = launch("fleetscaler", Map.of("FAKE_JAVA_VERSION", version));
+
+      List<String> expected = daemonPluginDefaults(version);
+      assertThat(plugin).as(version).containsSequence(expected);
+      assertThat(plugin).as(version).doesNotContain("-XX:+UseCompactObjectHeaders");
+      assertThat(daemon.contains("-XX:TrimNativeHeapInterval=5000"))
+          .as("%s: the daemon trims its native heap where the plugin does", version)
+          .isEqualTo(expected.contains("-XX:TrimNativeHeapInterval=5000"));
+    }
+    assertThat(daemonPluginDefaults("21.0.8")).contains("-XX:TrimNativeHeapInterval=5000");
+    assertThat(daemonPluginDefaults("21.0.3")).doesNotContain("-XX:TrimNativeHeapInterval=5000");
+  }
+
   /**
-   * {@code PluginJvmOptions.defaults(25)}, the daemon's list for the stand-in's Java 25
-   * (package-private there: the launcher copies it, and this test is what keeps the copy true).
+   * {@code PluginJvmOptions.defaults(version)}, the daemon's list (package-private there: the
+   * launcher copies it, and this test is what keeps the copy true).
    */
-  private static List<String> daemonPluginDefaults() throws ReflectiveOperationException {
+  private static List<String> daemonPluginDefaults(String version)
+      throws ReflectiveOperationException {
     Method m =
         Class.forName("io.fleetscaler.daemon.PluginJvmOptions")
-            .getDeclaredMethod("defaults", int.class);
+            .getDeclaredMethod("defaults", Runtime.Version.class);
     m.setAccessible(true);
+    Object list = Objects.requireNonNull(m.invoke(null, Runtime.Version.parse(version)));
     List<String> defaults = new ArrayList<>();
-    for (Object o : (List<?>) Objects.requireNonNull(m.invoke(null, 25))) {
+    for (Object o : (List<?>) list) {
       defaults.add((String) o);
     }
-    assertThat(defaults).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders");
+    assertThat(defaults).contains("-XX:+UseSerialGC");
     return defaults;
   }
 

@@ -18,9 +18,15 @@ import java.util.Map;
  * collector has no GC threads and the least native bookkeeping; the heap starts small and is given
  * back when free; the metaspace cap only bounds a leak. The JDK's class data sharing archive stays
  * on (the JVM's default {@code -Xshare:auto}), so the JDK's classes are mapped rather than parsed.
- * Netty's pooled buffers keep one arena instead of two per core. Measured by {@code
- * benchmarks/daemon-rss.sh} at 10 000 simulated instances: the simulated plugin's JVM at 112 MB RSS
- * with these, about 130 MB with the daemon's options alone (benchmarks/README.md).
+ * Netty's pooled buffers keep one arena instead of two per core, in 512 KB chunks instead of gRPC's
+ * 2 MB ({@code maxOrder=6}: a message larger than a chunk, such as an {@code Update} answer of
+ * thousands of instances, is read into buffers of its own, freed at once). On newer JVMs (the
+ * plugin runs on the daemon's own Java) {@link #byVersion} adds what the daemon's launcher adds for
+ * itself: the native heap trimmed every 5 s (Java 22+), so what glibc keeps of memory the JVM freed
+ * (a burst of buffers, the compiler's arenas) goes back to the system, and compact object headers
+ * (Java 25+), 8 bytes less per object. Measured by {@code benchmarks/daemon-rss.sh} at 10 000
+ * simulated instances (benchmarks/README.md, docs/operations.md). The {@code bin/fleeting-plugin-*}
+ * launchers, which a Go go-plugin host runs, pass the same defaults.
  */
 final class PluginJvmOptions {
   /** The environment variable with the operator's JVM options for plugin processes. */
@@ -40,15 +46,39 @@ final class PluginJvmOptions {
           "-XX:MaxMetaspaceSize=256m",
           "-XX:-UsePerfData",
           "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
-          "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1");
+          "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1",
+          "-Dio.grpc.netty.shaded.io.netty.allocator.maxOrder=6");
 
   private PluginJvmOptions() {}
+
+  /** The defaults that a Java of {@code version} (21.0.8, 25, ...) accepts. */
+  static List<String> defaults(Runtime.Version version) {
+    List<String> all = new ArrayList<>(DEFAULTS);
+    all.addAll(byVersion(version));
+    return all;
+  }
+
+  /**
+   * The defaults that need a newer Java than the floor, 21.0.0, as {@code lib/launch.sh} adds them:
+   * the native heap trimmed every 5 s (a product option since 22 and 21.0.4), compact object
+   * headers (a product option since 25).
+   */
+  static List<String> byVersion(Runtime.Version version) {
+    List<String> flags = new ArrayList<>();
+    if (version.feature() >= 22 || (version.feature() == 21 && version.update() >= 4)) {
+      flags.add("-XX:TrimNativeHeapInterval=5000");
+    }
+    if (version.feature() >= 25) {
+      flags.add("-XX:+UseCompactObjectHeaders");
+    }
+    return flags;
+  }
 
   /** The options for a plugin JVM started by this daemon, whose environment is {@code env}. */
   static List<String> flags(Map<String, String> env) {
     List<String> flags = new ArrayList<>(Main.childJvmFlags());
     if (!"none".equals(env.get("FLEETSCALER_JVM_DEFAULTS"))) {
-      flags.addAll(DEFAULTS);
+      flags.addAll(defaults(Runtime.version()));
     }
     String operator = env.getOrDefault(OPERATOR_OPTIONS, "").strip();
     if (!operator.isEmpty()) {

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param channels gRPC channels (TCP connections) the clients share round-robin
  * @param warmup how long to run before measuring
  * @param duration how long to measure
- * @param daemonJar the packaged daemon to start as a subprocess; null to compose the daemon's API
- *     and a scaler in this JVM
+ * @param daemonJar the packaged daemon to start as a subprocess (its jar, or a distribution's
+ *     {@code bin/fleetscaler} launcher to run it with the launcher's JVM defaults); null to compose
+ *     the daemon's API and a scaler in this JVM
  * @param subprocessPlugin with a daemon jar: run the simulated plugin as the daemon's subprocess
  *     (the daemon's default) rather than inside the daemon
  * @param cloudLatency without a daemon jar, when positive: measure twice, first with an instant
@@ -50,7 +51,7 @@ record LoadOptions(
 
   static final String USAGE =
       "usage: ApiLoadGenerator [--clients=64] [--channels=4] [--warmup=5s] [--duration=20s]"
-          + " [--daemon-jar=daemon/target/fleetscaler.jar [--subprocess-plugin]"
+          + " [--daemon-jar=daemon/target/fleetscaler.jar|DIST/bin/fleetscaler [--subprocess-plugin]"
           + " | --cloud-latency=10s]";
 
   /** Parses {@code --name=value} arguments. */

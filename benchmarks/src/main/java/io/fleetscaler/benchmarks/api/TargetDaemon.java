@@ -90,7 +90,10 @@ final class TargetDaemon implements AutoCloseable {
   }
 
   /**
-   * Starts {@code java -jar daemonJar run} and waits (bounded) for {@code /readyz}, timing it.
+   * Starts {@code java -jar daemonJar run} and waits (bounded) for {@code /readyz}, timing it. A
+   * {@code daemonJar} that is not a {@code .jar} is a distribution's {@code bin/fleetscaler}
+   * launcher, run on this JVM's Java with the launcher's JVM defaults (and the plugin's), as an
+   * operator runs it.
    *
    * @param subprocessPlugin run the simulated plugin as the daemon's subprocess
    */
@@ -99,16 +102,20 @@ final class TargetDaemon implements AutoCloseable {
     int grpcPort = freePort();
     int httpPort = freePort();
     int max = maxInstances(clients);
+    boolean launcher = !daemonJar.toString().endsWith(".jar");
     List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("--enable-native-access=ALL-UNNAMED");
-    if (Runtime.version().feature() >= 24) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
+    if (launcher) {
+      command.add(daemonJar.toString());
+    } else {
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.add("--enable-native-access=ALL-UNNAMED");
+      if (Runtime.version().feature() >= 24) {
+        command.add("--sun-misc-unsafe-memory-access=allow");
+      }
+      command.addAll(List.of("-jar", daemonJar.toString()));
     }
     command.addAll(
         List.of(
-            "-jar",
-            daemonJar.toString(),
             "run",
             "--grpc-listen",
             "127.0.0.1:" + grpcPort,
@@ -129,8 +136,10 @@ final class TargetDaemon implements AutoCloseable {
     }
     Path log = Files.createTempFile("fleetscaler-load", ".log");
     long started = System.nanoTime();
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process p = builder.start();
     Duration ready;
     try (HttpClient http = HttpClient.newHttpClient()) {
       ready = awaitReady(http, p, httpPort, started, log);

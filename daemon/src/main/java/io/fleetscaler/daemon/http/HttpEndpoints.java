@@ -1,49 +1,30 @@
 package io.fleetscaler.daemon.http;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The daemon's HTTP port: {@code GET /metrics}, {@code /healthz} and {@code /readyz}. Anything else
- * is 404; methods other than GET and HEAD are 405. Requests are tiny, so bodies are capped at 8
- * KiB.
+ * is 404; methods other than GET and HEAD are 405. Request bodies are never read (the JDK's server
+ * drains a bounded amount of an unread body, then drops the connection).
  *
- * <p>Runs on its own single Netty event loop, which never runs the suppliers: {@code /healthz} is
- * answered on the loop itself (liveness only, it reads nothing), while {@code /metrics} and {@code
- * /readyz} are produced on virtual threads, each request on its own, so no endpoint queues behind
- * another or behind a slow supplier. At most {@value #MAX_IN_FLIGHT} such requests run at once;
- * beyond that the answer is 503 at once (a scraper retries), which bounds the memory a flood of
- * scrapes can take. {@link #close()} stops it and waits for the port to be released.
+ * <p>Runs on the JDK's own HTTP server ({@code jdk.httpserver}, in every JDK and JRE image), not on
+ * a second Netty beside the one shaded into gRPC: three tiny endpoints do not earn a second copy of
+ * Netty's classes, buffer pools and event loop in every daemon's memory (benchmarks/README.md,
+ * daemon memory). The server's one dispatcher thread accepts and parses; each exchange is then
+ * answered on a virtual thread of its own, so no endpoint queues behind another or behind a slow
+ * supplier. At most {@value #MAX_IN_FLIGHT} {@code /metrics} and {@code /readyz} requests are
+ * produced at once; beyond that the answer is 503 at once (a scraper retries), which bounds the
+ * memory a flood of scrapes can take. {@code /healthz} reads nothing and is always answered. {@link
+ * #close()} stops it and releases the port.
  */
 public final class HttpEndpoints implements AutoCloseable {
   /** The content type of the Prometheus text exposition format. */
@@ -52,13 +33,13 @@ public final class HttpEndpoints implements AutoCloseable {
   /** Requests for {@code /metrics} and {@code /readyz} being produced at once, at most. */
   static final int MAX_IN_FLIGHT = 16;
 
-  private final EventLoopGroup group;
-  private final Channel channel;
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private final HttpServer server;
   private final ExecutorService work;
 
-  private HttpEndpoints(EventLoopGroup group, Channel channel, ExecutorService work) {
-    this.group = group;
-    this.channel = channel;
+  private HttpEndpoints(HttpServer server, ExecutorService work) {
+    this.server = server;
     this.work = work;
   }
 
@@ -72,157 +53,94 @@ public final class HttpEndpoints implements AutoCloseable {
    */
   public static HttpEndpoints start(
       InetSocketAddress address, Supplier<String> metrics, Supplier<Readiness> readiness) {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 0);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e, e);
+    }
     ExecutorService work =
         Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("fleetscaler-http-", 0).factory());
-    Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-    try {
-      Channel channel =
-          new ServerBootstrap()
-              .group(group)
-              .channel(NioServerSocketChannel.class)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      ch.pipeline()
-                          .addLast(new HttpServerCodec())
-                          .addLast(new HttpObjectAggregator(8 * 1024))
-                          .addLast(new Router(metrics, readiness, work, inFlight));
-                    }
-                  })
-              .bind(address)
-              .syncUninterruptibly()
-              .channel();
-      return new HttpEndpoints(group, channel, work);
-    } catch (Exception e) { // Netty rethrows the checked BindException undeclared
-      work.shutdownNow();
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      throw new IllegalStateException("cannot listen for HTTP on " + address + ": " + e, e);
-    }
+    Router router = new Router(metrics, readiness, new Semaphore(MAX_IN_FLIGHT));
+    server.createContext("/", router::handle);
+    server.setExecutor(work);
+    server.start();
+    return new HttpEndpoints(server, work);
   }
 
   /** The bound address (with the real port when 0 was asked for). */
   public InetSocketAddress address() {
-    return (InetSocketAddress) channel.localAddress();
+    return server.getAddress();
   }
 
   @Override
   public void close() {
-    channel.close().syncUninterruptibly();
+    server.stop(0);
     work.shutdownNow();
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  private static final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final Supplier<String> metrics;
-    private final Supplier<Readiness> readiness;
-    private final ExecutorService work;
-    private final Semaphore inFlight;
+  private record Answer(int status, String body, String contentType) {
+    static Answer text(int status, String body) {
+      return new Answer(status, body, TEXT);
+    }
+  }
 
-    Router(
-        Supplier<String> metrics,
-        Supplier<Readiness> readiness,
-        ExecutorService work,
-        Semaphore inFlight) {
-      this.metrics = metrics;
-      this.readiness = readiness;
-      this.work = work;
-      this.inFlight = inFlight;
+  private record Router(
+      Supplier<String> metrics, Supplier<Readiness> readiness, Semaphore inFlight) {
+    void handle(HttpExchange exchange) throws IOException {
+      try (exchange) {
+        String method = exchange.getRequestMethod();
+        boolean head = method.equals("HEAD");
+        if (!head && !method.equals("GET")) {
+          exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+          send(exchange, Answer.text(405, "only GET and HEAD\n"), head);
+          return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        send(exchange, answer(path == null ? "" : path), head);
+      }
     }
 
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-      boolean keepAlive = HttpUtil.isKeepAlive(request);
-      boolean head = request.method().equals(HttpMethod.HEAD);
-      String path = new QueryStringDecoder(request.uri()).path();
-      boolean produced = !rejected(request) && (path.equals("/metrics") || path.equals("/readyz"));
-      if (!produced) {
-        send(ctx, route(request, path), keepAlive, head);
-        return;
-      }
-      // The request is released when this method returns: the task below uses only the copies.
+    private Answer answer(String path) {
+      return switch (path) {
+        case "/healthz" -> Answer.text(200, "ok\n");
+        case "/metrics", "/readyz" -> produced(path);
+        default -> Answer.text(404, "not found: " + path + "\n");
+      };
+    }
+
+    private Answer produced(String path) {
       if (!inFlight.tryAcquire()) {
-        send(ctx, text(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy, retry\n"), keepAlive, head);
-        return;
+        return Answer.text(503, "busy, retry\n");
       }
       try {
-        work.execute(
-            () -> {
-              try {
-                FullHttpResponse r;
-                try {
-                  r = produce(path);
-                } catch (RuntimeException e) {
-                  r = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, path + " failed: " + e + "\n");
-                }
-                send(ctx, r, keepAlive, head);
-              } finally {
-                inFlight.release();
-              }
-            });
-      } catch (RejectedExecutionException closing) {
+        if (path.equals("/metrics")) {
+          return new Answer(200, metrics.get(), PROMETHEUS_TEXT);
+        }
+        Readiness now = readiness.get();
+        return Answer.text(now.ready() ? 200 : 503, now.reason() + "\n");
+      } catch (RuntimeException e) {
+        return Answer.text(500, path + " failed: " + e + "\n");
+      } finally {
         inFlight.release();
-        var unused = ctx.close();
       }
     }
 
-    private static boolean rejected(FullHttpRequest request) {
-      return !request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD);
-    }
-
-    /** The answer of {@code /metrics} or {@code /readyz}: runs off the event loop. */
-    private FullHttpResponse produce(String path) {
-      if (path.equals("/metrics")) {
-        FullHttpResponse r = text(HttpResponseStatus.OK, metrics.get());
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, PROMETHEUS_TEXT);
-        return r;
-      }
-      Readiness now = readiness.get();
-      return text(
-          now.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-          now.reason() + "\n");
-    }
-
-    private static void send(
-        ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, boolean head) {
-      HttpUtil.setContentLength(response, response.content().readableBytes());
+    private static void send(HttpExchange exchange, Answer answer, boolean head)
+        throws IOException {
+      byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", answer.contentType());
       if (head) {
-        response.content().clear();
+        // The JDK's server sends no body for HEAD and wants the length as a header, not here.
+        exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+        exchange.sendResponseHeaders(answer.status(), -1);
+        return;
       }
-      if (keepAlive) {
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-      } else {
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      exchange.sendResponseHeaders(answer.status(), body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
       }
-    }
-
-    /** The answers made on the event loop: they read no state. */
-    private static FullHttpResponse route(FullHttpRequest request, String path) {
-      if (rejected(request)) {
-        FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD\n");
-        r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-        return r;
-      }
-      return path.equals("/healthz")
-          ? text(HttpResponseStatus.OK, "ok\n")
-          : text(HttpResponseStatus.NOT_FOUND, "not found: " + path + "\n");
-    }
-
-    private static FullHttpResponse text(HttpResponseStatus status, String body) {
-      FullHttpResponse r =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-      return r;
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // A broken client connection; nothing to tell anyone but the client, which is gone.
-      var unused = ctx.close();
     }
   }
 }

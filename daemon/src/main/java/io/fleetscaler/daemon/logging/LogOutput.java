@@ -39,7 +39,6 @@ public interface LogOutput {
     Quiet.SSHJ.setLevel(Level.WARNING);
     // Frames (tokens, passwords in hex) never reach the log, whatever levels are set by name.
     TransportLogs.pin();
-    CappedNettyLoggers.install();
   }
 
   /** Loggers whose level is set here, held so that the setting is not collected with them. */

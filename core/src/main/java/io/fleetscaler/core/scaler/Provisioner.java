@@ -315,7 +315,7 @@ final class Provisioner {
   private Tracked restored(StoredInstance stored, Instant now) {
     String deletion = stored.deletion();
     StandbyPool pool = standby;
-    if (pool != null && StandbyPool.MARK.equals(deletion)) {
+    if (pool != null && stored.isStandby()) {
       return pool.adopt(stored.id(), now);
     }
     if (deletion != null) {

@@ -13,6 +13,7 @@ import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.Instance;
 import io.fleetscaler.proto.v1.Policy;
 import io.fleetscaler.proto.v1.SlotCounts;
+import io.fleetscaler.proto.v1.StandbyPool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,6 +96,29 @@ final class StatusTable {
     }
   }
 
+  /** The pool's line, when the group has or wants one (an older daemon sends none). */
+  private static void standby(StringBuilder out, GroupStatus g) {
+    if (!g.hasStandby()) {
+      return;
+    }
+    StandbyPool p = g.getStandby();
+    if (p.getCount() == 0 && p.getResuming() == 0 && p.getTarget() == 0) {
+      return;
+    }
+    out.append("STANDBY  suspended ")
+        .append(p.getCount())
+        .append("  resuming ")
+        .append(p.getResuming())
+        .append("  target ")
+        .append(p.getTarget())
+        .append("  oldest ")
+        .append(
+            p.hasOldestAge()
+                ? GoDuration.format(Duration.ofSeconds(p.getOldestAge().getSeconds()))
+                : "-")
+        .append('\n');
+  }
+
   private static void group(StringBuilder out, GroupStatus g) {
     Policy p = g.getActivePolicy();
     out.append("GROUP ")
@@ -126,6 +150,7 @@ final class StatusTable {
             .map(e -> e.getKey() + " " + e.getValue())
             .collect(Collectors.joining("  "));
     out.append("INSTANCES  ").append(byState.isEmpty() ? "none" : byState).append('\n');
+    standby(out, g);
 
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("ID", "STATE", "HELD", "CLAIMS", "READY AT", "LAST RELEASE", "NOTE"));

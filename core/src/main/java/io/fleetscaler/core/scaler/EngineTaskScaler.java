@@ -88,6 +88,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   private final StateKeeper state;
   private final HeldSlot.ConnectSource connects;
   private final StandbyPool standby;
+  // Recent acquisitions, for policies that size their targets from demand.
+  private final DemandHistory demand = new DemandHistory();
   private final StandbyMetrics standbyMetrics;
 
   // Waiting demand: request threads add and remove entries without the control lock; only its
@@ -368,6 +370,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   @Override
   public CompletableFuture<Acquisition> acquire(String key, Duration timeout) {
     acquireOps.increment();
+    demand.arrived();
     if (shutDown.get()) {
       return CompletableFuture.failedFuture(new NoCapacityException("the scaler is shut down"));
     }
@@ -811,7 +814,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   }
 
   private Policy activePolicy() {
-    return schedule.activeAt(options.clock.instant());
+    Instant now = options.clock.instant();
+    return demand.size(schedule.activeAt(now), now);
   }
 
   private void publish() {
@@ -886,7 +890,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
         waiters.size(),
         pendingReservations.size(),
         activePolicy(),
-        last.recentDecisions());
+        last.recentDecisions(),
+        last.standby());
   }
 
   /** Takes a picture under control and keeps it for readers that find the lock busy. */
@@ -900,7 +905,8 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             waiters.size(),
             pendingReservations.size(),
             activePolicy(),
-            actuator.decisions());
+            actuator.decisions(),
+            standby.status(options.clock.instant()));
     lastSnapshot = taken;
     return taken;
   }

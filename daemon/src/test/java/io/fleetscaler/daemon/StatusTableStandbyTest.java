@@ -1,0 +1,47 @@
+package io.fleetscaler.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetscaler.proto.v1.GetFleetResponse;
+import io.fleetscaler.proto.v1.GroupStatus;
+import io.fleetscaler.proto.v1.StandbyPool;
+import org.junit.jupiter.api.Test;
+
+/** {@code fleetscaler status} shows each group's standby pool, and an older daemon's answer. */
+class StatusTableStandbyTest {
+
+  static GetFleetResponse fleet(GroupStatus.Builder g) {
+    return GetFleetResponse.newBuilder().addGroups(g.setName("linux")).build();
+  }
+
+  @Test
+  void thePoolsLineShowsCountResumingTargetAndOldestAge() {
+    StandbyPool pool =
+        StandbyPool.newBuilder()
+            .setCount(3)
+            .setResuming(1)
+            .setTarget(5)
+            .setOldestAge(com.google.protobuf.Duration.newBuilder().setSeconds(750))
+            .build();
+    String out = StatusTable.render(fleet(GroupStatus.newBuilder().setStandby(pool)));
+    assertThat(out).contains("STANDBY  suspended 3  resuming 1  target 5  oldest 12m30s\n");
+  }
+
+  @Test
+  void anEmptyPoolThatIsWantedShowsNoAge() {
+    StandbyPool pool = StandbyPool.newBuilder().setTarget(4).build();
+    String out = StatusTable.render(fleet(GroupStatus.newBuilder().setStandby(pool)));
+    assertThat(out).contains("STANDBY  suspended 0  resuming 0  target 4  oldest -\n");
+  }
+
+  @Test
+  void noPoolAndAnOlderDaemonsAnswerPrintNoPoolLine() {
+    StandbyPool none = StandbyPool.getDefaultInstance();
+    assertThat(StatusTable.render(fleet(GroupStatus.newBuilder().setStandby(none))))
+        .doesNotContain("STANDBY");
+    // A daemon from before the field: the message has no pool at all, and reads as before.
+    assertThat(StatusTable.render(fleet(GroupStatus.newBuilder())))
+        .contains("INSTANCES  none")
+        .doesNotContain("STANDBY");
+  }
+}

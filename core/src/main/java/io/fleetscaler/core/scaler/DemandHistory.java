@@ -56,10 +56,12 @@ final class DemandHistory {
       int idle = d.idleCount(policy.idleCount(), pastSum + current);
       int standby = d.standbyCount(policy.standbyCount(), Math.max(pastMax, current));
       Policy last = sized;
-      if (last == null || base != policy || idle != last.idleCount() || standby != last.standbyCount()) {
+      if (last == null
+          || !policy.equals(base)
+          || idle != last.idleCount()
+          || standby != last.standbyCount()) {
         // A policy validates its cron periods when built: build one only when a target moves.
-        last =
-            policy.withIdleCount(idle).withStandby(standby, policy.standbyMaxAge());
+        last = policy.withIdleCount(idle).withStandby(standby, policy.standbyMaxAge());
         base = policy;
         sized = last;
       }

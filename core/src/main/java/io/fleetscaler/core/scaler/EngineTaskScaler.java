@@ -906,7 +906,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
             pendingReservations.size(),
             activePolicy(),
             actuator.decisions(),
-            standby.status(options.clock.instant()));
+            standby.status());
     lastSnapshot = taken;
     return taken;
   }

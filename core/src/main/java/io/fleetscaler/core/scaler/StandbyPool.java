@@ -152,8 +152,8 @@ final class StandbyPool {
     return n;
   }
 
-  /** The pool for operators at {@code now}. */
-  StandbyStatus status(Instant now) {
+  /** The pool for operators. */
+  StandbyStatus status() {
     int count = 0;
     Instant oldest = null;
     for (Member m : members.values()) {
@@ -166,7 +166,7 @@ final class StandbyPool {
         count,
         members.size() - count,
         target(),
-        oldest == null ? null : Duration.between(oldest, now));
+        oldest);
   }
 
   /** The pool size the active policy asks for; 0 when the plugin cannot suspend. */

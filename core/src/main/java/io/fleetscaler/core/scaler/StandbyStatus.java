@@ -1,6 +1,6 @@
 package io.fleetscaler.core.scaler;
 
-import java.time.Duration;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
  * @param resuming members taken out and resuming
  * @param target the pool size the active policy asks for now (sized from demand when it says so), 0
  *     when the plugin cannot suspend
- * @param oldestAge how long the oldest member has been in the pool, null when it is empty
+ * @param oldestSince when the oldest member entered the pool (its age counts from there; from the
+ *     adoption after a restart), null when it is empty
  */
-public record StandbyStatus(int count, int resuming, int target, @Nullable Duration oldestAge) {
+public record StandbyStatus(int count, int resuming, int target, @Nullable Instant oldestSince) {
 
   /** No pool. */
   public static final StandbyStatus NONE = new StandbyStatus(0, 0, 0, null);

@@ -191,10 +191,10 @@ class DemandSizingPropertiesTest {
     assertThat(pool.target()).as("status: the sized target").isEqualTo((int) target);
     assertThat(pool.resuming()).isZero();
     if (target > 0) {
-      assertThat(pool.oldestAge()).as("status: the oldest member's age").isNotNull();
-      assertThat(pool.oldestAge()).isPositive();
+      assertThat(pool.oldestSince()).as("status: since when the oldest member waits").isNotNull();
+      assertThat(pool.oldestSince()).isBefore(run.clock.instant());
     } else {
-      assertThat(pool.oldestAge()).isNull();
+      assertThat(pool.oldestSince()).isNull();
     }
 
     // The burst leaves the window: the pool empties (surplus after idle_time).

@@ -62,9 +62,9 @@ final class FleetMessages {
             .setCount(s.count())
             .setResuming(s.resuming())
             .setTarget(s.target());
-    java.time.Duration age = s.oldestAge();
-    if (age != null) {
-      b.setOldestAge(Duration.newBuilder().setSeconds(age.getSeconds()).setNanos(age.getNano()));
+    Instant since = s.oldestSince();
+    if (since != null) {
+      b.setOldestSince(timestamp(since));
     }
     return b.build();
   }

@@ -44,7 +44,9 @@ class SimulatedOptionsTest {
     assertThat(o.withResumeLatency(l).resumeLatency()).isEqualTo(l);
     assertThat(o.withResumeLatency(l).withResumeLatency(o.resumeLatency())).isEqualTo(o);
     assertThat(o.withBootFailureProbability(0.5).bootFailureProbability()).isEqualTo(0.5);
-    assertThat(o.withBootFailureProbability(0.5).withBootFailureProbability(o.bootFailureProbability()))
+    assertThat(
+            o.withBootFailureProbability(0.5)
+                .withBootFailureProbability(o.bootFailureProbability()))
         .isEqualTo(o);
     assertThat(o.withLossRatePerHour(2).lossRatePerHour()).isEqualTo(2);
     assertThat(o.withLossRatePerHour(2).withLossRatePerHour(o.lossRatePerHour())).isEqualTo(o);

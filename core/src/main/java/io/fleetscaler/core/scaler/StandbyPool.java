@@ -162,11 +162,7 @@ final class StandbyPool {
         oldest = oldest == null || m.since.isBefore(oldest) ? m.since : oldest;
       }
     }
-    return new StandbyStatus(
-        count,
-        members.size() - count,
-        target(),
-        oldest);
+    return new StandbyStatus(count, members.size() - count, target(), oldest);
   }
 
   /** The pool size the active policy asks for; 0 when the plugin cannot suspend. */

@@ -181,14 +181,15 @@ class DemandSizingPropertiesTest {
     run.acquire(burst);
     run.serveAndReleaseAll();
     run.settle(Duration.ofMinutes(8));
-    long target = Math.min(MAX, (long) Math.ceil(factor * burst - 1e-9));
+    int sized = (int) Math.ceil(factor * burst - 1e-9);
+    long target = Math.min(MAX, sized);
     assertThat(run.inCloud(InstanceState.SUSPENDED))
-        .as("the pool sized to the burst of %d", burst)
+        .as("the pool sized to the burst of %d, within max_instances", burst)
         .isEqualTo(target);
-    assertThat(run.scaler.snapshot().activePolicy().standbyCount()).isEqualTo((int) target);
+    assertThat(run.scaler.snapshot().activePolicy().standbyCount()).isEqualTo(sized);
     StandbyStatus pool = run.scaler.snapshot().standby();
     assertThat(pool.count()).as("status: members").isEqualTo((int) target);
-    assertThat(pool.target()).as("status: the sized target").isEqualTo((int) target);
+    assertThat(pool.target()).as("status: the sized target").isEqualTo(sized);
     assertThat(pool.resuming()).isZero();
     if (target > 0) {
       assertThat(pool.oldestSince()).as("status: since when the oldest member waits").isNotNull();

@@ -34,7 +34,9 @@ final class StatusTable {
     return render(fleet, why, Instant.now());
   }
 
-  /** As {@link #render(GetFleetResponse, GetBlockingReasonsResponse)}, ages counted to {@code now}. */
+  /**
+   * As {@link #render(GetFleetResponse, GetBlockingReasonsResponse)}, ages counted to {@code now}.
+   */
   static String render(GetFleetResponse fleet, GetBlockingReasonsResponse why, Instant now) {
     StringBuilder out = new StringBuilder();
     for (GroupStatus g : fleet.getGroupsList()) {

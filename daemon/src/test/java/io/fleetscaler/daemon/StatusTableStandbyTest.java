@@ -35,7 +35,7 @@ class StatusTableStandbyTest {
     String out = render(fleet(GroupStatus.newBuilder().setStandby(pool)));
     assertThat(out)
         .contains(
-            "STANDBY  suspended 3  resuming 1  target 5  oldest 12m30s (since"
+            "STANDBY  suspended 3  resuming 1  target 5  oldest 750s (since"
                 + " 2026-12-06T06:47:30Z)\n");
   }
 
@@ -49,8 +49,7 @@ class StatusTableStandbyTest {
   @Test
   void noPoolAndAnOlderDaemonsAnswerPrintNoPoolLine() {
     StandbyPool none = StandbyPool.getDefaultInstance();
-    assertThat(render(fleet(GroupStatus.newBuilder().setStandby(none))))
-        .doesNotContain("STANDBY");
+    assertThat(render(fleet(GroupStatus.newBuilder().setStandby(none)))).doesNotContain("STANDBY");
     // A daemon from before the field: the message has no pool at all, and reads as before.
     assertThat(render(fleet(GroupStatus.newBuilder())))
         .contains("INSTANCES  none")

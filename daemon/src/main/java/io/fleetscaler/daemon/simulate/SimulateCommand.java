@@ -200,7 +200,8 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--demand-window",
       defaultValue = "30m",
-      description = "demand_window: how far back --idle-lead and --standby-burst-factor read (30m).")
+      description =
+          "demand_window: how far back --idle-lead and --standby-burst-factor read (30m).")
   String demandWindow = "30m";
 
   @Option(names = "--update-interval", defaultValue = "1m", description = "update_interval (1m).")

@@ -354,6 +354,7 @@ class ConfigFileTest {
         [[group]]
         name = "sim"
         plugin = "simulated"
+        max_instances = 40
         [[group.policy]]
         idle_count = 1
         [[group.policy]]
@@ -365,8 +366,7 @@ class ConfigFileTest {
 
     GroupConfig g = ConfigFile.load(file, w -> {}).groups().get(0);
 
-    assertThat(g.policies().get(0).demand())
-        .isEqualTo(io.fleetscaler.core.policy.DemandSizing.OFF);
+    assertThat(g.policies().get(0).demand()).isEqualTo(io.fleetscaler.core.policy.DemandSizing.OFF);
     var d = g.policies().get(1).demand();
     assertThat(d.idleLead()).isEqualTo(Duration.ofSeconds(20));
     assertThat(d.standbyBurstFactor()).isEqualTo(0.75);

@@ -14,7 +14,9 @@ class StateRecordsStandbyTest {
   void aMemberIsWrittenWithItsFieldAndTheOldMarker() {
     InstanceRecord r = StateRecords.toRecord(StoredInstance.standbyMember("i-1", null));
     assertThat(r.getStandby()).isTrue();
-    assertThat(r.getDeletion()).as("what a previous release adopts as a member").isEqualTo("standby");
+    assertThat(r.getDeletion())
+        .as("what a previous release adopts as a member")
+        .isEqualTo("standby");
     assertThat(StateRecords.fromRecord(r).isStandby()).isTrue();
   }
 

@@ -13,6 +13,7 @@ import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.Instance;
 import io.fleetscaler.proto.v1.Policy;
 import io.fleetscaler.proto.v1.SlotCounts;
+import io.fleetscaler.proto.v1.StandbyPool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,12 +31,19 @@ final class StatusTable {
 
   /** The fleet, each group followed by why its jobs wait (when {@code why} has the group). */
   static String render(GetFleetResponse fleet, GetBlockingReasonsResponse why) {
+    return render(fleet, why, Instant.now());
+  }
+
+  /**
+   * As {@link #render(GetFleetResponse, GetBlockingReasonsResponse)}, ages counted to {@code now}.
+   */
+  static String render(GetFleetResponse fleet, GetBlockingReasonsResponse why, Instant now) {
     StringBuilder out = new StringBuilder();
     for (GroupStatus g : fleet.getGroupsList()) {
       if (!out.isEmpty()) {
         out.append('\n');
       }
-      group(out, g);
+      group(out, g, now);
       for (GroupBlockingReasons r : why.getGroupsList()) {
         if (r.getGroup().equals(g.getName())) {
           why(out, r);
@@ -95,7 +103,36 @@ final class StatusTable {
     }
   }
 
-  private static void group(StringBuilder out, GroupStatus g) {
+  /** The pool's line, when the group has or wants one (an older daemon sends none). */
+  private static void standby(StringBuilder out, GroupStatus g, Instant now) {
+    if (!g.hasStandby()) {
+      return;
+    }
+    StandbyPool p = g.getStandby();
+    if (p.getCount() == 0 && p.getResuming() == 0 && p.getTarget() == 0) {
+      return;
+    }
+    out.append("STANDBY  suspended ")
+        .append(p.getCount())
+        .append("  resuming ")
+        .append(p.getResuming())
+        .append("  target ")
+        .append(p.getTarget())
+        .append("  oldest ");
+    if (p.hasOldestSince()) {
+      Instant since = Instant.ofEpochSecond(p.getOldestSince().getSeconds());
+      Duration age = Duration.between(since, now);
+      out.append(GoDuration.format(age.isNegative() ? Duration.ZERO : age))
+          .append(" (since ")
+          .append(time(p.getOldestSince()))
+          .append(')');
+    } else {
+      out.append('-');
+    }
+    out.append('\n');
+  }
+
+  private static void group(StringBuilder out, GroupStatus g, Instant now) {
     Policy p = g.getActivePolicy();
     out.append("GROUP ")
         .append(g.getName())
@@ -126,6 +163,7 @@ final class StatusTable {
             .map(e -> e.getKey() + " " + e.getValue())
             .collect(Collectors.joining("  "));
     out.append("INSTANCES  ").append(byState.isEmpty() ? "none" : byState).append('\n');
+    standby(out, g, now);
 
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("ID", "STATE", "HELD", "CLAIMS", "READY AT", "LAST RELEASE", "NOTE"));

@@ -30,6 +30,9 @@ import java.util.Objects;
  *     suspend_resume}
  * @param standbyMaxAge how long an instance may stay suspended before it is deleted and replaced by
  *     a fresh one, {@link Duration#ZERO} for no limit; Fleetscaler's own key
+ * @param demand idle and standby targets sized from recent demand above the fixed counts ({@code
+ *     idle_lead}, {@code standby_burst_factor}, {@code demand_window}); Fleetscaler's own keys,
+ *     {@link DemandSizing#OFF} by default
  */
 public record Policy(
     List<String> periods,
@@ -40,7 +43,8 @@ public record Policy(
     int scaleFactorLimit,
     boolean preemptiveMode,
     int standbyCount,
-    Duration standbyMaxAge) {
+    Duration standbyMaxAge,
+    DemandSizing demand) {
 
   /** The period that is always active. */
   public static final String ALWAYS = "* * * * *";
@@ -56,6 +60,7 @@ public record Policy(
     Objects.requireNonNull(timezone, "timezone");
     Objects.requireNonNull(idleTime, "idleTime");
     Objects.requireNonNull(standbyMaxAge, "standbyMaxAge");
+    Objects.requireNonNull(demand, "demand");
     periods = List.copyOf(periods);
     List<String> errors = new ArrayList<>();
     if (periods.isEmpty()) {
@@ -88,6 +93,30 @@ public record Policy(
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("invalid policy: " + String.join("; ", errors));
     }
+  }
+
+  /** A policy whose targets are not sized from demand: the fixed counts alone. */
+  public Policy(
+      List<String> periods,
+      ZoneId timezone,
+      int idleCount,
+      Duration idleTime,
+      double scaleFactor,
+      int scaleFactorLimit,
+      boolean preemptiveMode,
+      int standbyCount,
+      Duration standbyMaxAge) {
+    this(
+        periods,
+        timezone,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge,
+        DemandSizing.OFF);
   }
 
   /** A policy without a standby pool, as gitlab-runner's {@code [[policy]]} has none. */
@@ -131,7 +160,8 @@ public record Policy(
         scaleFactorLimit,
         preemptiveMode,
         standbyCount,
-        standbyMaxAge);
+        standbyMaxAge,
+        demand);
   }
 
   /** The same policy with periods read in {@code value}. */
@@ -145,7 +175,8 @@ public record Policy(
         scaleFactorLimit,
         preemptiveMode,
         standbyCount,
-        standbyMaxAge);
+        standbyMaxAge,
+        demand);
   }
 
   /**
@@ -162,7 +193,8 @@ public record Policy(
         scaleFactorLimit,
         preemptiveMode,
         standbyCount,
-        standbyMaxAge);
+        standbyMaxAge,
+        demand);
   }
 
   public Policy withIdleTime(Duration value) {
@@ -175,7 +207,8 @@ public record Policy(
         scaleFactorLimit,
         preemptiveMode,
         standbyCount,
-        standbyMaxAge);
+        standbyMaxAge,
+        demand);
   }
 
   public Policy withScaleFactor(double factor, int limit) {
@@ -188,7 +221,8 @@ public record Policy(
         limit,
         preemptiveMode,
         standbyCount,
-        standbyMaxAge);
+        standbyMaxAge,
+        demand);
   }
 
   public Policy withPreemptiveMode(boolean value) {
@@ -201,7 +235,8 @@ public record Policy(
         scaleFactorLimit,
         value,
         standbyCount,
-        standbyMaxAge);
+        standbyMaxAge,
+        demand);
   }
 
   /** The same policy keeping {@code count} suspended instances, each at most {@code maxAge}. */
@@ -215,7 +250,23 @@ public record Policy(
         scaleFactorLimit,
         preemptiveMode,
         count,
-        maxAge);
+        maxAge,
+        demand);
+  }
+
+  /** The same policy with its targets sized from recent demand by {@code value}. */
+  public Policy withDemand(DemandSizing value) {
+    return new Policy(
+        periods,
+        timezone,
+        idleCount,
+        idleTime,
+        scaleFactor,
+        scaleFactorLimit,
+        preemptiveMode,
+        standbyCount,
+        standbyMaxAge,
+        value);
   }
 
   /**

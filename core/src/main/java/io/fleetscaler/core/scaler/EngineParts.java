@@ -7,6 +7,7 @@ import io.fleetscaler.core.slots.RemovalListener;
 import io.fleetscaler.core.slots.SlotAllocator;
 import io.fleetscaler.core.slots.SlotLimits;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,8 @@ final class EngineParts {
   final HeldSlot.ConnectSource connects;
   final StandbyPool standby;
   final StandbyMetrics standbyMetrics;
+  // Recent acquisitions, for policies that size their targets from demand.
+  final DemandHistory demandHistory = new DemandHistory();
   final ControlLock control;
   final WaitingDemand demand;
   final SnapshotViews views;
@@ -90,6 +93,7 @@ final class EngineParts {
             why,
             b.clock,
             this::activePolicy,
+            standby,
             shutDown::get);
     this.reconciliation = reconciliation(health, readiness, connectors.checks());
     metrics.updateAge(
@@ -221,7 +225,8 @@ final class EngineParts {
 
   /** The policy in force now. Lock-free. */
   Policy activePolicy() {
-    return schedule.activeAt(options.clock.instant());
+    Instant now = options.clock.instant();
+    return demandHistory.size(schedule.activeAt(now), now);
   }
 
   /** Runs {@code body} under the control lock (see {@link ControlLock#withControl}). */

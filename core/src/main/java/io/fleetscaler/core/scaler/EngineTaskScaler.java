@@ -155,6 +155,7 @@ final class EngineTaskScaler implements TaskScaler, RemovalListener {
   @Override
   public CompletableFuture<Acquisition> acquire(String key, Duration timeout) {
     acquireOps.increment();
+    parts.demandHistory.arrived();
     if (shutDown.get()) {
       return CompletableFuture.failedFuture(new NoCapacityException("the scaler is shut down"));
     }

@@ -149,7 +149,7 @@ final class SavedTable {
       return null;
     }
     String deletion = stored.deletion();
-    if (standby != null && StandbyPool.MARK.equals(deletion)) {
+    if (standby != null && stored.isStandby()) {
       return standby.adopt(stored.id(), now);
     }
     if (deletion != null) {

@@ -5,6 +5,7 @@ import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.slots.SlotCounts;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A consistent-enough picture of the scaler for operators and tests; taken under the control lock,
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param pendingReservations reservations accepted without a ready slot
  * @param activePolicy the policy in force
  * @param recentDecisions the last planning steps that did or wanted to do something, oldest first
+ * @param standby the standby pool
  */
 public record ScalerSnapshot(
     List<InstanceInfo> instances,
@@ -29,10 +31,34 @@ public record ScalerSnapshot(
     int pendingAcquisitions,
     int pendingReservations,
     Policy activePolicy,
-    List<Decision> recentDecisions) {
+    List<Decision> recentDecisions,
+    StandbyStatus standby) {
   public ScalerSnapshot {
+    Objects.requireNonNull(standby, "standby");
     instances = List.copyOf(instances);
     instancesByState = Map.copyOf(instancesByState);
     recentDecisions = List.copyOf(recentDecisions);
+  }
+
+  /** A snapshot of a scaler without a standby pool. */
+  public ScalerSnapshot(
+      List<InstanceInfo> instances,
+      int requested,
+      Map<String, Integer> instancesByState,
+      SlotCounts slots,
+      int pendingAcquisitions,
+      int pendingReservations,
+      Policy activePolicy,
+      List<Decision> recentDecisions) {
+    this(
+        instances,
+        requested,
+        instancesByState,
+        slots,
+        pendingAcquisitions,
+        pendingReservations,
+        activePolicy,
+        recentDecisions,
+        StandbyStatus.NONE);
   }
 }

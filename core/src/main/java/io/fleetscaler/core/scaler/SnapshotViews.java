@@ -28,6 +28,7 @@ final class SnapshotViews {
   private final WaitExplainer why;
   private final InstantSource clock;
   private final Supplier<Policy> policy;
+  private final StandbyPool standby;
   private final BooleanSupplier shutDown;
 
   // Published for lock-free readers (metrics, snapshots taken while the lock is busy).
@@ -45,6 +46,7 @@ final class SnapshotViews {
       WaitExplainer why,
       InstantSource clock,
       Supplier<Policy> policy,
+      StandbyPool standby,
       BooleanSupplier shutDown) {
     this.control = control;
     this.provisioner = provisioner;
@@ -54,6 +56,7 @@ final class SnapshotViews {
     this.why = why;
     this.clock = clock;
     this.policy = policy;
+    this.standby = standby;
     this.shutDown = shutDown;
     this.lastSnapshot =
         new ScalerSnapshot(
@@ -86,7 +89,8 @@ final class SnapshotViews {
         demand.waiting(),
         demand.pendingReservations(),
         policy.get(),
-        last.recentDecisions());
+        last.recentDecisions(),
+        last.standby());
   }
 
   /** At the end of a tick: refreshes the picture served while the lock is busy, if one is read. */
@@ -107,7 +111,8 @@ final class SnapshotViews {
             demand.waiting(),
             demand.pendingReservations(),
             policy.get(),
-            actuator.decisions());
+            actuator.decisions(),
+            standby.status());
     lastSnapshot = taken;
     return taken;
   }

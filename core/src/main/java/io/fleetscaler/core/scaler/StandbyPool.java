@@ -9,6 +9,7 @@ import io.fleetscaler.core.planner.Planner;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.slots.InstanceView;
 import io.fleetscaler.core.slots.SlotAllocator;
+import io.fleetscaler.core.state.StoredInstance;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceState;
 import io.fleetscaler.plugin.api.ProviderException;
@@ -63,8 +64,9 @@ import java.util.function.Supplier;
  *
  * <h2>Restarts</h2>
  *
- * Members are saved with the marker {@link #MARK} in the saved deletion field (no saved format
- * changes) and adopted as suspended; their age then counts from the adoption.
+ * Members are saved as such ({@code StoredInstance.standby}; state saved before that field marked
+ * them {@code deletion = "standby"}, still read) and adopted as suspended; their age then counts
+ * from the adoption.
  *
  * <p>Not thread-safe: every method runs under the scaler's control lock.
  *
@@ -76,7 +78,10 @@ import java.util.function.Supplier;
 final class StandbyPool {
   private static final System.Logger LOG = System.getLogger(TaskScaler.class.getName());
 
-  /** The saved-state marker of a pool member (in {@code StoredInstance.deletion}). */
+  /**
+   * How the provisioner's table marks a pool member to the state keeper, which saves it as {@link
+   * StoredInstance#standbyMember}.
+   */
   static final String MARK = "standby";
 
   /** A member of the pool. */
@@ -145,6 +150,19 @@ final class StandbyPool {
       n += m.resuming ? 0 : 1;
     }
     return n;
+  }
+
+  /** The pool for operators. */
+  StandbyStatus status() {
+    int count = 0;
+    Instant oldest = null;
+    for (Member m : members.values()) {
+      if (!m.resuming) {
+        count++;
+        oldest = oldest == null || m.since.isBefore(oldest) ? m.since : oldest;
+      }
+    }
+    return new StandbyStatus(count, members.size() - count, target(), oldest);
   }
 
   /** The pool size the active policy asks for; 0 when the plugin cannot suspend. */

@@ -345,7 +345,9 @@ final class StateKeeper implements SavedTable.Adoption {
     for (SavedTable.Known k : provisioner.known()) {
       InstanceView v = k.allocated() ? views.get(k.id()) : null;
       StoredInstance stored = k.stored();
-      if (v != null) {
+      if (StandbyPool.MARK.equals(k.deletion())) {
+        out.add(StoredInstance.standbyMember(k.id(), lastConnect.get(k.id())));
+      } else if (v != null) {
         out.add(
             new StoredInstance(
                 k.id(),

@@ -44,6 +44,7 @@ import org.jspecify.annotations.Nullable;
  * capacity 2
  * expect 2026-12-06T05:00:00Z 2
  * instance i-0abc claims=3 uses=2 deletion=-
+ * instance i-0def claims=0 uses=0 deletion=- standby
  * connect protocol=ssh port=22 username=core password=~ key=-----BEGIN... os=linux arch=amd64 ...
  * hold runner-1%2Fjob-7 0 acquired
  * end 1 1
@@ -52,8 +53,10 @@ import org.jspecify.annotations.Nullable;
  * Strings are URL-encoded and {@code ~} stands for null (an encoded string never contains a raw
  * {@code ~}); {@code expect} lines (optional, absent from files saved before they were kept) say
  * how many instances asked for at that time the cloud has not listed yet; {@code connect} and
- * {@code hold} lines belong to the {@code instance} line above them; the {@code end} line
- * (instances, holdings) proves the file is whole.
+ * {@code hold} lines belong to the {@code instance} line above them; a trailing {@code standby}
+ * marks a member of the standby pool (files saved before it was kept marked one {@code
+ * deletion=standby}, which still reads as one); the {@code end} line (instances, holdings) proves
+ * the file is whole.
  */
 final class FileStateStore implements StateStore {
   private static final String MAGIC = "fleetscaler-state 1";
@@ -196,7 +199,11 @@ final class FileStateStore implements StateStore {
     List<StoredInstance> instances = new ArrayList<>();
     int holdings = 0;
     while (n < lines.size() && lines.get(n).startsWith("instance ")) {
-      String[] f = p.fields(n, "instance", 5);
+      String[] f = p.fields(n, "instance", 5, 6);
+      boolean standby = f.length == 6;
+      if (standby) {
+        p.expect(f[5].equals("standby"), n, "expected 'standby' after the deletion field");
+      }
       String id = decode(f[1]);
       int claims = p.integer(p.value(f[2], "claims", n), n);
       long uses = p.integer(p.value(f[3], "uses", n), n);
@@ -220,7 +227,7 @@ final class FileStateStore implements StateStore {
       holdings += held.size();
       instances.add(
           new StoredInstance(
-              id, claims, uses, deletion.equals("-") ? null : deletion, held, connect));
+              id, claims, uses, deletion.equals("-") ? null : deletion, held, connect, standby));
     }
     String[] end = p.fields(n, "end", 3);
     p.expect(
@@ -272,11 +279,12 @@ final class FileStateStore implements StateStore {
       out.write(
           String.format(
               Locale.ROOT,
-              "instance %s claims=%d uses=%d deletion=%s%n",
+              "instance %s claims=%d uses=%d deletion=%s%s%n",
               encode(i.id()),
               i.claims(),
               i.completedUses(),
-              deletion == null ? "-" : encode(deletion)));
+              deletion == null ? "-" : encode(deletion),
+              i.standby() ? " standby" : ""));
       ConnectInfo c = i.connectInfo();
       if (c != null) {
         out.write(connectLine(c));
@@ -350,15 +358,20 @@ final class FileStateStore implements StateStore {
     }
 
     String[] fields(int n, String keyword, int count) throws IOException {
+      return fields(n, keyword, count, count);
+    }
+
+    /** A line of {@code min} to {@code max} fields (the keyword included). */
+    String[] fields(int n, String keyword, int min, int max) throws IOException {
       String[] f = line(n).split(" ", -1);
       // Never echo the line: a connect line holds credentials.
       expect(
-          f.length == count && f[0].equals(keyword),
+          f.length >= min && f.length <= max && f[0].equals(keyword),
           n,
           "expected '"
               + keyword
               + "' with "
-              + (count - 1)
+              + (min == max ? Integer.toString(min - 1) : (min - 1) + " to " + (max - 1))
               + " fields, got '"
               + f[0]
               + "' with "

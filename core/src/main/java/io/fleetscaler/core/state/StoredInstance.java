@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param holdings the slots its keys held, reserved or acquired
  * @param connectInfo how it was last reached, credentials included, as the plugin last said; null
  *     if no caller asked
+ * @param standby a member of the standby pool (suspended, never used): adopted as suspended after a
+ *     restart. Saved before this field existed as {@code deletion = "standby"}, which {@link
+ *     #isStandby()} still reads
  */
 public record StoredInstance(
     String id,
@@ -24,7 +27,12 @@ public record StoredInstance(
     long completedUses,
     @Nullable String deletion,
     List<Holding> holdings,
-    @Nullable ConnectInfo connectInfo) {
+    @Nullable ConnectInfo connectInfo,
+    boolean standby) {
+
+  /** How state saved before the {@code standby} field marked a pool member, in {@code deletion}. */
+  public static final String LEGACY_STANDBY = "standby";
+
   public StoredInstance {
     Objects.requireNonNull(id, "id");
     if (id.isEmpty()) {
@@ -35,6 +43,27 @@ public record StoredInstance(
           "claims and completedUses must be >= 0, got " + claims + " and " + completedUses);
     }
     holdings = List.copyOf(holdings);
+  }
+
+  /** An instance outside the standby pool. */
+  public StoredInstance(
+      String id,
+      int claims,
+      long completedUses,
+      @Nullable String deletion,
+      List<Holding> holdings,
+      @Nullable ConnectInfo connectInfo) {
+    this(id, claims, completedUses, deletion, holdings, connectInfo, false);
+  }
+
+  /** A member of the standby pool: suspended, never used, holding nothing. */
+  public static StoredInstance standbyMember(String id, @Nullable ConnectInfo connectInfo) {
+    return new StoredInstance(id, 0, 0, null, List.of(), connectInfo, true);
+  }
+
+  /** Whether it is a pool member, by the field or by the marker older state files carry. */
+  public boolean isStandby() {
+    return standby || LEGACY_STANDBY.equals(deletion);
   }
 
   /** An instance with no saved connection details. */

@@ -110,6 +110,55 @@ class StateStoreTest {
   }
 
   @Test
+  void standbyMembersRoundTripAsSuchAndTheOldDeletionMarkerStillReads(@TempDir Path dir)
+      throws IOException {
+    StateStore store = StateStore.open(dir, GROUP);
+    StoredState pooled =
+        new StoredState(
+            GROUP,
+            2,
+            List.of(
+                StoredInstance.standbyMember("i-3", null),
+                new StoredInstance("i-2", 0, 0, "idle_time", List.of())),
+            List.of());
+    store.save(pooled);
+    assertThat(store.load()).contains(pooled);
+    assertThat(Files.readAllLines(store.file()))
+        .contains("instance i-3 claims=0 uses=0 deletion=- standby")
+        .contains("instance i-2 claims=0 uses=0 deletion=idle_time");
+    StoredInstance member = store.load().orElseThrow().instances().get(0);
+    assertThat(member.standby()).isTrue();
+    assertThat(member.deletion()).as("no longer a deletion that is not one").isNull();
+
+    // A file saved when the marker lived in the deletion field: still a member.
+    Files.writeString(
+        store.file(),
+        """
+        fleetscaler-state 1
+        group aws%2Feu-west-1%2Fci+runners
+        capacity 2
+        instance i-3 claims=0 uses=0 deletion=standby
+        instance i-2 claims=0 uses=0 deletion=idle_time
+        end 2 0
+        """);
+    List<StoredInstance> old = store.load().orElseThrow().instances();
+    assertThat(old.get(0).isStandby()).isTrue();
+    assertThat(old.get(1).isStandby()).isFalse();
+
+    // Anything else after the deletion field is refused, as any malformed line.
+    Files.writeString(
+        store.file(),
+        """
+        fleetscaler-state 1
+        group aws%2Feu-west-1%2Fci+runners
+        capacity 2
+        instance i-3 claims=0 uses=0 deletion=- suspended
+        end 1 0
+        """);
+    assertThatThrownBy(store::load).hasMessageContaining("expected 'standby'");
+  }
+
+  @Test
   void groupsWithTheSameSlugGetDifferentFiles(@TempDir Path dir) throws IOException {
     assertThat(StateStore.open(dir, "a/b").file()).isNotEqualTo(StateStore.open(dir, "a_b").file());
   }

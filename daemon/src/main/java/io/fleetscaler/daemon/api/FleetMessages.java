@@ -6,6 +6,7 @@ import io.fleetscaler.core.planner.Deletion;
 import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.scaler.Decision;
 import io.fleetscaler.core.scaler.ScalerSnapshot;
+import io.fleetscaler.core.scaler.StandbyStatus;
 import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.proto.v1.ConnectInfo;
 import io.fleetscaler.proto.v1.GroupStatus;
@@ -50,6 +51,20 @@ final class FleetMessages {
         .forEach(i -> b.addInstances(instance(i)));
     for (Decision d : s.recentDecisions()) {
       b.addRecentDecisions(decision(d));
+    }
+    b.setStandby(standby(s.standby()));
+    return b.build();
+  }
+
+  static io.fleetscaler.proto.v1.StandbyPool standby(StandbyStatus s) {
+    io.fleetscaler.proto.v1.StandbyPool.Builder b =
+        io.fleetscaler.proto.v1.StandbyPool.newBuilder()
+            .setCount(s.count())
+            .setResuming(s.resuming())
+            .setTarget(s.target());
+    Instant since = s.oldestSince();
+    if (since != null) {
+      b.setOldestSince(timestamp(since));
     }
     return b.build();
   }

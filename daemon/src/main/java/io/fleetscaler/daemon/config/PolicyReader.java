@@ -1,5 +1,6 @@
 package io.fleetscaler.daemon.config;
 
+import io.fleetscaler.core.policy.DemandSizing;
 import io.fleetscaler.core.policy.Policy;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -34,6 +35,9 @@ final class PolicyReader {
     // Fleetscaler's own keys (gitlab-runner has no standby pool): off by default.
     int standbyCount = t.integer("standby_count", 0, 0, Integer.MAX_VALUE);
     Duration standbyMaxAge = t.duration("standby_max_age", Duration.ZERO, false);
+    Duration idleLead = t.duration("idle_lead", Duration.ZERO, false);
+    double burstFactor = t.number("standby_burst_factor", 0);
+    Duration demandWindow = t.duration("demand_window", DemandSizing.DEFAULT_WINDOW, false);
     if (preemptive && idleCount == 0) {
       // Preemptive mode hands out only slots that are idle already, and with no idle target the
       // scaler never makes any: every job would wait until its timeout.
@@ -44,6 +48,13 @@ final class PolicyReader {
     }
     t.finish();
     try {
+      DemandSizing demand;
+      try {
+        demand = new DemandSizing(idleLead, burstFactor, demandWindow);
+      } catch (IllegalArgumentException e) {
+        report(t, String.valueOf(e.getMessage()));
+        return null;
+      }
       return new Policy(
           periods == null ? List.of(Policy.ALWAYS) : periods,
           zone,
@@ -53,7 +64,8 @@ final class PolicyReader {
           scaleFactorLimit,
           preemptive,
           standbyCount,
-          standbyMaxAge);
+          standbyMaxAge,
+          demand);
     } catch (IllegalArgumentException e) {
       String message = String.valueOf(e.getMessage());
       // The policy quotes a duration as Java prints it ("PT0.5S"): quote what the file says.

@@ -27,6 +27,10 @@ final class StateRecords {
     if (deletion != null) {
       b.setDeletion(deletion);
     }
+    if (i.isStandby()) {
+      // Also the marker the previous release reads: a standby of it adopts the member too.
+      b.setStandby(true).setDeletion(StoredInstance.LEGACY_STANDBY);
+    }
     for (Holding h : i.holdings()) {
       b.addHoldings(
           HoldingRecord.newBuilder().setKey(h.key()).setIndex(h.index()).setAcquired(h.acquired()));
@@ -49,7 +53,8 @@ final class StateRecords {
         r.getCompletedUses(),
         r.hasDeletion() ? r.getDeletion() : null,
         held,
-        r.hasConnectInfo() ? fromRecord(r.getConnectInfo()) : null);
+        r.hasConnectInfo() ? fromRecord(r.getConnectInfo()) : null,
+        r.getStandby());
   }
 
   private static io.fleetscaler.proto.plugin.v1.ConnectInfo toRecord(ConnectInfo c) {

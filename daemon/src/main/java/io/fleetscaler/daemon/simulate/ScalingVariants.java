@@ -1,5 +1,6 @@
 package io.fleetscaler.daemon.simulate;
 
+import io.fleetscaler.core.policy.DemandSizing;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.plugin.api.GoDuration;
@@ -113,7 +114,19 @@ final class ScalingVariants {
         integer(c, "scale_factor_limit"),
         preemptive.equals("default") ? idleCount > 0 : bool("preemptive_mode", preemptive),
         integer(c, "standby_count"),
-        duration(c, "standby_max_age"));
+        duration(c, "standby_max_age"),
+        demandSizing(c));
+  }
+
+  /** The demand sizing keys, each off (or at its default) when the settings leave it out. */
+  private static DemandSizing demandSizing(Map<String, String> c) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("idle_lead", "0s");
+    d.put("standby_burst_factor", "0");
+    d.put("demand_window", GoDuration.format(DemandSizing.DEFAULT_WINDOW));
+    d.replaceAll(c::getOrDefault);
+    return new DemandSizing(
+        duration(d, "idle_lead"), number(d, "standby_burst_factor"), duration(d, "demand_window"));
   }
 
   /** Parses {@code 'periods=* 8-18 * * 1-5 | ...; idle_count=10; ...'} over {@code base}. */
@@ -140,6 +153,9 @@ final class ScalingVariants {
     Boolean preemptive = null;
     int standbyCount = base.standbyCount();
     Duration standbyMaxAge = base.standbyMaxAge();
+    Duration idleLead = base.demand().idleLead();
+    double burstFactor = base.demand().standbyBurstFactor();
+    Duration window = base.demand().window();
     for (Map.Entry<String, String> e : keys.entrySet()) {
       String v = e.getValue();
       Map<String, String> one = Map.of(e.getKey(), v);
@@ -153,6 +169,9 @@ final class ScalingVariants {
         case "preemptive_mode" -> preemptive = bool("preemptive_mode", v);
         case "standby_count" -> standbyCount = integer(one, "standby_count");
         case "standby_max_age" -> standbyMaxAge = duration(one, "standby_max_age");
+        case "idle_lead" -> idleLead = duration(one, "idle_lead");
+        case "standby_burst_factor" -> burstFactor = number(one, "standby_burst_factor");
+        case "demand_window" -> window = duration(one, "demand_window");
         default ->
             throw new IllegalArgumentException(
                 "--policy '"
@@ -160,12 +179,22 @@ final class ScalingVariants {
                     + "': unknown key '"
                     + e.getKey()
                     + "' (periods, timezone, idle_count, idle_time, scale_factor,"
-                    + " scale_factor_limit, preemptive_mode, standby_count, standby_max_age)");
+                    + " scale_factor_limit, preemptive_mode, standby_count, standby_max_age,"
+                    + " idle_lead, standby_burst_factor, demand_window)");
       }
     }
     boolean mode = preemptive != null ? preemptive : idleCount > 0;
     return new Policy(
-        periods, zone, idleCount, idleTime, factor, limit, mode, standbyCount, standbyMaxAge);
+        periods,
+        zone,
+        idleCount,
+        idleTime,
+        factor,
+        limit,
+        mode,
+        standbyCount,
+        standbyMaxAge,
+        new DemandSizing(idleLead, burstFactor, window));
   }
 
   private static ZoneId zone(String v) {

@@ -183,6 +183,27 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "standby_max_age: how long an instance may stay suspended (0s: no limit).")
   String standbyMaxAge = "0s";
 
+  @Option(
+      names = "--idle-lead",
+      defaultValue = "0s",
+      description =
+          "idle_lead: keep idle the jobs expected within this time at the recent rate (0s: off).")
+  String idleLead = "0s";
+
+  @Option(
+      names = "--standby-burst-factor",
+      defaultValue = "0",
+      description =
+          "standby_burst_factor: pool size per job of the largest recent one-minute burst (0: off).")
+  String standbyBurstFactor = "0";
+
+  @Option(
+      names = "--demand-window",
+      defaultValue = "30m",
+      description =
+          "demand_window: how far back --idle-lead and --standby-burst-factor read (30m).")
+  String demandWindow = "30m";
+
   @Option(names = "--update-interval", defaultValue = "1m", description = "update_interval (1m).")
   String updateInterval = "1m";
 
@@ -359,6 +380,9 @@ public final class SimulateCommand implements Callable<Integer> {
     settings.put("preemptive_mode", preemptive);
     settings.put("standby_count", standbyCount);
     settings.put("standby_max_age", standbyMaxAge);
+    settings.put("idle_lead", idleLead);
+    settings.put("standby_burst_factor", standbyBurstFactor);
+    settings.put("demand_window", demandWindow);
     settings.put("update_interval", updateInterval);
     settings.put("update_interval_when_expecting", updateIntervalWhenExpecting);
     List<Scenario> scenarios = new ArrayList<>();
@@ -390,6 +414,9 @@ public final class SimulateCommand implements Callable<Integer> {
           "--preemptive",
           "--standby-count",
           "--standby-max-age",
+          "--idle-lead",
+          "--standby-burst-factor",
+          "--demand-window",
           "--update-interval",
           "--update-interval-when-expecting",
           "--policy");

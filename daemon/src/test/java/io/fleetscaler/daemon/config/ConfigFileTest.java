@@ -346,6 +346,62 @@ class ConfigFileTest {
   }
 
   @Test
+  void demandSizingKeysAreOursAndOffByDefault() throws Exception {
+    Path file = tmp.resolve("demand.toml");
+    Files.writeString(
+        file,
+        """
+        [[group]]
+        name = "sim"
+        plugin = "simulated"
+        max_instances = 40
+        [[group.policy]]
+        idle_count = 1
+        [[group.policy]]
+        periods = ["* 8-18 * * mon-fri"]
+        idle_lead = "20s"
+        standby_burst_factor = 0.75
+        demand_window = "3h"
+        """);
+
+    GroupConfig g = ConfigFile.load(file, w -> {}).groups().get(0);
+
+    assertThat(g.policies().get(0).demand()).isEqualTo(io.fleetscaler.core.policy.DemandSizing.OFF);
+    var d = g.policies().get(1).demand();
+    assertThat(d.idleLead()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(d.standbyBurstFactor()).isEqualTo(0.75);
+    assertThat(d.window()).isEqualTo(Duration.ofHours(3));
+  }
+
+  @Test
+  void badDemandSizingKeysAreReportedWithTheirLines() throws Exception {
+    Path file = tmp.resolve("bad-demand.toml");
+    Files.writeString(
+        file,
+        """
+        [[group]]
+        name = "sim"
+        plugin = "simulated"
+        [[group.policy]]
+        idle_lead = "2h"
+        standby_burst_factor = -1
+        demand_window = "90s"
+        """);
+
+    ConfigException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ConfigException.class, () -> ConfigFile.load(file, w -> {}));
+
+    assertThat(e.errors().toString())
+        .contains("bad-demand.toml:5")
+        .contains("idle_lead")
+        .contains("bad-demand.toml:6")
+        .contains("standby_burst_factor")
+        .contains("bad-demand.toml:7")
+        .contains("demand_window");
+  }
+
+  @Test
   void preemptiveModeWithoutAnIdleTargetIsWarnedAbout() throws Exception {
     Path file = tmp.resolve("preemptive.toml");
     Files.writeString(

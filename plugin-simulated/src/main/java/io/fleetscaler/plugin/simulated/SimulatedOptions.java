@@ -3,6 +3,7 @@ package io.fleetscaler.plugin.simulated;
 import io.fleetscaler.plugin.api.ProviderException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -172,110 +173,33 @@ public record SimulatedOptions(
   }
 
   public SimulatedOptions withName(String value) {
-    return new SimulatedOptions(
-        value,
-        maxSize,
-        capacityLimit,
-        createLatency,
-        deleteLatency,
-        bootFailureProbability,
-        lossRatePerHour,
-        seed,
-        suspendResume,
-        suspendLatency,
-        resumeLatency);
+    return copy(c -> c.name = value);
   }
 
   public SimulatedOptions withMaxSize(int value) {
-    return new SimulatedOptions(
-        name,
-        value,
-        capacityLimit,
-        createLatency,
-        deleteLatency,
-        bootFailureProbability,
-        lossRatePerHour,
-        seed,
-        suspendResume,
-        suspendLatency,
-        resumeLatency);
+    return copy(c -> c.maxSize = value);
   }
 
   public SimulatedOptions withCapacityLimit(int value) {
-    return new SimulatedOptions(
-        name,
-        maxSize,
-        value,
-        createLatency,
-        deleteLatency,
-        bootFailureProbability,
-        lossRatePerHour,
-        seed,
-        suspendResume,
-        suspendLatency,
-        resumeLatency);
+    return copy(c -> c.capacityLimit = value);
   }
 
   public SimulatedOptions withCreateLatency(Latency value) {
-    return new SimulatedOptions(
-        name,
-        maxSize,
-        capacityLimit,
-        value,
-        deleteLatency,
-        bootFailureProbability,
-        lossRatePerHour,
-        seed,
-        suspendResume,
-        suspendLatency,
-        resumeLatency);
+    return copy(c -> c.createLatency = value);
   }
 
   public SimulatedOptions withDeleteLatency(Latency value) {
-    return new SimulatedOptions(
-        name,
-        maxSize,
-        capacityLimit,
-        createLatency,
-        value,
-        bootFailureProbability,
-        lossRatePerHour,
-        seed,
-        suspendResume,
-        suspendLatency,
-        resumeLatency);
+    return copy(c -> c.deleteLatency = value);
   }
 
   /** The same options with suspension taking {@code value}. */
   public SimulatedOptions withSuspendLatency(Latency value) {
-    return new SimulatedOptions(
-        name,
-        maxSize,
-        capacityLimit,
-        createLatency,
-        deleteLatency,
-        bootFailureProbability,
-        lossRatePerHour,
-        seed,
-        suspendResume,
-        value,
-        resumeLatency);
+    return copy(c -> c.suspendLatency = value);
   }
 
   /** The same options with a resume taking {@code value}. */
   public SimulatedOptions withResumeLatency(Latency value) {
-    return new SimulatedOptions(
-        name,
-        maxSize,
-        capacityLimit,
-        createLatency,
-        deleteLatency,
-        bootFailureProbability,
-        lossRatePerHour,
-        seed,
-        suspendResume,
-        suspendLatency,
-        value);
+    return copy(c -> c.resumeLatency = value);
   }
 
   /** Every latency fixed at zero: instances are running, suspended or gone at the next update. */
@@ -287,62 +211,67 @@ public record SimulatedOptions(
   }
 
   public SimulatedOptions withBootFailureProbability(double value) {
-    return new SimulatedOptions(
-        name,
-        maxSize,
-        capacityLimit,
-        createLatency,
-        deleteLatency,
-        value,
-        lossRatePerHour,
-        seed,
-        suspendResume,
-        suspendLatency,
-        resumeLatency);
+    return copy(c -> c.bootFailureProbability = value);
   }
 
   public SimulatedOptions withLossRatePerHour(double value) {
-    return new SimulatedOptions(
-        name,
-        maxSize,
-        capacityLimit,
-        createLatency,
-        deleteLatency,
-        bootFailureProbability,
-        value,
-        seed,
-        suspendResume,
-        suspendLatency,
-        resumeLatency);
+    return copy(c -> c.lossRatePerHour = value);
   }
 
   public SimulatedOptions withSeed(long value) {
-    return new SimulatedOptions(
-        name,
-        maxSize,
-        capacityLimit,
-        createLatency,
-        deleteLatency,
-        bootFailureProbability,
-        lossRatePerHour,
-        value,
-        suspendResume,
-        suspendLatency,
-        resumeLatency);
+    return copy(c -> c.seed = value);
   }
 
   public SimulatedOptions withSuspendResume(boolean value) {
+    return copy(c -> c.suspendResume = value);
+  }
+
+  /**
+   * These options with the fields {@code change} sets changed: the one place that lists them all.
+   */
+  private SimulatedOptions copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new SimulatedOptions(
-        name,
-        maxSize,
-        capacityLimit,
-        createLatency,
-        deleteLatency,
-        bootFailureProbability,
-        lossRatePerHour,
-        seed,
-        value,
-        suspendLatency,
-        resumeLatency);
+        c.name,
+        c.maxSize,
+        c.capacityLimit,
+        c.createLatency,
+        c.deleteLatency,
+        c.bootFailureProbability,
+        c.lossRatePerHour,
+        c.seed,
+        c.suspendResume,
+        c.suspendLatency,
+        c.resumeLatency);
+  }
+
+  /** The fields of a {@link SimulatedOptions} being changed by a {@code with…} method. */
+  private static final class Copy {
+    String name;
+    int maxSize;
+    int capacityLimit;
+    Latency createLatency;
+    Latency deleteLatency;
+    double bootFailureProbability;
+    double lossRatePerHour;
+    long seed;
+    boolean suspendResume;
+    Latency suspendLatency;
+    Latency resumeLatency;
+
+    Copy(SimulatedOptions o) {
+      name = o.name;
+      maxSize = o.maxSize;
+      capacityLimit = o.capacityLimit;
+      createLatency = o.createLatency;
+      deleteLatency = o.deleteLatency;
+      bootFailureProbability = o.bootFailureProbability;
+      lossRatePerHour = o.lossRatePerHour;
+      seed = o.seed;
+      suspendResume = o.suspendResume;
+      suspendLatency = o.suspendLatency;
+      resumeLatency = o.resumeLatency;
+    }
   }
 }

@@ -25,6 +25,41 @@ class SimulatedOptionsTest {
     assertThat(SimulatedOptions.fromJson(options.toJson())).isEqualTo(options);
   }
 
+  @Property
+  void eachWitherChangesItsFieldAndKeepsEveryOther(@ForAll("options") SimulatedOptions o) {
+    Latency l = Latency.fixed(Duration.ofMillis(1234));
+    SimulatedOptions name = o.withName("other");
+    assertThat(name.name()).isEqualTo("other");
+    assertThat(name.withName(o.name())).isEqualTo(o);
+    assertThat(o.withMaxSize(o.maxSize() + 1).withMaxSize(o.maxSize())).isEqualTo(o);
+    assertThat(o.withMaxSize(o.maxSize() + 1).maxSize()).isEqualTo(o.maxSize() + 1);
+    assertThat(o.withCapacityLimit(7).capacityLimit()).isEqualTo(7);
+    assertThat(o.withCapacityLimit(7).withCapacityLimit(o.capacityLimit())).isEqualTo(o);
+    assertThat(o.withCreateLatency(l).createLatency()).isEqualTo(l);
+    assertThat(o.withCreateLatency(l).withCreateLatency(o.createLatency())).isEqualTo(o);
+    assertThat(o.withDeleteLatency(l).deleteLatency()).isEqualTo(l);
+    assertThat(o.withDeleteLatency(l).withDeleteLatency(o.deleteLatency())).isEqualTo(o);
+    assertThat(o.withSuspendLatency(l).suspendLatency()).isEqualTo(l);
+    assertThat(o.withSuspendLatency(l).withSuspendLatency(o.suspendLatency())).isEqualTo(o);
+    assertThat(o.withResumeLatency(l).resumeLatency()).isEqualTo(l);
+    assertThat(o.withResumeLatency(l).withResumeLatency(o.resumeLatency())).isEqualTo(o);
+    assertThat(o.withBootFailureProbability(0.5).bootFailureProbability()).isEqualTo(0.5);
+    assertThat(
+            o.withBootFailureProbability(0.5)
+                .withBootFailureProbability(o.bootFailureProbability()))
+        .isEqualTo(o);
+    assertThat(o.withLossRatePerHour(2).lossRatePerHour()).isEqualTo(2);
+    assertThat(o.withLossRatePerHour(2).withLossRatePerHour(o.lossRatePerHour())).isEqualTo(o);
+    assertThat(o.withSeed(o.seed() + 1).seed()).isEqualTo(o.seed() + 1);
+    assertThat(o.withSeed(o.seed() + 1).withSeed(o.seed())).isEqualTo(o);
+    assertThat(o.withSuspendResume(!o.suspendResume()).suspendResume())
+        .isEqualTo(!o.suspendResume());
+    assertThat(o.withSuspendResume(!o.suspendResume()).withSuspendResume(o.suspendResume()))
+        .isEqualTo(o);
+    assertThat(o.withNoLatency().resumeLatency()).isEqualTo(Latency.fixed(Duration.ZERO));
+    assertThatThrownBy(() -> o.withMaxSize(0)).hasMessageContaining("maxSize");
+  }
+
   @Provide
   Arbitrary<SimulatedOptions> options() {
     Arbitrary<Duration> durations =

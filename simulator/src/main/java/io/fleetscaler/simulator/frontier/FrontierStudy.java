@@ -1,5 +1,6 @@
 package io.fleetscaler.simulator.frontier;
 
+import io.fleetscaler.core.policy.DemandSizing;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.plugin.simulated.SimulatedOptions.Latency;
 import io.fleetscaler.simulator.MinuteListener;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The standby frontier on the standard scenario (capacity 1, max_use_count 1, idle_time 20m,
@@ -32,8 +34,11 @@ import java.util.Map;
  * idle} (idle_count), {@code factor} (scale_factor), {@code standby} (standby_count), and for pools
  * by the hour of the week (learned from the first half) {@code q} (quantile of per-minute
  * arrivals), {@code scale} and {@code idlescale} (idle count per mean arrival per minute of the
- * hour). A spec without {@code standby} or {@code q} is a configuration without standby. Run it
- * outside the build (see docs/simulator.md); one replay of the whole trace takes 10-30 s.
+ * hour), and for targets sized from recent demand ({@code idle_lead}, {@code standby_burst_factor},
+ * {@code demand_window}) {@code lead} (seconds), {@code burst} (factor) and {@code window}
+ * (minutes, default 30). A spec without {@code standby}, {@code q} or {@code burst} is a
+ * configuration without standby. Run it outside the build (see docs/simulator.md); one replay of
+ * the whole trace takes 10-30 s.
  */
 public final class FrontierStudy {
   private static final Duration HALF = Duration.ofDays(14);
@@ -46,9 +51,16 @@ public final class FrontierStudy {
       int standby,
       double quantile,
       double scale,
-      double idleScale) {
+      double idleScale,
+      int lead,
+      double burst,
+      int window) {
     boolean usesStandby() {
-      return standby > 0 || quantile > 0;
+      return standby > 0 || quantile > 0 || burst > 0;
+    }
+
+    DemandSizing demand() {
+      return new DemandSizing(Duration.ofSeconds(lead), burst, Duration.ofMinutes(window));
     }
 
     static Spec parse(String text) {
@@ -74,7 +86,10 @@ public final class FrontierStudy {
           Integer.parseInt(kv.getOrDefault("standby", "0")),
           Double.parseDouble(kv.getOrDefault("q", "0")),
           Double.parseDouble(kv.getOrDefault("scale", "1")),
-          Double.parseDouble(kv.getOrDefault("idlescale", "0")));
+          Double.parseDouble(kv.getOrDefault("idlescale", "0")),
+          Integer.parseInt(kv.getOrDefault("lead", "0")),
+          Double.parseDouble(kv.getOrDefault("burst", "0")),
+          Integer.parseInt(kv.getOrDefault("window", "30")));
     }
   }
 
@@ -84,6 +99,10 @@ public final class FrontierStudy {
   private FrontierStudy() {}
 
   public static void main(String[] args) throws IOException {
+    if (args.length >= 3 && args[0].equals("replot")) {
+      replot(Path.of(args[1]), args[2], List.of(args).subList(3, args.length));
+      return;
+    }
     if (args.length < 5) {
       System.err.println("usage: FrontierStudy TRACE SVG all|first|second RESUMES SPEC...");
       System.exit(2);
@@ -156,6 +175,102 @@ public final class FrontierStudy {
         StandardCharsets.UTF_8);
   }
 
+  /** One replay's line as {@link #main} prints it, read back. */
+  record Line(
+      String name,
+      int resume,
+      double mean,
+      double p95,
+      double p99,
+      double running,
+      double suspended,
+      double cost) {
+    static @Nullable Line parse(String text) {
+      String[] f = text.split("\t", -1);
+      if (f.length < 8 || !f[1].startsWith("resume=")) {
+        return null;
+      }
+      return new Line(
+          f[0],
+          Integer.parseInt(f[1].substring(7)),
+          number(f[2]),
+          number(f[3]),
+          number(f[4]),
+          number(f[5]),
+          number(f[6]),
+          number(f[7]));
+    }
+
+    private static double number(String kv) {
+      return Double.parseDouble(kv.substring(kv.indexOf('=') + 1));
+    }
+  }
+
+  /**
+   * Redraws the plot and the tables from the lines of several runs (so that a study can run in
+   * chunks): {@code replot SVG TITLE FILE...}. Lines with resume 0 are the configurations without
+   * standby; the one named {@code idle_count 5} is the budget.
+   */
+  static void replot(Path svg, String title, List<String> files) throws IOException {
+    List<Line> lines = new ArrayList<>();
+    for (String f : files) {
+      for (String text : Files.readAllLines(Path.of(f), StandardCharsets.UTF_8)) {
+        Line l = Line.parse(text);
+        if (l != null) {
+          lines.add(l);
+        }
+      }
+    }
+    double budget = 0;
+    List<FrontierSvg.Point> plain = new ArrayList<>();
+    Map<Integer, List<FrontierSvg.Point>> byResume = new java.util.TreeMap<>();
+    StringBuilder md = new StringBuilder();
+    for (Line l : lines) {
+      FrontierSvg.Point p = new FrontierSvg.Point(l.name(), l.cost(), l.mean());
+      if (l.resume() == 0) {
+        plain.add(p);
+        if (l.name().equals("idle_count 5")) {
+          budget = l.cost();
+        }
+      } else {
+        byResume.computeIfAbsent(l.resume(), r -> new ArrayList<>()).add(p);
+      }
+    }
+    List<FrontierSvg.Series> series = new ArrayList<>();
+    plain.sort((a, b) -> Double.compare(a.cost(), b.cost()));
+    series.add(new FrontierSvg.Series("without standby (idle_count)", plain));
+    for (Map.Entry<Integer, List<FrontierSvg.Point>> e : byResume.entrySet()) {
+      e.getValue().sort((a, b) -> Double.compare(a.cost(), b.cost()));
+      series.add(new FrontierSvg.Series("with standby, resume " + e.getKey() + " s", e.getValue()));
+    }
+    List<Integer> resumes = new ArrayList<>(byResume.keySet());
+    resumes.add(0, 0);
+    for (int resume : resumes) {
+      md.append(resume == 0 ? "Without standby:" : "With standby, resume " + resume + " s:")
+          .append("\n\n");
+      header(md);
+      for (Line l : lines) {
+        if (l.resume() == resume) {
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %,.0f | %,.0f | %,.0f | %.2f | %.0f | %.0f |%n",
+                  l.name(),
+                  l.running(),
+                  l.suspended(),
+                  l.cost(),
+                  l.mean(),
+                  l.p95(),
+                  l.p99()));
+        }
+      }
+      md.append('\n');
+    }
+    new PrintStream(System.out, true, StandardCharsets.UTF_8).print(md);
+    Files.writeString(
+        svg, FrontierSvg.render(title, series, budget, 16, 65), StandardCharsets.UTF_8);
+  }
+
   private static FrontierSvg.Point point(Row row) {
     return new FrontierSvg.Point(
         row.spec().name(), row.result().hours().costEquivalent(), row.result().waits().mean());
@@ -169,7 +284,8 @@ public final class FrontierStudy {
             .withIdleTime(Duration.ofMinutes(20))
             .withPreemptiveMode(false)
             .withScaleFactor(spec.factor(), 0)
-            .withStandby(spec.standby(), Duration.ZERO);
+            .withStandby(spec.standby(), Duration.ZERO)
+            .withDemand(spec.demand());
     List<Policy> policies =
         spec.quantile() > 0
             ? HourOfWeekPools.policies(

@@ -275,7 +275,7 @@ final class ScalerMetrics implements MeterBinder {
 
   /** Every labelled counter, from the start: dashboards see zeros, not gaps. */
   private void bindCounters(MeterRegistry registry) {
-    for (String op : List.of("update", "increase", "decrease")) {
+    for (String op : List.of("update", "increase", "decrease", "suspend", "resume")) {
       counter("fleeting_provisioner_instance_operations_total", "operation", op);
     }
     for (String op : List.of("reserve", "unreserve", "acquire", "release")) {

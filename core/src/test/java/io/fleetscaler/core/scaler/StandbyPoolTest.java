@@ -132,7 +132,17 @@ class StandbyPoolTest {
                 .timer()
                 .max(java.util.concurrent.TimeUnit.SECONDS))
         .isEqualTo((double) RESUME.toSeconds());
+    assertThat(operations("suspend")).as("one suspend call per pooled instance").isEqualTo(4);
+    assertThat(operations("resume")).as("resume calls exported").isBetween(1.0, 2.0);
     scaler.shutdown();
+  }
+
+  private double operations(String op) {
+    return registry
+        .get("fleeting.provisioner.instance.operations")
+        .tag("operation", op)
+        .functionCounter()
+        .count();
   }
 
   @Test

@@ -44,10 +44,10 @@ import org.jspecify.annotations.Nullable;
  *
  * With {@code --baseline-jar} the same run measures a second build of the daemon (the baseline,
  * e.g. one built from an earlier commit) on the same etcd and machine: the kills are split into
- * {@code rounds} blocks per build, the builds taking turns (baseline first), so that a change in the
- * machine's load falls on both.
+ * {@code rounds} blocks per build, the builds taking turns (baseline first), so that a change in
+ * the machine's load falls on both.
  *
- * Without {@code --plugin} the groups use the built-in simulated cloud with instant boots: each
+ * <p>Without {@code --plugin} the groups use the built-in simulated cloud with instant boots: each
  * leader's plugin process starts with an empty cloud, so a sample includes creating an instance.
  * With a plugin whose cloud outlives the daemons, a sample is adoption only.
  */

@@ -517,9 +517,23 @@ final class Provisioner {
       allocator.remove(t.id, cause);
     }
     lastRelease.remove(t.id);
+    voidSaved(t, cause);
+  }
+
+  /**
+   * A saved instance that is deleted, timed out or gone before it was adopted: its saved holdings
+   * are void, so their keys acquire afresh instead of waiting for an adoption that never comes.
+   */
+  private void voidSaved(Tracked t, String cause) {
+    StoredInstance stored = t.stored;
+    if (stored != null) {
+      t.stored = null;
+      adoption.dropped(stored, cause);
+    }
   }
 
   private void gone(Tracked t, Instant now) {
+    voidSaved(t, "instance " + t.id + " is gone from the cloud");
     Instant asked = t.deleteRequestedAt;
     if (asked != null) {
       metrics.deletionTime(Duration.between(asked, now));

@@ -181,6 +181,26 @@ class RestartAdoptionTest {
   }
 
   @Test
+  void aHoldingOnAnInstanceTheCloudIsDeletingIsVoid() {
+    TaskScaler before = first();
+    Acquisition a = before.acquire("a", Duration.ZERO).join();
+    before.shutdown();
+    // Deleted after the last save (an HA leader killed between its decrease and the save that
+    // records it): the next run's first update lists the instance as deleting, not as gone.
+    cloud.deletionPolls = 3;
+    cloud.decrease(List.of(a.instanceId()));
+
+    TaskScaler after = start(o -> o);
+    after.tick();
+    assertThat(cloud.instances).containsEntry(a.instanceId(), InstanceState.DELETING);
+
+    // The key is not left waiting for an adoption that never comes: a free slot serves it at once.
+    var again = after.acquire("a", Duration.ofMinutes(1));
+    assertThat(again).isDone();
+    assertThat(again.join().instanceId()).isNotEqualTo(a.instanceId());
+  }
+
+  @Test
   void aSmallerCapacityThanTheSavedHoldingsNeedIsRefusedNamingTheFile() {
     TaskScaler before = first();
     before.acquire("a", Duration.ZERO).join();

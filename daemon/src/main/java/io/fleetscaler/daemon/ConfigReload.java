@@ -16,7 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Re-reads the configuration file on SIGHUP. As in gitlab-runner, only {@code [[policy]]} changes
@@ -46,6 +51,64 @@ final class ConfigReload {
     this.running = running;
     this.scalers = Map.copyOf(scalers);
     this.loader = loader;
+  }
+
+  /**
+   * Reloads {@code file} on every SIGHUP, one reload at a time on a worker of its own (the signal
+   * thread never blocks; a SIGHUP during a reload says so rather than queueing silently), none once
+   * {@code stopping} says so. Without a file a SIGHUP is logged as ignored. Warns when SIGHUP
+   * cannot be handled here.
+   */
+  static void installOnHangup(
+      @Nullable Path file,
+      DaemonConfig config,
+      Map<String, TaskScaler> scalers,
+      BooleanSupplier stopping) {
+    if (file == null) {
+      warnIfNoHangup(
+          HangupSignal.install(
+              () ->
+                  LOG.log(Level.WARNING, "SIGHUP ignored: running without a configuration file")));
+      return;
+    }
+    ConfigReload reload = new ConfigReload(file, config, scalers);
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().daemon().name("fleetscaler-reload").unstarted(r));
+    AtomicBoolean busy = new AtomicBoolean();
+    warnIfNoHangup(
+        HangupSignal.install(
+            () -> {
+              if (stopping.getAsBoolean()) {
+                return;
+              }
+              if (!busy.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "SIGHUP skipped: the previous reload is still running");
+                return;
+              }
+              worker.execute(
+                  () -> {
+                    try {
+                      reload.reload();
+                    } finally {
+                      busy.set(false);
+                    }
+                  });
+            }));
+  }
+
+  private static void warnIfNoHangup(HangupSignal.Installed installed) {
+    switch (installed) {
+      case YES -> {}
+      case IGNORED_AT_START ->
+          LOG.log(
+              Level.WARNING,
+              "SIGHUP was ignored when the daemon started (started under nohup, or by a parent that"
+                  + " ignores it), and a JVM cannot re-arm it: reloads on SIGHUP are disabled;"
+                  + " start the daemon without nohup (a service manager or setsid) to reload");
+      case UNSUPPORTED ->
+          LOG.log(Level.WARNING, "this JVM cannot handle SIGHUP: policies will not reload");
+    }
   }
 
   /** The configuration in force: the loaded one with every reloaded policy applied. */

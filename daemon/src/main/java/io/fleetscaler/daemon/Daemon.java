@@ -7,7 +7,6 @@ import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.DaemonSettings;
 import io.fleetscaler.daemon.config.GroupConfig;
 import io.fleetscaler.daemon.config.ListenAddress;
-import io.fleetscaler.daemon.config.PluginRef;
 import io.fleetscaler.daemon.http.DaemonMeters;
 import io.fleetscaler.daemon.http.HttpEndpoints;
 import io.fleetscaler.daemon.http.Readiness;
@@ -19,7 +18,6 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -40,17 +35,12 @@ import org.jspecify.annotations.Nullable;
  * first, then every scaler, then the endpoints, then every plugin and its process tree).
  */
 final class Daemon {
-  private static final System.Logger LOG = System.getLogger("io.fleetscaler.daemon");
-
-  /** One started group. */
-  private record Group(GroupConfig config, PluginClient client, TaskScaler scaler) {}
-
   private final DaemonConfig config;
   private final @Nullable Path configFile;
   private final boolean inProcess;
   private final PrintWriter out;
   private final PrintWriter err;
-  private final List<Group> groups = new ArrayList<>();
+  private final List<StartedGroup> groups = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PrometheusMeterRegistry registry = DaemonMeters.registry();
   private final ListenPorts ports;
@@ -101,7 +91,7 @@ final class Daemon {
     ApiServerSettings apiSettings = apiSettings(config.daemon());
     Map<String, TaskScaler> scalers = new LinkedHashMap<>();
     Map<String, Duration> acquireTimeouts = new LinkedHashMap<>();
-    for (Group g : groups) {
+    for (StartedGroup g : groups) {
       scalers.put(g.config().name(), g.scaler());
       acquireTimeouts.put(g.config().name(), g.config().instanceAcquireTimeout());
     }
@@ -175,62 +165,14 @@ final class Daemon {
         .register(groupMeters);
     // fleetscaler_policy_idle_target comes with the scaler's own meters: a gauge here that took a
     // snapshot would make every scrape wait for the scaler's lock, held across plugin calls.
-    groups.add(new Group(g, client, scaler));
+    groups.add(new StartedGroup(g, client, scaler));
     return null;
   }
 
   private void installReload() {
-    Path file = configFile;
-    if (file == null) {
-      warnIfNoHangup(
-          HangupSignal.install(
-              () ->
-                  LOG.log(Level.WARNING, "SIGHUP ignored: running without a configuration file")));
-      return;
-    }
     Map<String, TaskScaler> scalers = new LinkedHashMap<>();
     groups.forEach(g -> scalers.put(g.config().name(), g.scaler()));
-    ConfigReload reload = new ConfigReload(file, config, scalers);
-    // The signal thread must not block on a reload: one worker runs them in order.
-    ExecutorService worker =
-        Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().daemon().name("fleetscaler-reload").unstarted(r));
-    // A reload still running when the next SIGHUP comes makes that one say so, never queue
-    // silently behind it.
-    AtomicBoolean busy = new AtomicBoolean();
-    warnIfNoHangup(
-        HangupSignal.install(
-            () -> {
-              if (stopping) {
-                return;
-              }
-              if (!busy.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, "SIGHUP skipped: the previous reload is still running");
-                return;
-              }
-              worker.execute(
-                  () -> {
-                    try {
-                      reload.reload();
-                    } finally {
-                      busy.set(false);
-                    }
-                  });
-            }));
-  }
-
-  private static void warnIfNoHangup(HangupSignal.Installed installed) {
-    switch (installed) {
-      case YES -> {}
-      case IGNORED_AT_START ->
-          LOG.log(
-              Level.WARNING,
-              "SIGHUP was ignored when the daemon started (started under nohup, or by a parent that"
-                  + " ignores it), and a JVM cannot re-arm it: reloads on SIGHUP are disabled;"
-                  + " start the daemon without nohup (a service manager or setsid) to reload");
-      case UNSUPPORTED ->
-          LOG.log(Level.WARNING, "this JVM cannot handle SIGHUP: policies will not reload");
-    }
+    ConfigReload.installOnHangup(configFile, config, scalers, () -> stopping);
   }
 
   private Readiness readiness() {
@@ -238,27 +180,10 @@ final class Daemon {
       return new Readiness(false, "shutting down");
     }
     List<String> serving = new ArrayList<>();
-    for (Group g : groups) {
-      boolean inThisJvm = inProcess && g.config().plugin() instanceof PluginRef.BuiltIn;
-      if (!inThisJvm && g.client().process().isEmpty()) {
-        return new Readiness(
-            false,
-            "plugin " + g.client().name() + " of group " + g.config().name() + " is restarting");
-      }
-      // The scaler's own record, read without its lock: a scaler that cannot see its fleet
-      // serves ready slots but cannot scale, so it is not ready.
-      java.time.Duration age =
-          java.time.Duration.between(g.scaler().lastSuccessfulUpdate(), java.time.Instant.now());
-      if (age.compareTo(g.config().readinessMaxUpdateAge()) > 0) {
-        return new Readiness(
-            false,
-            "group "
-                + g.config().name()
-                + ": the plugin's update last succeeded "
-                + age.toSeconds()
-                + "s ago (readiness_max_update_age "
-                + g.config().readinessMaxUpdateAge().toSeconds()
-                + "s)");
+    for (StartedGroup g : groups) {
+      String why = g.notReady(inProcess);
+      if (why != null) {
+        return new Readiness(false, why);
       }
       serving.add("plugin " + g.client().name() + " serving");
     }
@@ -297,7 +222,7 @@ final class Daemon {
     } catch (RuntimeException e) {
       out.println("fleetscaler: gRPC API stop failed: " + e);
     }
-    for (Group g : groups) {
+    for (StartedGroup g : groups) {
       try {
         g.scaler().shutdown();
       } catch (RuntimeException e) {
@@ -305,7 +230,7 @@ final class Daemon {
       }
     }
     endpoints.close();
-    for (Group g : groups) {
+    for (StartedGroup g : groups) {
       g.client().close();
     }
     out.println("fleetscaler: stopped");
@@ -314,14 +239,14 @@ final class Daemon {
   }
 
   private void stopGroups() {
-    for (Group g : groups) {
+    for (StartedGroup g : groups) {
       g.scaler().shutdown();
       g.client().close();
     }
     groups.clear();
   }
 
-  private static String summary(Group g) {
+  private static String summary(StartedGroup g) {
     GroupConfig c = g.config();
     return String.format(
         "group %s with plugin %s (capacity %d per instance, at most %d instances, %d policies)",

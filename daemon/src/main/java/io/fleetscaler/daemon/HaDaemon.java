@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * lapsed, another node's key appeared) the guard has already stopped every plugin call and the gate
  * every request; the term then stops its scalers <em>without</em> deleting instances (they belong
  * to the next leader) and its plugins. SIGTERM stops the API, ends the term (its last state save
- * still fenced on a valid term), then resigns at once so a standby leads within a poll interval.
+ * still fenced on a valid term), then resigns at once so a standby, watching the key, leads at
+ * once.
  *
  * <p>Terms start and stop on one thread, in the order the election reports them, never on the
  * election's own thread.
@@ -286,38 +286,8 @@ final class HaDaemon implements LeaderElection.Listener {
   }
 
   private void installReload() {
-    Path file = configFile;
-    if (file == null) {
-      return;
-    }
-    ConfigReload reload =
-        new ConfigReload(file, config, new LinkedHashMap<String, TaskScaler>(scalers));
-    ExecutorService worker =
-        Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().daemon().name("fleetscaler-reload").unstarted(r));
-    AtomicBoolean busy = new AtomicBoolean();
-    HangupSignal.Installed installed =
-        HangupSignal.install(
-            () -> {
-              if (stopping) {
-                return;
-              }
-              if (!busy.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, "SIGHUP skipped: the previous reload is still running");
-                return;
-              }
-              worker.execute(
-                  () -> {
-                    try {
-                      reload.reload();
-                    } finally {
-                      busy.set(false);
-                    }
-                  });
-            });
-    if (installed != HangupSignal.Installed.YES) {
-      LOG.log(Level.WARNING, "SIGHUP cannot be handled here: policies will not reload");
-    }
+    ConfigReload.installOnHangup(
+        configFile, config, new LinkedHashMap<String, TaskScaler>(scalers), () -> stopping);
   }
 
   private void stop(ApiServer api, HttpEndpoints endpoints, LeaderElection e) {

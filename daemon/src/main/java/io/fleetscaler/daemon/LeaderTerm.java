@@ -3,15 +3,12 @@ package io.fleetscaler.daemon;
 import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.GroupConfig;
-import io.fleetscaler.daemon.config.PluginRef;
 import io.fleetscaler.daemon.ha.LeaderElection;
 import io.fleetscaler.daemon.http.Readiness;
 import io.fleetscaler.plugin.sdk.PluginClient;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +29,6 @@ import org.jspecify.annotations.Nullable;
 final class LeaderTerm {
   private static final System.Logger LOG = System.getLogger("io.fleetscaler.daemon.ha");
 
-  private record Group(GroupConfig config, PluginClient client, TaskScaler scaler) {}
-
   /** How starting a term went. */
   sealed interface Started {
     record Ok(LeaderTerm term) implements Started {}
@@ -41,11 +36,11 @@ final class LeaderTerm {
     record Failed(String why) implements Started {}
   }
 
-  private final List<Group> groups;
+  private final List<StartedGroup> groups;
   private final MeterRegistry registry;
   private final List<Meter.Id> meters;
 
-  private LeaderTerm(List<Group> groups, MeterRegistry registry, List<Meter.Id> meters) {
+  private LeaderTerm(List<StartedGroup> groups, MeterRegistry registry, List<Meter.Id> meters) {
     this.groups = groups;
     this.registry = registry;
     this.meters = meters;
@@ -63,7 +58,7 @@ final class LeaderTerm {
       Map<String, PluginClient> warm) {
     Set<Meter.Id> before = new HashSet<>();
     registry.getMeters().forEach(m -> before.add(m.getId()));
-    List<Group> started = new ArrayList<>();
+    List<StartedGroup> started = new ArrayList<>();
     for (GroupConfig g : config.groups()) {
       @Nullable PluginClient ready = warm.remove(g.name());
       PluginClient client;
@@ -87,7 +82,7 @@ final class LeaderTerm {
                 .decisionListener(
                     new DecisionLog(g.name(), g.capacityPerInstance(), g.maxInstances()))
                 .build();
-        started.add(new Group(g, client, scaler));
+        started.add(new StartedGroup(g, client, scaler));
       } catch (RuntimeException e) {
         client.close();
         stopAll(started);
@@ -108,7 +103,7 @@ final class LeaderTerm {
 
   /** Points each group's API entry at this term's scaler. */
   void serve(Map<String, TermScaler> entries) {
-    for (Group g : groups) {
+    for (StartedGroup g : groups) {
       TermScaler entry = entries.get(g.config().name());
       if (entry != null) {
         entry.serve(g.scaler());
@@ -125,8 +120,8 @@ final class LeaderTerm {
     meters.forEach(registry::remove);
   }
 
-  private static void stopAll(List<Group> groups) {
-    for (Group g : groups) {
+  private static void stopAll(List<StartedGroup> groups) {
+    for (StartedGroup g : groups) {
       try {
         g.scaler().shutdown();
       } catch (RuntimeException e) {
@@ -143,22 +138,10 @@ final class LeaderTerm {
   /** Ready while every plugin runs and every scaler saw its fleet recently. */
   Readiness readiness(boolean inProcess) {
     List<String> serving = new ArrayList<>();
-    for (Group g : groups) {
-      boolean inThisJvm = inProcess && g.config().plugin() instanceof PluginRef.BuiltIn;
-      if (!inThisJvm && g.client().process().isEmpty()) {
-        return new Readiness(
-            false,
-            "plugin " + g.client().name() + " of group " + g.config().name() + " is restarting");
-      }
-      Duration age = Duration.between(g.scaler().lastSuccessfulUpdate(), Instant.now());
-      if (age.compareTo(g.config().readinessMaxUpdateAge()) > 0) {
-        return new Readiness(
-            false,
-            "group "
-                + g.config().name()
-                + ": the plugin's update last succeeded "
-                + age.toSeconds()
-                + "s ago");
+    for (StartedGroup g : groups) {
+      String why = g.notReady(inProcess);
+      if (why != null) {
+        return new Readiness(false, why);
       }
       serving.add("plugin " + g.client().name() + " serving");
     }

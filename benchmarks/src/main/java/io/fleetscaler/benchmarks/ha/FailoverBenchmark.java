@@ -38,10 +38,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.fleetscaler.benchmarks.ha.FailoverBenchmark \
- *   --daemon-jar daemon/target/fleetscaler.jar [--kills 40] [--ttl 3] [--plugin EXE]
+ *   --daemon-jar daemon/target/fleetscaler.jar [--kills 40] [--ttl 3] [--plugin EXE] \
+ *   [--baseline-jar OLD.jar [--rounds 2]]
  * </pre>
  *
- * Without {@code --plugin} the groups use the built-in simulated cloud with instant boots: each
+ * With {@code --baseline-jar} the same run measures a second build of the daemon (the baseline,
+ * e.g. one built from an earlier commit) on the same etcd and machine: the kills are split into
+ * {@code rounds} blocks per build, the builds taking turns (baseline first), so that a change in
+ * the machine's load falls on both.
+ *
+ * <p>Without {@code --plugin} the groups use the built-in simulated cloud with instant boots: each
  * leader's plugin process starts with an empty cloud, so a sample includes creating an instance.
  * With a plugin whose cloud outlives the daemons, a sample is adoption only.
  */
@@ -53,23 +59,32 @@ public final class FailoverBenchmark {
     String jar = option(a, "--daemon-jar", "");
     if (jar.isEmpty()) {
       System.err.println(
-          "usage: FailoverBenchmark --daemon-jar JAR [--kills N] [--ttl S] [--plugin EXE]");
+          "usage: FailoverBenchmark --daemon-jar JAR [--kills N] [--ttl S] [--plugin EXE]"
+              + " [--baseline-jar JAR [--rounds N]]");
       System.exit(2);
     }
     int kills = Integer.parseInt(option(a, "--kills", "40"));
     int ttl = Integer.parseInt(option(a, "--ttl", "3"));
     String plugin = option(a, "--plugin", "simulated");
     int acquisitions = Integer.parseInt(option(a, "--acquisitions", "2000"));
+    String baselineJar = option(a, "--baseline-jar", "");
+    int rounds = baselineJar.isEmpty() ? 1 : Integer.parseInt(option(a, "--rounds", "2"));
     try (LocalEtcd etcd = LocalEtcd.start()) {
-      long[] failovers = failovers(etcd, Path.of(jar), kills, ttl, plugin);
-      System.out.printf(
-          Locale.ROOT,
-          "failover (lease_ttl %ds, %d kills): median %.2f s, p99 %.2f s, max %.2f s%n",
-          ttl,
-          failovers.length,
-          percentile(failovers, 50) / 1e9,
-          percentile(failovers, 99) / 1e9,
-          failovers[failovers.length - 1] / 1e9);
+      List<Long> measured = new ArrayList<>();
+      List<Long> baseline = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        int block = kills / rounds + (r < kills % rounds ? 1 : 0);
+        if (!baselineJar.isEmpty()) {
+          System.err.printf(Locale.ROOT, "round %d: baseline %s%n", r + 1, baselineJar);
+          add(baseline, failovers(etcd, Path.of(baselineJar), block, ttl, plugin));
+        }
+        System.err.printf(Locale.ROOT, "round %d: %s%n", r + 1, jar);
+        add(measured, failovers(etcd, Path.of(jar), block, ttl, plugin));
+      }
+      if (!baselineJar.isEmpty()) {
+        report("baseline " + baselineJar, sorted(baseline), ttl);
+      }
+      report(jar, sorted(measured), ttl);
       long[] file = acquireCost(null, acquisitions);
       long[] inEtcd = acquireCost(etcd, acquisitions);
       System.out.printf(
@@ -84,6 +99,38 @@ public final class FailoverBenchmark {
           (double) percentile(inEtcd, 50) / Math.max(1, percentile(file, 50)));
     }
     System.exit(0);
+  }
+
+  private static void add(List<Long> to, long[] samples) {
+    for (long s : samples) {
+      to.add(s);
+    }
+  }
+
+  private static long[] sorted(List<Long> samples) {
+    long[] out = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+    if (out.length == 0) {
+      throw new IllegalStateException("no failover measured");
+    }
+    return out;
+  }
+
+  private static void report(String what, long[] failovers, int ttl) {
+    StringBuilder all = new StringBuilder();
+    for (long f : failovers) {
+      all.append(String.format(Locale.ROOT, " %.2f", f / 1e9));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "failover of %s (lease_ttl %ds, %d kills): median %.2f s, p99 %.2f s, max %.2f s;"
+            + " sorted (s):%s%n",
+        what,
+        ttl,
+        failovers.length,
+        percentile(failovers, 50) / 1e9,
+        percentile(failovers, 99) / 1e9,
+        failovers[failovers.length - 1] / 1e9,
+        all);
   }
 
   private static String option(List<String> args, String name, String fallback) {
@@ -137,6 +184,7 @@ public final class FailoverBenchmark {
   private static long[] failovers(LocalEtcd etcd, Path jar, int kills, int ttl, String plugin)
       throws Exception {
     Path dir = Files.createTempDirectory("fleetscaler-failover");
+    System.err.printf(Locale.ROOT, "daemons of %s log to %s%n", jar, dir);
     String prefix = "/fleetscaler-bench/" + UUID.randomUUID();
     List<Node> nodes = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -156,11 +204,18 @@ public final class FailoverBenchmark {
         Node leader = byAddress(nodes, client.address());
         Thread.sleep(200 + random.nextInt(800));
         long killed = System.nanoTime();
+        java.time.Instant killedAt = java.time.Instant.now();
         leader.kill();
         client = acquireAndRelease(client, nodes, leader);
         samples[k] = System.nanoTime() - killed;
         leader.process = leader.launch();
-        System.err.printf(Locale.ROOT, "kill %d: %.2f s%n", k + 1, samples[k] / 1e9);
+        System.err.printf(
+            Locale.ROOT,
+            "kill %d of %s at %s: %.2f s%n",
+            k + 1,
+            leader.config.getFileName(),
+            killedAt,
+            samples[k] / 1e9);
         next++;
       }
       client.close();

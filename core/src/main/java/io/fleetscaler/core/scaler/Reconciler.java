@@ -3,6 +3,7 @@ package io.fleetscaler.core.scaler;
 import io.fleetscaler.core.planner.DeletionReason;
 import io.fleetscaler.core.planner.InstancePhase;
 import io.fleetscaler.core.slots.SlotAllocator;
+import io.fleetscaler.core.state.StoredInstance;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceState;
 import io.fleetscaler.plugin.api.InstanceStatus;
@@ -223,9 +224,23 @@ final class Reconciler {
       allocator.remove(t.id, cause);
     }
     provisioner.lastRelease.remove(t.id);
+    voidSaved(t, cause);
+  }
+
+  /**
+   * A saved instance that is deleted, timed out or gone before it was adopted: its saved holdings
+   * are void, so their keys acquire afresh instead of waiting for an adoption that never comes.
+   */
+  private void voidSaved(Provisioner.Tracked t, String cause) {
+    StoredInstance stored = t.stored;
+    if (stored != null) {
+      t.stored = null;
+      saved.adoption().dropped(stored, cause);
+    }
   }
 
   private void gone(Provisioner.Tracked t, Instant now) {
+    voidSaved(t, "instance " + t.id + " is gone from the cloud");
     Instant asked = t.deleteRequestedAt;
     if (asked != null) {
       metrics.deletionTime(Duration.between(asked, now));

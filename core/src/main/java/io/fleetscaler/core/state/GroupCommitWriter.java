@@ -57,6 +57,9 @@ final class GroupCommitWriter implements SnapshotWriter {
   private long streak;
   private long unlogged;
   private long lastLogNanos;
+  // Whether a save refused because the term ended was logged: once per writer, whose life is one
+  // term. Guarded by saveLock.
+  private boolean termEndLogged;
 
   GroupCommitWriter(StateStore store, Supplier<StoredState> snapshot, Duration maxDelay) {
     this.store = Objects.requireNonNull(store, "store");
@@ -130,7 +133,9 @@ final class GroupCommitWriter implements SnapshotWriter {
       } catch (RuntimeException e) {
         failure = new IOException("taking the state snapshot failed: " + e, e);
       }
-      if (failure != null) {
+      if (failure instanceof TermEndedException ended) {
+        logTermEnded(ended);
+      } else if (failure != null) {
         failureCount.incrementAndGet();
         logFailure(failure);
       } else {
@@ -171,6 +176,19 @@ final class GroupCommitWriter implements SnapshotWriter {
         String.valueOf(failure));
     lastLogNanos = now;
     unlogged = 0;
+  }
+
+  /** Losing leadership is expected: said once, at WARNING, with its cause and no trace. */
+  private void logTermEnded(TermEndedException ended) {
+    if (!termEndLogged) {
+      termEndLogged = true;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "scaler state not saved to {0}: {1}; this node no longer leads, the next leader owns the"
+              + " state (acquisitions waiting for it fail with retry; logged once per term)",
+          store.file(),
+          ended.getMessage());
+    }
   }
 
   private void logRecovery() {

@@ -48,7 +48,9 @@ public interface SnapshotWriter extends AutoCloseable {
 
   /**
    * Saves that failed so far. The log says each streak of failures once with its cause, then at
-   * most once a minute how many more failed, and once when saving works again.
+   * most once a minute how many more failed, and once when saving works again. A save refused with
+   * {@link TermEndedException} (a high-availability leader stepped down) is not a failure: it is
+   * logged once at {@code WARNING} and counted by the store's owner.
    */
   long failures();
 }

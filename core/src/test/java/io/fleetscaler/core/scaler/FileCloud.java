@@ -25,26 +25,37 @@ import java.util.Set;
  * scaler's JVM killed at any point. Instances run at the first update after their creation and are
  * gone at the first update after their deletion. {@code hook} runs after each change is on disk:
  * the crash tests use it to stop the JVM in the middle of an operation.
+ *
+ * <p>Public in core's test jar: the daemon's HA tests serve it as a plugin process shared by
+ * several daemons ({@code FileCloudPlugin}, which adds a file lock and a record of the calls). Not
+ * safe for several processes on its own.
  */
-final class FileCloud implements InstanceGroup {
+public final class FileCloud implements InstanceGroup {
   static final String GROUP_ID = "file-cloud/crash-test";
 
   private final Path file;
+  private final String groupId;
   private final Hook hook;
 
   /** Runs after a change is written, before the call returns. */
   @FunctionalInterface
-  interface Hook {
+  public interface Hook {
     void after(String operation);
   }
 
   FileCloud(Path file, Hook hook) {
+    this(file, GROUP_ID, hook);
+  }
+
+  /** The cloud in {@code file}, whose {@code init} names the group {@code groupId}. */
+  public FileCloud(Path file, String groupId, Hook hook) {
     this.file = file;
+    this.groupId = groupId;
     this.hook = hook;
   }
 
   /** The instances in the file and their states. */
-  static synchronized Map<String, InstanceState> read(Path file) {
+  public static synchronized Map<String, InstanceState> read(Path file) {
     Map<String, InstanceState> out = new LinkedHashMap<>();
     for (String line : lines(file)) {
       if (!line.startsWith("next ")) {
@@ -84,7 +95,7 @@ final class FileCloud implements InstanceGroup {
 
   @Override
   public ProviderInfo init(Settings settings, String pluginConfigJson) {
-    return new ProviderInfo(GROUP_ID, 100, "1", "", Set.of());
+    return new ProviderInfo(groupId, 100, "1", "", Set.of());
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.fleetscaler.plugin.simulated.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +179,26 @@ class RestartAdoptionTest {
 
     Acquisition fresh = after.acquire("a", Duration.ZERO).join();
     assertThat(fresh.instanceId()).isNotEqualTo(a.instanceId());
+  }
+
+  @Test
+  void aHoldingOnAnInstanceTheCloudIsDeletingIsVoid() throws Exception {
+    TaskScaler before = first();
+    Acquisition a = before.acquire("a", Duration.ZERO).join();
+    before.shutdown();
+    // Deleted after the last save (an HA leader killed between its decrease and the save that
+    // records it): the next run's first update lists the instance as deleting, not as gone.
+    cloud.deletionPolls = 3;
+    cloud.decrease(List.of(a.instanceId()));
+
+    TaskScaler after = start(o -> o);
+    after.tick();
+    assertThat(cloud.instances).containsEntry(a.instanceId(), InstanceState.DELETING);
+
+    // The key is not left waiting for an adoption that never comes: a free slot serves it (the
+    // manual clock never ends the wait, so without the fix this bounded get fails).
+    Acquisition again = after.acquire("a", Duration.ofMinutes(1)).get(1, TimeUnit.MINUTES);
+    assertThat(again.instanceId()).isNotEqualTo(a.instanceId());
   }
 
   @Test

@@ -17,8 +17,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -285,5 +291,62 @@ class StateStoreTest {
       assertThat(writer.failures()).isEqualTo(1);
       assertThat(store.load()).contains(sample());
     }
+  }
+
+  @Test
+  void aSaveRefusedBecauseTheTermEndedIsOneWarningWithoutTraceNotAFailure(@TempDir Path dir)
+      throws Exception {
+    StateStore store = StateStore.open(dir, GROUP);
+    StateStore fenced =
+        new StateStore() {
+          @Override
+          public Path file() {
+            return store.file();
+          }
+
+          @Override
+          public java.util.Optional<StoredState> load() throws IOException {
+            return store.load();
+          }
+
+          @Override
+          public void save(StoredState state) throws IOException {
+            throw new TermEndedException("the term of revision 7 has ended");
+          }
+        };
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger log = Logger.getLogger(SnapshotWriter.class.getName());
+    log.addHandler(capture);
+    try (SnapshotWriter writer =
+        SnapshotWriter.start(fenced, StateStoreTest::sample, Duration.ZERO)) {
+      for (int n = 0; n < 3; n++) {
+        assertThatThrownBy(() -> writer.changedDurably().join())
+            .hasRootCauseInstanceOf(TermEndedException.class);
+      }
+      assertThat(writer.failures()).isZero();
+    } finally {
+      log.removeHandler(capture);
+    }
+    // Three refused saves and the last one on close: one line, a warning with the cause, no trace.
+    assertThat(records).hasSize(1);
+    LogRecord r = records.get(0);
+    assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+    assertThat(r.getThrown()).isNull();
+    assertThat(new SimpleFormatter().formatMessage(r))
+        .contains("the term of revision 7 has ended")
+        .contains("no longer leads");
   }
 }

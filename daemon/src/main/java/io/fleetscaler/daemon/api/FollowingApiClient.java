@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** The {@link LeaderFollowingClient}: one {@link ApiClient} at a time, swapped on a hop. */
+/**
+ * The {@link LeaderFollowingClient}: one {@link ApiClient} at a time, swapped on a hop. A node that
+ * cannot be reached (the leader died) sends the client back to the address it was given, so the
+ * caller's retry asks a node of the set who leads now instead of the dead one again.
+ */
 final class FollowingApiClient implements LeaderFollowingClient {
   private final ApiClientSettings settings;
   private ApiClient client;
@@ -36,7 +40,11 @@ final class FollowingApiClient implements LeaderFollowingClient {
         } catch (StatusRuntimeException e) {
           Optional<NotLeader> detail = HaApi.notLeader(e);
           if (detail.isEmpty()) {
-            throw connectionLost(e, c);
+            StatusRuntimeException lost = connectionLost(e, c);
+            if (lost.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+              moveTo(c, settings.address());
+            }
+            throw lost;
           }
           seen.add(detail.get());
           String leader = detail.get().getLeaderApiAddress();
@@ -77,7 +85,7 @@ final class FollowingApiClient implements LeaderFollowingClient {
   /** Points this client at {@code address}, unless another thread moved it already. */
   @SuppressWarnings("ReferenceEquality") // identity: the connection this thread used
   private synchronized void moveTo(ApiClient from, String address) {
-    if (client != from) {
+    if (client != from || from.channel().authority().equals(address)) {
       return;
     }
     ApiClient next =

@@ -10,7 +10,9 @@ import java.util.function.Function;
  * A client of a high-availability set: calls one node and, when that node answers {@code
  * UNAVAILABLE} with a {@code NotLeader} detail naming the leader, calls the leader instead and
  * keeps calling it. Without a detail (or without a leader address in it) the failure is the
- * caller's to retry: {@code UNAVAILABLE} always means "retry".
+ * caller's to retry: {@code UNAVAILABLE} always means "retry". When the node called cannot be
+ * reached at all (the leader died), the client goes back to the address it started at, so the retry
+ * asks a node of the set who leads now rather than the dead node again.
  *
  * <p>Thread-safe; close it when done.
  */

@@ -4,6 +4,7 @@ import io.fleetscaler.proto.etcd.AuthGrpc;
 import io.fleetscaler.proto.etcd.AuthenticateRequest;
 import io.fleetscaler.proto.etcd.KVGrpc;
 import io.fleetscaler.proto.etcd.LeaseGrpc;
+import io.fleetscaler.proto.etcd.WatchGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -151,6 +152,11 @@ final class EtcdConnection implements AutoCloseable {
   /** A lease stub for the keep-alive stream (no deadline: the stream is long-lived). */
   LeaseGrpc.LeaseStub leaseStream() {
     return LeaseGrpc.newStub(channel()).withCallCredentials(credentials);
+  }
+
+  /** A watch stub for a watch stream (no deadline: the stream is long-lived). */
+  WatchGrpc.WatchStub watchStream() {
+    return WatchGrpc.newStub(channel()).withCallCredentials(credentials);
   }
 
   /**

@@ -26,13 +26,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link LeaderElection} on etcd: a lease, a leader key created under it by a transaction that
- * succeeds only if the key is absent, a keep-alive stream ({@link LeaseKeeper}) and one thread that
- * campaigns, or checks that the key is still its own, every poll interval (a sixth of the TTL, at
- * most one second).
+ * succeeds only if the key is absent, a keep-alive stream ({@link LeaseKeeper}), a watch on the
+ * leader key ({@link LeaderWatch}) and one thread that campaigns, or checks that the key is still
+ * its own, whenever the watch reports the key deleted (or, leading, changed) and at least every
+ * poll interval (a sixth of the TTL, at most one second) as a safety net.
  *
  * <p>State, all written by the election thread except where noted: {@code lease} (0 when none),
  * {@code fence} (non-null exactly while leading; also cleared by the keeper when etcd says the
- * lease is gone, under {@code this}), {@code seen} (the last leader read from etcd).
+ * lease is gone, under {@code this}), {@code seen} (the leader as of etcd revision {@code
+ * seenRevision}, null when the key is gone; written under {@code this} by the election thread and
+ * the watch, the later revision winning), {@code woken} (under {@code this}: step again at once).
  */
 final class EtcdElection implements LeaderElection {
   private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());
@@ -47,16 +50,24 @@ final class EtcdElection implements LeaderElection {
   private final Duration poll;
   private final Thread thread;
   private final AtomicLong transitions = new AtomicLong();
+  private final AtomicLong fencedWrites = new AtomicLong();
   private final FaultLog faults = new FaultLog(LOG);
   private final LeaseKeeper keeper;
+  private final LeaderWatch watch;
 
   private volatile long lease;
   private volatile @Nullable Fence fence;
   private volatile @Nullable Leader seen;
+  private long seenRevision;
+  private boolean woken;
   private volatile boolean closed;
 
   private EtcdElection(
-      HaSettings settings, Listener listener, EtcdConnection etcd, LongSupplier nanoClock) {
+      HaSettings settings,
+      Listener listener,
+      EtcdConnection etcd,
+      LongSupplier nanoClock,
+      @Nullable Duration pollOverride) {
     this.settings = settings;
     this.listener = listener;
     this.etcd = etcd;
@@ -69,14 +80,26 @@ final class EtcdElection implements LeaderElection {
             .build()
             .toByteString();
     Duration sixth = settings.leaseTtl().dividedBy(6);
-    this.poll = sixth.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : sixth;
+    this.poll =
+        pollOverride != null
+            ? pollOverride
+            : sixth.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : sixth;
     this.keeper = new LeaseKeeper(etcd, validity, settings.leaseTtl().dividedBy(3), this);
+    this.watch = new LeaderWatch(etcd, leaderKey, new WatchEvents());
     this.thread = Thread.ofPlatform().daemon().name("fleetscaler-ha-election").unstarted(this::run);
   }
 
   static EtcdElection start(HaSettings settings, Listener listener) {
+    return start(settings, listener, null);
+  }
+
+  /**
+   * As {@link #start(HaSettings, Listener)}, polling every {@code poll} instead of the default (so
+   * a test can leave the work to the watch alone).
+   */
+  static EtcdElection start(HaSettings settings, Listener listener, @Nullable Duration poll) {
     EtcdElection e =
-        new EtcdElection(settings, listener, EtcdConnection.open(settings), System::nanoTime);
+        new EtcdElection(settings, listener, EtcdConnection.open(settings), System::nanoTime, poll);
     e.thread.start();
     return e;
   }
@@ -84,6 +107,7 @@ final class EtcdElection implements LeaderElection {
   private void run() {
     while (!closed) {
       try {
+        watch.ensureOpen();
         step();
         faults.clear();
       } catch (StatusRuntimeException e) {
@@ -91,7 +115,7 @@ final class EtcdElection implements LeaderElection {
         faults.report("etcd at " + etcd.endpoint() + " did not answer the election", e);
       }
       synchronized (this) {
-        if (!closed) {
+        if (!closed && !woken) {
           try {
             wait(Math.max(1, poll.toMillis()));
           } catch (InterruptedException e) {
@@ -99,6 +123,45 @@ final class EtcdElection implements LeaderElection {
             return;
           }
         }
+        woken = false;
+      }
+    }
+  }
+
+  /** Makes the election thread step again at once (or as soon as its current step ends). */
+  private synchronized void wake() {
+    woken = true;
+    notifyAll();
+  }
+
+  /**
+   * Notes the leader as of etcd revision {@code revision} (null: no leader key), unless a later
+   * revision was seen already: the watch and the election thread both report, in any order.
+   */
+  private synchronized void see(@Nullable Leader leader, long revision) {
+    if (revision >= seenRevision) {
+      seen = leader;
+      seenRevision = revision;
+    }
+  }
+
+  /** The watch's reports: a deleted key wakes a standby, any change wakes a leader. */
+  private final class WatchEvents implements LeaderWatch.Events {
+    @Override
+    public void opened() {
+      synchronized (EtcdElection.this) {
+        // A new stream: the step it wakes reads the key afresh, whatever revision etcd is at now
+        // (an etcd rebuilt from nothing counts revisions from 1 again).
+        seenRevision = 0;
+      }
+      wake();
+    }
+
+    @Override
+    public void changed(@Nullable KeyValue now, long revision) {
+      see(now == null ? null : parse(now), revision);
+      if (now == null || fence != null) {
+        wake();
       }
     }
   }
@@ -168,10 +231,11 @@ final class EtcdElection implements LeaderElection {
     }
     RangeResponse range = r.getResponses(0).getResponseRange();
     if (range.getKvsCount() == 0) {
-      return; // deleted in between: campaign again next round
+      see(null, r.getHeader().getRevision());
+      return; // deleted in between: campaign again at the next step
     }
     KeyValue kv = range.getKvs(0);
-    seen = parse(kv);
+    see(parse(kv), r.getHeader().getRevision());
     if (kv.getLease() == id && validity.holds()) {
       // Our own put whose answer was lost: this term is ours.
       lead(kv.getCreateRevision());
@@ -185,7 +249,7 @@ final class EtcdElection implements LeaderElection {
       }
       fence = new Fence(leaderKey, createRevision);
     }
-    seen = new Leader(settings.node(), settings.apiAddress());
+    see(new Leader(settings.node(), settings.apiAddress()), createRevision);
     transitions.incrementAndGet();
     LOG.log(
         System.Logger.Level.INFO,
@@ -207,9 +271,10 @@ final class EtcdElection implements LeaderElection {
       return;
     }
     if (r.getKvsCount() == 0) {
+      see(null, r.getHeader().getRevision());
       stepDown("the leader key is gone from etcd");
     } else if (r.getKvs(0).getCreateRevision() != f.createRevision()) {
-      seen = parse(r.getKvs(0));
+      see(parse(r.getKvs(0)), r.getHeader().getRevision());
       stepDown("another node's leader key replaced this node's");
     }
   }
@@ -294,13 +359,19 @@ final class EtcdElection implements LeaderElection {
   }
 
   @Override
+  public long fencedWrites() {
+    return fencedWrites.get();
+  }
+
+  @Override
   public LeaseGuard guard() {
     return () -> fence != null && validity.holds();
   }
 
   @Override
   public StateStore stateStore(String groupId) {
-    return new EtcdStateStore(etcd, settings.statePrefix(), groupId, this::fence);
+    return new EtcdStateStore(
+        etcd, settings.statePrefix(), groupId, this::fence, fencedWrites::incrementAndGet);
   }
 
   @Override
@@ -313,6 +384,7 @@ final class EtcdElection implements LeaderElection {
       }
       closed = true;
       validity.lost();
+      woken = true;
       was = fence;
       fence = null;
       oldLease = lease;
@@ -325,10 +397,12 @@ final class EtcdElection implements LeaderElection {
       Thread.currentThread().interrupt();
     }
     keeper.close();
+    watch.close();
     if (was != null) {
-      resign(was);
+      // Told before the key goes, so the listener hears of it before any other node can lead.
       transitions.incrementAndGet();
       listener.deposed("resigned");
+      resign(was);
     }
     if (oldLease != 0) {
       revokeQuietly(oldLease);

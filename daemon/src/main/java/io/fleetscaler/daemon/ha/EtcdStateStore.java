@@ -39,10 +39,11 @@ import org.jspecify.annotations.Nullable;
  * <h2>Keys</h2>
  *
  * Under {@code <key_prefix>/state/<12 hex of SHA-256 of the group id>/}: {@code group} holds a
- * {@code GroupRecord} (the group id, checked on load, and the capacity), and {@code i/<url-encoded
- * instance id>} one {@code InstanceRecord} per instance. One key per instance keeps a save after an
- * acquisition to the one instance that changed (and clear of etcd's 1.5 MiB request limit however
- * large the fleet), where a whole-state value would rewrite the fleet each time.
+ * {@code GroupRecord} (the group id, checked on load, the capacity, and the creations asked for and
+ * not listed yet, so a new leader adopts what an increase whose answer was lost brings), and {@code
+ * i/<url-encoded instance id>} one {@code InstanceRecord} per instance. One key per instance keeps
+ * a save after an acquisition to the one instance that changed (and clear of etcd's 1.5 MiB request
+ * limit however large the fleet), where a whole-state value would rewrite the fleet each time.
  *
  * <h2>Writes</h2>
  *
@@ -68,11 +69,20 @@ final class EtcdStateStore implements StateStore {
   private final String base;
   private final ByteString groupKey;
   private final Supplier<@Nullable Fence> fence;
+  private final Runnable fenced;
   // What etcd holds under base as far as this store knows; null when unknown.
   private @Nullable Map<ByteString, ByteString> committed;
 
+  /**
+   * @param fence the current term's fence, null while this node does not lead
+   * @param fenced told of every write refused because the term ended
+   */
   EtcdStateStore(
-      EtcdConnection etcd, String statePrefix, String groupId, Supplier<@Nullable Fence> fence) {
+      EtcdConnection etcd,
+      String statePrefix,
+      String groupId,
+      Supplier<@Nullable Fence> fence,
+      Runnable fenced) {
     if (groupId.isEmpty()) {
       throw new IllegalArgumentException("groupId is empty");
     }
@@ -81,6 +91,7 @@ final class EtcdStateStore implements StateStore {
     this.base = statePrefix + hash(groupId) + "/";
     this.groupKey = ByteString.copyFromUtf8(base + "group");
     this.fence = fence;
+    this.fenced = fenced;
   }
 
   private static String hash(String groupId) {
@@ -117,7 +128,12 @@ final class EtcdStateStore implements StateStore {
           instances.add(StateRecords.fromRecord(InstanceRecord.parseFrom(e.getValue())));
         }
       }
-      return Optional.of(new StoredState(groupId, g.getCapacityPerInstance(), instances));
+      return Optional.of(
+          new StoredState(
+              groupId,
+              g.getCapacityPerInstance(),
+              instances,
+              StateRecords.fromRecords(g.getExpectedCreationsList())));
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       throw new IOException(file() + ": malformed record: " + e.getMessage(), e);
     }
@@ -155,6 +171,7 @@ final class EtcdStateStore implements StateStore {
     }
     Fence f = fence.get();
     if (f == null) {
+      fenced.run();
       throw new FencedWriteException("this node does not lead: state of " + groupId + " not saved");
     }
     Map<ByteString, ByteString> next = new HashMap<>();
@@ -163,6 +180,7 @@ final class EtcdStateStore implements StateStore {
         GroupRecord.newBuilder()
             .setGroupId(groupId)
             .setCapacityPerInstance(state.capacityPerInstance())
+            .addAllExpectedCreations(StateRecords.toRecords(state.expectedCreations()))
             .build()
             .toByteString());
     for (StoredInstance i : state.instances()) {
@@ -238,6 +256,7 @@ final class EtcdStateStore implements StateStore {
           "writing state to etcd at " + etcd.endpoint() + " failed: " + e.getStatus(), e);
     }
     if (!r.getSucceeded()) {
+      fenced.run();
       throw new FencedWriteException(
           "the leadership term of revision "
               + f.createRevision()

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * The high-availability meters: {@code fleetscaler_ha_leader} (1 while this node leads and its
- * lease surely holds, else 0), {@code fleetscaler_ha_transitions_total} (terms begun and ended) and
+ * lease surely holds, else 0), {@code fleetscaler_ha_transitions_total} (terms begun and ended),
+ * {@code fleetscaler_ha_fenced_writes_total} (state writes refused because the term had ended) and
  * {@code fleetscaler_ha_lease_renew_seconds} (keep-alive round trips of the leader's lease). Pass
  * it as (or call it from) the election's listener so renewals are timed.
  */
@@ -35,6 +36,9 @@ public final class HaMeters implements LeaderElection.Listener {
         .register(registry);
     FunctionCounter.builder("fleetscaler.ha.transitions", election, e -> e.transitions())
         .description("Leadership terms this node began or ended")
+        .register(registry);
+    FunctionCounter.builder("fleetscaler.ha.fenced.writes", election, e -> e.fencedWrites())
+        .description("State writes refused because this node's leadership term had ended")
         .register(registry);
   }
 

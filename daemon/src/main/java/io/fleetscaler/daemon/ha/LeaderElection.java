@@ -44,6 +44,12 @@ public interface LeaderElection extends AutoCloseable {
   long transitions();
 
   /**
+   * State writes refused because this node's term had ended (normally the last saves of a leader
+   * that steps down); nothing of them was written.
+   */
+  long fencedWrites();
+
+  /**
    * The state store of the group {@code groupId} ({@code ProviderInfo.id}) in etcd, its writes
    * fenced on this node's leadership: a save while this node does not lead fails.
    */

@@ -7,15 +7,55 @@ import io.fleetscaler.core.state.StoredInstance;
 import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.plugin.api.Protocol;
+import io.fleetscaler.proto.ha.v1.ExpectedCreations;
 import io.fleetscaler.proto.ha.v1.HoldingRecord;
 import io.fleetscaler.proto.ha.v1.InstanceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Maps the saved state of one instance to its etcd record and back. */
+/** Maps the saved state of one instance (and a group's expected creations) to etcd records. */
 final class StateRecords {
   private StateRecords() {}
+
+  /** One record per run of equal times, as the state file's {@code expect} lines. */
+  static List<ExpectedCreations> toRecords(List<Instant> expected) {
+    List<ExpectedCreations> out = new ArrayList<>();
+    for (int i = 0; i < expected.size(); ) {
+      Instant at = expected.get(i);
+      int j = i + 1;
+      while (j < expected.size() && expected.get(j).equals(at)) {
+        j++;
+      }
+      out.add(
+          ExpectedCreations.newBuilder()
+              .setAskedAt(
+                  Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+              .setCount(j - i)
+              .build());
+      i = j;
+    }
+    return out;
+  }
+
+  /**
+   * The times back, one per instance.
+   *
+   * @throws IllegalArgumentException if a count is not positive
+   */
+  static List<Instant> fromRecords(List<ExpectedCreations> records) {
+    List<Instant> out = new ArrayList<>();
+    for (ExpectedCreations r : records) {
+      if (r.getCount() < 1) {
+        throw new IllegalArgumentException("expected creations: count " + r.getCount());
+      }
+      Instant at = Instant.ofEpochSecond(r.getAskedAt().getSeconds(), r.getAskedAt().getNanos());
+      for (int n = 0; n < r.getCount(); n++) {
+        out.add(at);
+      }
+    }
+    return out;
+  }
 
   static InstanceRecord toRecord(StoredInstance i) {
     InstanceRecord.Builder b =

@@ -8,11 +8,15 @@
  * A node grants itself a lease of {@code lease_ttl} and creates {@code
  * <key_prefix>/election/<election>/leader} (a {@code LeaderRecord}: node name and advertised API
  * address) under it in a transaction that succeeds only if the key is absent. The winner keeps the
- * lease alive (a third of the TTL between keep-alives) and checks every poll interval that the key
- * is still the one it created; the others read the key every poll interval and campaign again once
- * it is gone. The key dies with the lease (crash, partition, SIGSTOP) or is deleted at once by a
- * leader that resigns (clean shutdown), so a standby leads within about one TTL plus one poll
- * interval of the leader's death, or within one poll interval of its resignation.
+ * lease alive (a third of the TTL between keep-alives). Every node watches the key (an etcd watch,
+ * {@code LeaderWatch}): a standby campaigns again the moment the key is deleted, the leader checks
+ * its term the moment its key changes; a read every poll interval (a sixth of the TTL, at most one
+ * second) is the safety net for a broken watch. The key dies with the lease (crash, partition,
+ * SIGSTOP) or is deleted at once by a leader that resigns (clean shutdown), so a standby campaigns
+ * as soon as etcd expires the lease (at most one TTL after the last keep-alive, plus etcd's
+ * half-second expiry check) or right after a resignation. An event only wakes the election: the
+ * campaign is the same transaction as before, so the watch changes when a node acts, never what is
+ * safe.
  *
  * <h2>Fencing: what a paused-then-resumed leader can and cannot do</h2>
  *

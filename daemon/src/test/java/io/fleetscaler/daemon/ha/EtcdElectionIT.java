@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,9 +44,14 @@ class EtcdElectionIT {
   }
 
   private LeaderElection node(String name, Duration ttl) {
+    return node(name, ttl, null);
+  }
+
+  /** A node that polls every {@code poll} (null: the default) and watches the leader key. */
+  private LeaderElection node(String name, Duration ttl, @Nullable Duration poll) {
     HaSettings s = settings(etcd.endpoint(), prefix, name, ttl);
     LeaderElection e =
-        LeaderElection.start(
+        EtcdElection.start(
             s,
             new LeaderElection.Listener() {
               @Override
@@ -56,7 +63,8 @@ class EtcdElectionIT {
               public void deposed(String why) {
                 events.add(name + " deposed: " + why);
               }
-            });
+            },
+            poll);
     nodes.add(e);
     return e;
   }
@@ -109,9 +117,45 @@ class EtcdElectionIT {
 
     assertThat(first.guard().holds()).isFalse();
     assertThat(first.role()).isEqualTo(Role.STANDBY);
-    await("b leads", Duration.ofSeconds(15), () -> nodes.get(1).role() == Role.LEADER);
+    await(
+        "b leads",
+        Duration.ofSeconds(15),
+        () -> nodes.get(1).role() == Role.LEADER && events.size() == 3);
     assertThat(events).containsExactly("a elected", "a deposed: resigned", "b elected");
     assertThat(first.transitions()).isEqualTo(2);
+  }
+
+  @Test
+  void aStandbyThatNeverPollsLeadsOnTheWatchedDeletionOfTheLeaderKey(TestInfo info)
+      throws Exception {
+    usePrefix(info);
+    // Neither the TTL nor the standby's poll can end within the bound below: only the watch on
+    // the leader key can tell b that a resigned.
+    Duration ttl = Duration.ofSeconds(60);
+    Duration never = Duration.ofHours(1);
+    LeaderElection a = node("a", ttl);
+    await("a leads", BOUND, () -> a.role() == Role.LEADER);
+    LeaderElection b = node("b", ttl, never);
+    LeaderElection c = node("c", ttl, never);
+    await(
+        "b and c see a",
+        BOUND,
+        () ->
+            Stream.of(b, c).allMatch(n -> n.leader().map(l -> l.node().equals("a")).orElse(false)));
+
+    a.close();
+
+    // (the listener hears of a term just after the role changes: wait for both)
+    await(
+        "b or c leads", Duration.ofSeconds(15), () -> leaders().size() == 1 && events.size() == 3);
+    String name = leaders().get(0).leader().orElseThrow().node();
+    LeaderElection other = name.equals("b") ? c : b;
+    // The other standby learns of the new leader from the watch too, not of the resigned one.
+    await(
+        "the other standby names " + name,
+        Duration.ofSeconds(15),
+        () -> other.leader().map(l -> l.node().equals(name)).orElse(false));
+    assertThat(events).containsExactly("a elected", "a deposed: resigned", name + " elected");
   }
 
   @Test
@@ -140,10 +184,16 @@ class EtcdElectionIT {
 
     await("a steps down", BOUND, () -> events.stream().anyMatch(e -> e.startsWith("a deposed")));
     assertThat(events.get(0)).isEqualTo("a elected");
-    assertThat(events.get(1)).startsWith("a deposed: ");
     // Then one of the two leads a new term (a may win it again: it campaigns like any standby).
+    // b watches the key, so it may win before a hears that its lease was revoked: a revoked lease
+    // reaches the old leader at its next keep-alive answer or key event (its writes are fenced).
     await("a new term", BOUND, () -> events.size() >= 3 && leaders().size() == 1);
-    assertThat(events.get(2)).isIn("a elected", "b elected");
+    List<String> after = events.subList(1, 3);
+    assertThat(after).filteredOn(e -> e.startsWith("a deposed: ")).hasSize(1);
+    assertThat(after)
+        .filteredOn(e -> e.endsWith(" elected"))
+        .singleElement()
+        .isIn("a elected", "b elected");
     assertThat(leaders()).hasSize(1);
     assertThat(a.guard().holds()).isEqualTo(a.role() == Role.LEADER);
   }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +108,30 @@ class EtcdStateStoreIT {
   }
 
   @Test
+  void expectedCreationsSurviveALeaderChangeAndAreRewrittenWhenTheyChange(TestInfo info)
+      throws Exception {
+    String prefix = info.getTestMethod().orElseThrow().getName();
+    Instant asked = Instant.parse("2026-12-06T05:00:00.123456789Z");
+    Instant later = Instant.parse("2026-12-06T05:00:07Z");
+    List<Instant> expected = List.of(asked, asked, later);
+    StoredState withExpected = new StoredState(GROUP, 2, List.of(instance("i-1", 1)), expected);
+    try (LeaderElection a = leader(prefix, "a")) {
+      a.stateStore(GROUP).save(withExpected);
+    }
+    // The next leader (a new election, a new store) reads what the last one committed.
+    try (LeaderElection b = leader(prefix, "b")) {
+      StateStore store = b.stateStore(GROUP);
+      StoredState loaded = store.load().orElseThrow();
+      assertThat(loaded.expectedCreations()).containsExactlyElementsOf(expected);
+      assertThat(sorted(loaded)).isEqualTo(sorted(withExpected));
+
+      // The instances arrived: nothing is expected any more, and the group record says so.
+      store.save(state(instance("i-1", 1), instance("i-2", 0), instance("i-3", 0)));
+      assertThat(b.stateStore(GROUP).load().orElseThrow().expectedCreations()).isEmpty();
+    }
+  }
+
+  @Test
   void aFleetLargerThanOneTransactionIsSavedInFencedParts(TestInfo info) throws Exception {
     String prefix = info.getTestMethod().orElseThrow().getName();
     try (LeaderElection a = leader(prefix, "a")) {
@@ -136,12 +161,14 @@ class EtcdStateStoreIT {
     a.stateStore(GROUP).save(committed);
 
     // a paused leader that has not noticed yet: its store still carries a's term
+    AtomicInteger pausedRefused = new AtomicInteger();
     StateStore paused =
         new EtcdStateStore(
             ea.connection(),
             settings(etcd.endpoint(), prefix, "a", TTL).statePrefix(),
             GROUP,
-            () -> aTerm);
+            () -> aTerm,
+            pausedRefused::incrementAndGet);
     paused.load();
 
     // a's lease ends (as after SIGSTOP past the TTL); b takes over
@@ -155,10 +182,13 @@ class EtcdStateStoreIT {
       assertThatThrownBy(() -> paused.save(stale))
           .isInstanceOf(FencedWriteException.class)
           .hasMessageContaining("has ended");
+      assertThat(pausedRefused).hasValue(1);
       // a's own store, after a stepped down, refuses before asking etcd
       await("a steps down", BOUND, () -> a.role() == Role.STANDBY);
+      long before = a.fencedWrites();
       assertThatThrownBy(() -> a.stateStore(GROUP).save(stale))
           .isInstanceOf(FencedWriteException.class);
+      assertThat(a.fencedWrites()).isEqualTo(before + 1);
       assertThat(sorted(b.stateStore(GROUP).load().orElseThrow())).isEqualTo(sorted(committed));
 
       StoredState next = state(instance("i-1", 2), instance("i-2", 0));

@@ -1,11 +1,10 @@
 package io.fleetscaler.daemon.ha;
 
+import io.fleetscaler.core.scaler.FileCloud;
 import io.fleetscaler.plugin.api.ConnectInfo;
-import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceState;
 import io.fleetscaler.plugin.api.InstanceStatus;
-import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.fleetscaler.plugin.api.Settings;
 import io.fleetscaler.plugin.sdk.PluginServer;
@@ -15,21 +14,17 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * A cloud in a file, as a plugin process: the cloud outlives every daemon that calls it, and every
- * daemon's plugin process shares it (each operation under an exclusive file lock). Instances run at
- * the first update after their creation and are gone at the first update after their deletion.
+ * A cloud in a file, as a plugin process: the core's crash-test {@link FileCloud} (the cloud
+ * outlives every daemon that calls it), shared by every daemon's plugin process, each operation
+ * under an exclusive file lock.
  *
  * <p>Every call is appended to {@code <cloud>.calls} as {@code <epoch millis> <daemon pid> <method>
  * <ids>}: the daemon is this process's parent, so the tests know which node called.
@@ -39,13 +34,13 @@ import java.util.function.Supplier;
 public final class FileCloudPlugin implements InstanceGroup {
   static final String GROUP_ID = "file-cloud/ha-test";
 
-  private final Path file;
+  private final FileCloud cloud;
   private final Path calls;
   private final Path lock;
   private final long caller;
 
   FileCloudPlugin(Path file) {
-    this.file = file;
+    this.cloud = new FileCloud(file, GROUP_ID, operation -> {});
     this.calls = file.resolveSibling(file.getFileName() + ".calls");
     this.lock = file.resolveSibling(file.getFileName() + ".lock");
     this.caller = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
@@ -57,14 +52,7 @@ public final class FileCloudPlugin implements InstanceGroup {
 
   /** The instances in {@code file} and their states. */
   public static Map<String, InstanceState> read(Path file) {
-    Map<String, InstanceState> out = new LinkedHashMap<>();
-    for (String line : lines(file)) {
-      if (!line.startsWith("next ")) {
-        String[] f = line.split(" ", -1);
-        out.put(f[0], InstanceState.valueOf(f[1]));
-      }
-    }
-    return out;
+    return FileCloud.read(file);
   }
 
   /** One recorded call. */
@@ -86,16 +74,6 @@ public final class FileCloudPlugin implements InstanceGroup {
       return List.of();
     }
     return Files.readAllLines(p).stream().filter(l -> !l.isBlank()).map(Call::parse).toList();
-  }
-
-  private static List<String> lines(Path file) {
-    try {
-      return Files.readAllLines(file);
-    } catch (NoSuchFileException e) {
-      return List.of("next 0");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private synchronized <T> T locked(String method, List<String> ids, Supplier<T> body) {
@@ -124,93 +102,29 @@ public final class FileCloudPlugin implements InstanceGroup {
     }
   }
 
-  private int next() {
-    return Integer.parseInt(lines(file).get(0).substring(5));
-  }
-
-  private void write(int next, Map<String, InstanceState> instances) {
-    List<String> out = new ArrayList<>();
-    out.add("next " + next);
-    instances.forEach((id, state) -> out.add(id + " " + state.name()));
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.write(tmp, out);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
   public ProviderInfo init(Settings settings, String pluginConfigJson) {
-    return locked("init", List.of(), () -> new ProviderInfo(GROUP_ID, 100, "1", "", Set.of()));
+    return locked("init", List.of(), () -> cloud.init(settings, pluginConfigJson));
   }
 
   @Override
   public List<InstanceStatus> update() {
-    return locked(
-        "update",
-        List.of(),
-        () -> {
-          Map<String, InstanceState> instances = read(file);
-          List<InstanceStatus> out = new ArrayList<>();
-          Map<String, InstanceState> after = new LinkedHashMap<>();
-          instances.forEach(
-              (id, state) -> {
-                out.add(new InstanceStatus(id, state));
-                switch (state) {
-                  case CREATING -> after.put(id, InstanceState.RUNNING);
-                  case DELETING -> {}
-                  default -> after.put(id, state);
-                }
-              });
-          write(next(), after);
-          return out;
-        });
+    return locked("update", List.of(), cloud::update);
   }
 
   @Override
   public int increase(int delta) {
-    return locked(
-        "increase",
-        List.of(Integer.toString(delta)),
-        () -> {
-          int next = next();
-          Map<String, InstanceState> instances = read(file);
-          for (int i = 0; i < delta; i++) {
-            instances.put("vm-" + next++, InstanceState.CREATING);
-          }
-          write(next, instances);
-          return delta;
-        });
+    return locked("increase", List.of(Integer.toString(delta)), () -> cloud.increase(delta));
   }
 
   @Override
   public List<String> decrease(List<String> ids) {
-    return locked(
-        "decrease",
-        ids,
-        () -> {
-          Map<String, InstanceState> instances = read(file);
-          for (String id : ids) {
-            instances.computeIfPresent(id, (k, v) -> InstanceState.DELETING);
-          }
-          write(next(), instances);
-          return ids;
-        });
+    return locked("decrease", ids, () -> cloud.decrease(ids));
   }
 
   @Override
   public ConnectInfo connectInfo(String id) {
-    return locked(
-        "connect_info",
-        List.of(id),
-        () -> {
-          if (!read(file).containsKey(id)) {
-            throw new ProviderException.NotFound("no instance " + id);
-          }
-          return new ConnectInfo(id, ConnectorConfig.defaults(), "127.0.0.1", "", null);
-        });
+    return locked("connect_info", List.of(id), () -> cloud.connectInfo(id));
   }
 
   @Override

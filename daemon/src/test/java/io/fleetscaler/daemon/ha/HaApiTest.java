@@ -30,6 +30,7 @@ class HaApiTest {
     volatile boolean holds;
     volatile @Nullable Leader leader;
     volatile long transitions;
+    volatile long fencedWrites;
 
     @Override
     public Role role() {
@@ -44,6 +45,11 @@ class HaApiTest {
     @Override
     public long transitions() {
       return transitions;
+    }
+
+    @Override
+    public long fencedWrites() {
+      return fencedWrites;
     }
 
     @Override
@@ -149,8 +155,10 @@ class HaApiTest {
     election.role = Role.LEADER;
     election.holds = true;
     election.transitions = 1;
+    election.fencedWrites = 2;
     assertThat(registry.get("fleetscaler.ha.leader").gauge().value()).isEqualTo(1);
     assertThat(registry.get("fleetscaler.ha.transitions").functionCounter().count()).isEqualTo(1);
+    assertThat(registry.get("fleetscaler.ha.fenced.writes").functionCounter().count()).isEqualTo(2);
     assertThat(registry.get("fleetscaler.ha.lease.renew").timer().count()).isEqualTo(1);
   }
 }

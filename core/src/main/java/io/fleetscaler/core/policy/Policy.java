@@ -151,32 +151,16 @@ public record Policy(
 
   /** The same policy active during {@code value} instead. */
   public Policy withPeriods(List<String> value) {
-    return new Policy(
-        value,
-        timezone,
-        idleCount,
-        idleTime,
-        scaleFactor,
-        scaleFactorLimit,
-        preemptiveMode,
-        standbyCount,
-        standbyMaxAge,
-        demand);
+    Draft d = new Draft(this);
+    d.periods = value;
+    return d.build();
   }
 
   /** The same policy with periods read in {@code value}. */
   public Policy withTimezone(ZoneId value) {
-    return new Policy(
-        periods,
-        value,
-        idleCount,
-        idleTime,
-        scaleFactor,
-        scaleFactorLimit,
-        preemptiveMode,
-        standbyCount,
-        standbyMaxAge,
-        demand);
+    Draft d = new Draft(this);
+    d.timezone = value;
+    return d.build();
   }
 
   /**
@@ -184,89 +168,43 @@ public record Policy(
    * value; use {@link #withPreemptiveMode} to change it.
    */
   public Policy withIdleCount(int value) {
-    return new Policy(
-        periods,
-        timezone,
-        value,
-        idleTime,
-        scaleFactor,
-        scaleFactorLimit,
-        preemptiveMode,
-        standbyCount,
-        standbyMaxAge,
-        demand);
+    Draft d = new Draft(this);
+    d.idleCount = value;
+    return d.build();
   }
 
   public Policy withIdleTime(Duration value) {
-    return new Policy(
-        periods,
-        timezone,
-        idleCount,
-        value,
-        scaleFactor,
-        scaleFactorLimit,
-        preemptiveMode,
-        standbyCount,
-        standbyMaxAge,
-        demand);
+    Draft d = new Draft(this);
+    d.idleTime = value;
+    return d.build();
   }
 
   public Policy withScaleFactor(double factor, int limit) {
-    return new Policy(
-        periods,
-        timezone,
-        idleCount,
-        idleTime,
-        factor,
-        limit,
-        preemptiveMode,
-        standbyCount,
-        standbyMaxAge,
-        demand);
+    Draft d = new Draft(this);
+    d.scaleFactor = factor;
+    d.scaleFactorLimit = limit;
+    return d.build();
   }
 
   public Policy withPreemptiveMode(boolean value) {
-    return new Policy(
-        periods,
-        timezone,
-        idleCount,
-        idleTime,
-        scaleFactor,
-        scaleFactorLimit,
-        value,
-        standbyCount,
-        standbyMaxAge,
-        demand);
+    Draft d = new Draft(this);
+    d.preemptiveMode = value;
+    return d.build();
   }
 
   /** The same policy keeping {@code count} suspended instances, each at most {@code maxAge}. */
   public Policy withStandby(int count, Duration maxAge) {
-    return new Policy(
-        periods,
-        timezone,
-        idleCount,
-        idleTime,
-        scaleFactor,
-        scaleFactorLimit,
-        preemptiveMode,
-        count,
-        maxAge,
-        demand);
+    Draft d = new Draft(this);
+    d.standbyCount = count;
+    d.standbyMaxAge = maxAge;
+    return d.build();
   }
 
   /** The same policy with its targets sized from recent demand by {@code value}. */
   public Policy withDemand(DemandSizing value) {
-    return new Policy(
-        periods,
-        timezone,
-        idleCount,
-        idleTime,
-        scaleFactor,
-        scaleFactorLimit,
-        preemptiveMode,
-        standbyCount,
-        standbyMaxAge,
-        value);
+    Draft d = new Draft(this);
+    d.demand = value;
+    return d.build();
   }
 
   /**
@@ -284,5 +222,46 @@ public record Policy(
       byFactor = Math.min(byFactor, scaleFactorLimit);
     }
     return Math.max(idleCount, byFactor);
+  }
+
+  /** A policy's fields being changed by a wither; {@link #build} validates them. */
+  private static final class Draft {
+    List<String> periods;
+    ZoneId timezone;
+    int idleCount;
+    Duration idleTime;
+    double scaleFactor;
+    int scaleFactorLimit;
+    boolean preemptiveMode;
+    int standbyCount;
+    Duration standbyMaxAge;
+    DemandSizing demand;
+
+    Draft(Policy p) {
+      periods = p.periods;
+      timezone = p.timezone;
+      idleCount = p.idleCount;
+      idleTime = p.idleTime;
+      scaleFactor = p.scaleFactor;
+      scaleFactorLimit = p.scaleFactorLimit;
+      preemptiveMode = p.preemptiveMode;
+      standbyCount = p.standbyCount;
+      standbyMaxAge = p.standbyMaxAge;
+      demand = p.demand;
+    }
+
+    Policy build() {
+      return new Policy(
+          periods,
+          timezone,
+          idleCount,
+          idleTime,
+          scaleFactor,
+          scaleFactorLimit,
+          preemptiveMode,
+          standbyCount,
+          standbyMaxAge,
+          demand);
+    }
   }
 }

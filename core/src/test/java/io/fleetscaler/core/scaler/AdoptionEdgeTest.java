@@ -3,49 +3,25 @@ package io.fleetscaler.core.scaler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetscaler.core.planner.DeletionReason;
-import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.planner.InstancePhase;
-import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.core.state.StateStore;
 import io.fleetscaler.plugin.api.InstanceState;
 import io.fleetscaler.plugin.simulated.ManualClock;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Adoption where it used to break: a kept foreign instance while the fleet is at max_instances, and
  * an instance asked for just before a restart that the cloud lists only after it.
  */
-class AdoptionEdgeTest {
-  @TempDir Path dir;
-  final ManualClock clock = new ManualClock();
-  final RecordingCloud cloud = new RecordingCloud(clock);
-
-  TaskScaler start(UnaryOperator<TaskScaler.Builder> options) {
-    return options
-        .apply(
-            TaskScaler.builder(cloud)
-                .clock(clock)
-                .manualTicks()
-                .randomSeed(1)
-                .capacityPerInstance(1)
-                .maxInstances(2)
-                .policies(List.of(Policy.of(2).withIdleTime(Duration.ofHours(1))))
-                .stateStorage(dir))
-        .build();
+class AdoptionEdgeTest extends AbstractRestartTest {
+  AdoptionEdgeTest() {
+    super(1, 0, 2, 2);
   }
 
   static InstancePhase phase(TaskScaler scaler, String id) {
-    return scaler.snapshot().instances().stream()
-        .filter(i -> i.id().equals(id))
-        .map(InstanceInfo::phase)
-        .findFirst()
-        .orElseThrow();
+    return info(scaler, id).phase();
   }
 
   long calls(String name) {

@@ -5,18 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetscaler.core.policy.DemandSizing;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.plugin.api.InstanceState;
-import io.fleetscaler.plugin.api.InstanceStatus;
-import io.fleetscaler.plugin.api.Settings;
-import io.fleetscaler.plugin.simulated.ManualClock;
-import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
-import io.fleetscaler.plugin.simulated.SimulatedOptions;
-import io.fleetscaler.plugin.simulated.SimulatedOptions.Latency;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -29,7 +19,7 @@ import net.jqwik.api.constraints.Size;
  * idle_lead}, {@code standby_burst_factor}), over random demand and policy changes.
  */
 class DemandSizingPropertiesTest {
-  static final int MAX = 6;
+  static final int MAX = StandbyWorkload.MAX;
   static final Duration WINDOW = Duration.ofMinutes(30);
 
   static Policy sized(int standbyFloor, int leadSeconds, double factor) {
@@ -39,113 +29,13 @@ class DemandSizingPropertiesTest {
         .withDemand(new DemandSizing(Duration.ofSeconds(leadSeconds), factor, WINDOW));
   }
 
-  /** The scaler, its cloud and what the random workload holds. */
-  private static final class Run {
-    final ManualClock clock = new ManualClock();
-    final SimulatedInstanceGroup simulated = new SimulatedInstanceGroup(clock);
-    final PoolCloud cloud = new PoolCloud(simulated);
-    final TaskScaler scaler;
-    final ArrayDeque<String> held = new ArrayDeque<>();
-    final ArrayDeque<CompletableFuture<Acquisition>> waiting = new ArrayDeque<>();
-    final Set<String> used = new HashSet<>();
-    int checkedSuspensions;
-    int next;
-
-    Run(int maxUse, int resumeSeconds, Policy first) {
-      SimulatedOptions options =
-          SimulatedOptions.defaults()
-              .withSuspendResume(true)
-              .withCreateLatency(Latency.fixed(Duration.ofSeconds(30)))
-              .withDeleteLatency(Latency.fixed(Duration.ofSeconds(5)))
-              .withSuspendLatency(Latency.fixed(Duration.ofSeconds(5)))
-              .withResumeLatency(Latency.fixed(Duration.ofSeconds(resumeSeconds)));
-      scaler =
-          TaskScaler.builder(cloud)
-              .plugin(Settings.defaults(), options.toJson())
-              .clock(clock)
-              .manualTicks()
-              .randomSeed(7)
-              .capacityPerInstance(1)
-              .maxUseCount(maxUse)
-              .maxInstances(MAX)
-              .creationTimeout(Duration.ofMinutes(3))
-              .policies(List.of(first))
-              .build();
-    }
-
-    void acquire(int n) {
-      for (int i = 0; i < n; i++) {
-        String key = "job-" + next++;
-        CompletableFuture<Acquisition> f = scaler.acquire(key, Duration.ofHours(3));
-        CompletableFuture<?> unused = f.thenAccept(a -> used.add(a.instanceId()));
-        held.add(key);
-        waiting.add(f);
-      }
-    }
-
-    void release(int n) {
-      for (int i = 0; i < n && !held.isEmpty(); i++) {
-        String key = held.poll();
-        CompletableFuture<Acquisition> f = waiting.poll();
-        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
-          scaler.release(key);
-        } else if (f != null) {
-          f.cancel(false);
-        }
-      }
-    }
-
-    void step(int code) {
-      int kind = code % 5;
-      int amount = code / 5 % 4 + 1;
-      switch (kind) {
-        case 0 -> acquire(amount);
-        case 1 -> release(amount);
-        case 2, 3 -> advance(Duration.ofSeconds(amount * 7L));
-        default -> scaler.configure(List.of(sized(amount - 1, code * 37 % 600, code % 3 * 0.75)));
-      }
-      check();
-    }
-
-    void advance(Duration d) {
-      clock.advance(d);
-      scaler.tick();
-    }
-
-    void check() {
-      List<InstanceStatus> counted =
-          simulated.snapshot().stream().filter(s -> s.state() != InstanceState.DELETING).toList();
-      assertThat(counted)
-          .as("instances toward max_instances, suspended ones included")
-          .hasSizeLessThanOrEqualTo(MAX);
-      List<String> suspensions = cloud.suspendedIds;
-      for (; checkedSuspensions < suspensions.size(); checkedSuspensions++) {
-        String id = suspensions.get(checkedSuspensions);
-        assertThat(used).as("an instance that ran a job never enters standby").doesNotContain(id);
-      }
-    }
-
-    long inCloud(InstanceState state) {
-      return simulated.snapshot().stream().filter(s -> s.state() == state).count();
-    }
-
-    /** Serves every held job (boots and resumes end), then lets them all go. */
-    void serveAndReleaseAll() {
-      for (int i = 0; i < 40 && waiting.stream().anyMatch(f -> !f.isDone()); i++) {
-        advance(Duration.ofSeconds(7));
-        check();
-      }
-      release(held.size());
-      check();
-    }
-
-    /** Advances {@code d} in 20-second steps, checking the invariants at each. */
-    void settle(Duration d) {
-      for (long s = 0; s < d.toSeconds(); s += 20) {
-        advance(Duration.ofSeconds(20));
-        check();
-      }
-    }
+  /** The workload, starting with policy {@code first}; policy steps change the sizing. */
+  private static StandbyWorkload run(int maxUse, int resumeSeconds, Policy first) {
+    return new StandbyWorkload(
+        resumeSeconds,
+        Duration.ofHours(3),
+        code -> sized(code / 5 % 4, code * 37 % 600, code % 3 * 0.75),
+        b -> b.randomSeed(7).maxUseCount(maxUse).policies(List.of(first)));
   }
 
   @Property(tries = 50)
@@ -153,7 +43,7 @@ class DemandSizingPropertiesTest {
       @ForAll @Size(max = 60) List<@IntRange(min = 0, max = 39) Integer> codes,
       @ForAll @IntRange(min = 0, max = 2) int maxUse,
       @ForAll @IntRange(min = 1, max = 40) int resumeSeconds) {
-    Run run = new Run(maxUse, resumeSeconds, sized(0, 20, 1));
+    StandbyWorkload run = run(maxUse, resumeSeconds, sized(0, 20, 1));
     for (int code : codes) {
       run.step(code);
     }
@@ -166,7 +56,7 @@ class DemandSizingPropertiesTest {
       @ForAll @IntRange(min = 1, max = 4) int burst,
       @ForAll @DoubleRange(min = 0.25, max = 2) double factor,
       @ForAll @IntRange(min = 0, max = 2) int maxUse) {
-    Run run = new Run(maxUse, 20, sized(0, 0, factor));
+    StandbyWorkload run = run(maxUse, 20, sized(0, 0, factor));
     for (int code : codes) {
       run.step(code);
     }
@@ -208,7 +98,7 @@ class DemandSizingPropertiesTest {
   @Example
   void theIdleTargetFollowsTheRecentRate() {
     // Six jobs in a 30-minute window at a 15-minute lead: 6 / 1800 s x 900 s = 3 idle.
-    Run run = new Run(1, 20, sized(0, 900, 0));
+    StandbyWorkload run = run(1, 20, sized(0, 900, 0));
     run.acquire(6);
     run.serveAndReleaseAll();
     run.settle(Duration.ofMinutes(5));

@@ -4,39 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetscaler.core.planner.DeletionReason;
-import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.planner.InstancePhase;
-import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.plugin.api.ConnectInfo;
 import io.fleetscaler.plugin.api.InstanceState;
-import io.fleetscaler.plugin.simulated.ManualClock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A second scaler over the same cloud and state directory adopts what the first left. */
-class RestartAdoptionTest {
-  @TempDir Path dir;
-  final ManualClock clock = new ManualClock();
-  final RecordingCloud cloud = new RecordingCloud(clock);
-
-  TaskScaler start(UnaryOperator<TaskScaler.Builder> options) {
-    return options
-        .apply(
-            TaskScaler.builder(cloud)
-                .clock(clock)
-                .manualTicks()
-                .randomSeed(1)
-                .capacityPerInstance(2)
-                .maxUseCount(10)
-                .maxInstances(4)
-                .policies(List.of(Policy.of(4).withIdleTime(Duration.ofHours(1))))
-                .stateStorage(dir))
-        .build();
+class RestartAdoptionTest extends AbstractRestartTest {
+  RestartAdoptionTest() {
+    super(2, 10, 4, 4);
   }
 
   /** Two ready instances, four slots: a and b acquired, c reserved. */
@@ -46,13 +25,6 @@ class RestartAdoptionTest {
     scaler.tick();
     scaler.tick();
     return scaler;
-  }
-
-  static InstanceInfo info(TaskScaler scaler, String id) {
-    return scaler.snapshot().instances().stream()
-        .filter(i -> i.id().equals(id))
-        .findFirst()
-        .orElseThrow();
   }
 
   @Test

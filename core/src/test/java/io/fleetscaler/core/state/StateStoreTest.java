@@ -51,6 +51,31 @@ class StateStoreTest {
           "",
           Instant.parse("2026-11-23T15:00:00Z"));
 
+  /** A store over {@code store}'s file that saves through {@code save}. */
+  static StateStore savingWith(StateStore store, Saver save) {
+    return new StateStore() {
+      @Override
+      public Path file() {
+        return store.file();
+      }
+
+      @Override
+      public java.util.Optional<StoredState> load() throws IOException {
+        return store.load();
+      }
+
+      @Override
+      public void save(StoredState state) throws IOException {
+        save.save(state);
+      }
+    };
+  }
+
+  /** What a test's store does on save. */
+  interface Saver {
+    void save(StoredState state) throws IOException;
+  }
+
   static StoredState sample() {
     return new StoredState(
         GROUP,
@@ -227,23 +252,12 @@ class StateStoreTest {
     AtomicInteger version = new AtomicInteger();
     AtomicReference<Integer> savedVersion = new AtomicReference<>(-1);
     StateStore recording =
-        new StateStore() {
-          @Override
-          public Path file() {
-            return store.file();
-          }
-
-          @Override
-          public java.util.Optional<StoredState> load() throws IOException {
-            return store.load();
-          }
-
-          @Override
-          public void save(StoredState state) throws IOException {
-            store.save(state);
-            savedVersion.set(state.capacityPerInstance());
-          }
-        };
+        savingWith(
+            store,
+            state -> {
+              store.save(state);
+              savedVersion.set(state.capacityPerInstance());
+            });
     try (SnapshotWriter writer =
         SnapshotWriter.start(
             recording,
@@ -265,25 +279,14 @@ class StateStoreTest {
     StateStore store = StateStore.open(dir, GROUP);
     AtomicInteger failuresLeft = new AtomicInteger(1);
     StateStore flaky =
-        new StateStore() {
-          @Override
-          public Path file() {
-            return store.file();
-          }
-
-          @Override
-          public java.util.Optional<StoredState> load() throws IOException {
-            return store.load();
-          }
-
-          @Override
-          public void save(StoredState state) throws IOException {
-            if (failuresLeft.getAndDecrement() > 0) {
-              throw new IOException("disk full");
-            }
-            store.save(state);
-          }
-        };
+        savingWith(
+            store,
+            state -> {
+              if (failuresLeft.getAndDecrement() > 0) {
+                throw new IOException("disk full");
+              }
+              store.save(state);
+            });
     try (SnapshotWriter writer =
         SnapshotWriter.start(flaky, StateStoreTest::sample, Duration.ZERO)) {
       assertThatThrownBy(() -> writer.changedDurably().join()).hasRootCauseMessage("disk full");
@@ -298,22 +301,11 @@ class StateStoreTest {
       throws Exception {
     StateStore store = StateStore.open(dir, GROUP);
     StateStore fenced =
-        new StateStore() {
-          @Override
-          public Path file() {
-            return store.file();
-          }
-
-          @Override
-          public java.util.Optional<StoredState> load() throws IOException {
-            return store.load();
-          }
-
-          @Override
-          public void save(StoredState state) throws IOException {
-            throw new TermEndedException("the term of revision 7 has ended");
-          }
-        };
+        savingWith(
+            store,
+            state -> {
+              throw new TermEndedException("the term of revision 7 has ended");
+            });
     List<LogRecord> records = new CopyOnWriteArrayList<>();
     Handler capture =
         new Handler() {

@@ -44,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,18 @@ class FleetApiTest {
 
   private FleetGrpc.FleetBlockingStub serve() throws Exception {
     return FleetGrpc.newBlockingStub(channel(null));
+  }
+
+  /** Groups "linux" and "windows" of one slot per instance and no idle target, served. */
+  private FleetGrpc.FleetBlockingStub twoIdleGroups(int maxInstances) throws Exception {
+    group("linux", maxInstances, 1, Policy.of(0));
+    group("windows", maxInstances, 1, Policy.of(0));
+    return serve();
+  }
+
+  /** The error status {@code call} fails with. */
+  private static StatusRuntimeException rejected(ThrowingCallable call) {
+    return catchThrowableOfType(StatusRuntimeException.class, call);
   }
 
   private ManagedChannel channel(@Nullable BearerToken token) throws Exception {
@@ -203,21 +216,16 @@ class FleetApiTest {
 
   @Test
   void invalidArgumentsNameTheField() throws Exception {
-    group("linux", 2, 1, Policy.of(0));
-    group("windows", 2, 1, Policy.of(0));
-    FleetGrpc.FleetBlockingStub api = serve();
+    FleetGrpc.FleetBlockingStub api = twoIdleGroups(2);
 
     StatusRuntimeException noKey =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> api.reserve(ReserveRequest.newBuilder().setGroup("linux").build()));
+        rejected(() -> api.reserve(ReserveRequest.newBuilder().setGroup("linux").build()));
     assertThat(noKey.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(noKey.getStatus().getDescription()).startsWith("key: ");
     assertThat(detail(noKey, BadRequest.class).getFieldViolations(0).getField()).isEqualTo("key");
 
     StatusRuntimeException longKey =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
+        rejected(
             () ->
                 api.unreserve(
                     UnreserveRequest.newBuilder()
@@ -228,9 +236,7 @@ class FleetApiTest {
         .isEqualTo("key: at most 256 bytes of UTF-8, got 257");
 
     StatusRuntimeException noGroup =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> api.reserve(ReserveRequest.newBuilder().setKey("job-1").build()));
+        rejected(() -> api.reserve(ReserveRequest.newBuilder().setKey("job-1").build()));
     assertThat(noGroup.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(noGroup.getStatus().getDescription())
         .isEqualTo("group: required: the daemon runs several groups [linux, windows]");
@@ -238,23 +244,20 @@ class FleetApiTest {
         .isEqualTo("group");
 
     StatusRuntimeException unknown =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
+        rejected(
             () -> api.reserve(ReserveRequest.newBuilder().setGroup("mac").setKey("j").build()));
     assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(unknown.getStatus().getDescription()).startsWith("group: no group named 'mac'");
 
     StatusRuntimeException noTimeout =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
+        rejected(
             () -> api.acquire(AcquireRequest.newBuilder().setGroup("linux").setKey("j").build()));
     assertThat(noTimeout.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(noTimeout.getStatus().getDescription())
         .isEqualTo("timeout: required when the call has no deadline");
 
     StatusRuntimeException negative =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
+        rejected(
             () ->
                 api.acquire(
                     acquire("j", Duration.ofSeconds(-5)).toBuilder().setGroup("linux").build()));
@@ -368,12 +371,9 @@ class FleetApiTest {
 
   @Test
   void blockingReasonsRefuseABadGroup() throws Exception {
-    group("linux", 1, 1, Policy.of(0));
-    group("windows", 1, 1, Policy.of(0));
-    FleetGrpc.FleetBlockingStub api = serve();
+    FleetGrpc.FleetBlockingStub api = twoIdleGroups(1);
     StatusRuntimeException tooLong =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
+        rejected(
             () ->
                 api.getBlockingReasons(
                     GetBlockingReasonsRequest.newBuilder().setGroup("g".repeat(300)).build()));
@@ -383,16 +383,14 @@ class FleetApiTest {
     assertThat(detail(tooLong, BadRequest.class).getFieldViolations(0).getField())
         .isEqualTo("group");
     StatusRuntimeException control =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
+        rejected(
             () ->
                 api.getBlockingReasons(
                     GetBlockingReasonsRequest.newBuilder().setGroup("lin\u0007ux").build()));
     assertThat(control.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(control.getStatus().getDescription()).startsWith("group: contains a control");
     StatusRuntimeException unknown =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
+        rejected(
             () ->
                 api.getBlockingReasons(
                     GetBlockingReasonsRequest.newBuilder().setGroup("mac").build()));
@@ -417,9 +415,7 @@ class FleetApiTest {
     group("linux", 1, 1, preemptive);
     FleetGrpc.FleetBlockingStub api = serve();
     StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> api.reserve(ReserveRequest.newBuilder().setKey("job-1").build()));
+        rejected(() -> api.reserve(ReserveRequest.newBuilder().setKey("job-1").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).startsWith("no slot to reserve in group 'linux'");
     assertThat(detail(e, NoCapacity.class).getSlots().getIdle()).isZero();
@@ -433,9 +429,7 @@ class FleetApiTest {
 
     api.reserve(ReserveRequest.newBuilder().setKey("job-1").build());
     StatusRuntimeException onlyReserved =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> api.release(ReleaseRequest.newBuilder().setKey("job-1").build()));
+        rejected(() -> api.release(ReleaseRequest.newBuilder().setKey("job-1").build()));
     assertThat(onlyReserved.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(onlyReserved.getStatus().getDescription())
         .isEqualTo("key: 'job-1' is only reserved; call Unreserve");
@@ -444,9 +438,7 @@ class FleetApiTest {
 
     api.acquire(acquire("job-2", Duration.ofMinutes(1)));
     StatusRuntimeException twice =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> api.acquire(acquire("job-2", Duration.ofMinutes(1))));
+        rejected(() -> api.acquire(acquire("job-2", Duration.ofMinutes(1))));
     assertThat(twice.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
     assertThat(scaler.snapshot().slots().acquired()).isEqualTo(1);
   }
@@ -518,13 +510,11 @@ class FleetApiTest {
     FleetGrpc.FleetBlockingStub api = FleetGrpc.newBlockingStub(c);
 
     StatusRuntimeException none =
-        catchThrowableOfType(
-            StatusRuntimeException.class, () -> api.getFleet(GetFleetRequest.getDefaultInstance()));
+        rejected(() -> api.getFleet(GetFleetRequest.getDefaultInstance()));
     assertThat(none.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
 
     StatusRuntimeException wrong =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
+        rejected(
             () ->
                 api.withCallCredentials(token("s3cret-tokeN"))
                     .getFleet(GetFleetRequest.getDefaultInstance()));

@@ -10,6 +10,7 @@ import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.plugin.api.Protocol;
 import io.fleetscaler.plugin.simulated.ManualClock;
 import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,31 @@ class ConfigFileTest {
   private static Path fixture(String name) throws URISyntaxException {
     return Path.of(
         Objects.requireNonNull(ConfigFileTest.class.getResource("/config/good/" + name)).toURI());
+  }
+
+  /**
+   * Writes {@code name}: one group "sim" on the simulated plugin, whose three header lines come
+   * first, then {@code rest} (its first line is the file's line 4, as the line numbers asserted
+   * below count).
+   */
+  private Path simulatedGroup(String name, String rest) throws IOException {
+    Path file = tmp.resolve(name);
+    Files.writeString(file, "[[group]]\nname = \"sim\"\nplugin = \"simulated\"\n" + rest);
+    return file;
+  }
+
+  /** The errors loading {@code file} fails with. */
+  private static ConfigException rejected(Path file) {
+    return org.assertj.core.api.Assertions.catchThrowableOfType(
+        ConfigException.class, () -> ConfigFile.load(file, w -> {}));
+  }
+
+  /** A scaler for {@code g} over the simulated cloud, ticked by hand under {@code clock}. */
+  private static TaskScaler.Builder manualScaler(GroupConfig g, ManualClock clock) {
+    return g.applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
+        .clock(clock)
+        .manualTicks()
+        .randomSeed(1);
   }
 
   @Test
@@ -296,21 +322,18 @@ class ConfigFileTest {
 
   @Test
   void standbyKeysAreOursAndOffByDefault() throws Exception {
-    Path file = tmp.resolve("standby.toml");
-    Files.writeString(
-        file,
-        """
-        [[group]]
-        name = "sim"
-        plugin = "simulated"
-        max_instances = 40
-        [[group.policy]]
-        idle_count = 1
-        [[group.policy]]
-        periods = ["* 8-18 * * mon-fri"]
-        standby_count = 20
-        standby_max_age = "12h"
-        """);
+    Path file =
+        simulatedGroup(
+            "standby.toml",
+            """
+            max_instances = 40
+            [[group.policy]]
+            idle_count = 1
+            [[group.policy]]
+            periods = ["* 8-18 * * mon-fri"]
+            standby_count = 20
+            standby_max_age = "12h"
+            """);
 
     GroupConfig g = ConfigFile.load(file, w -> {}).groups().get(0);
 
@@ -322,21 +345,16 @@ class ConfigFileTest {
 
   @Test
   void badStandbyKeysAreReportedWithTheirLines() throws Exception {
-    Path file = tmp.resolve("bad-standby.toml");
-    Files.writeString(
-        file,
-        """
-        [[group]]
-        name = "sim"
-        plugin = "simulated"
-        [[group.policy]]
-        standby_count = -1
-        standby_max_age = "soon"
-        """);
+    Path file =
+        simulatedGroup(
+            "bad-standby.toml",
+            """
+            [[group.policy]]
+            standby_count = -1
+            standby_max_age = "soon"
+            """);
 
-    ConfigException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
-            ConfigException.class, () -> ConfigFile.load(file, w -> {}));
+    ConfigException e = rejected(file);
 
     assertThat(e.errors().toString())
         .contains("bad-standby.toml:5")
@@ -347,22 +365,19 @@ class ConfigFileTest {
 
   @Test
   void demandSizingKeysAreOursAndOffByDefault() throws Exception {
-    Path file = tmp.resolve("demand.toml");
-    Files.writeString(
-        file,
-        """
-        [[group]]
-        name = "sim"
-        plugin = "simulated"
-        max_instances = 40
-        [[group.policy]]
-        idle_count = 1
-        [[group.policy]]
-        periods = ["* 8-18 * * mon-fri"]
-        idle_lead = "20s"
-        standby_burst_factor = 0.75
-        demand_window = "3h"
-        """);
+    Path file =
+        simulatedGroup(
+            "demand.toml",
+            """
+            max_instances = 40
+            [[group.policy]]
+            idle_count = 1
+            [[group.policy]]
+            periods = ["* 8-18 * * mon-fri"]
+            idle_lead = "20s"
+            standby_burst_factor = 0.75
+            demand_window = "3h"
+            """);
 
     GroupConfig g = ConfigFile.load(file, w -> {}).groups().get(0);
 
@@ -375,22 +390,17 @@ class ConfigFileTest {
 
   @Test
   void badDemandSizingKeysAreReportedWithTheirLines() throws Exception {
-    Path file = tmp.resolve("bad-demand.toml");
-    Files.writeString(
-        file,
-        """
-        [[group]]
-        name = "sim"
-        plugin = "simulated"
-        [[group.policy]]
-        idle_lead = "2h"
-        standby_burst_factor = -1
-        demand_window = "90s"
-        """);
+    Path file =
+        simulatedGroup(
+            "bad-demand.toml",
+            """
+            [[group.policy]]
+            idle_lead = "2h"
+            standby_burst_factor = -1
+            demand_window = "90s"
+            """);
 
-    ConfigException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
-            ConfigException.class, () -> ConfigFile.load(file, w -> {}));
+    ConfigException e = rejected(file);
 
     assertThat(e.errors().toString())
         .contains("bad-demand.toml:5")
@@ -403,21 +413,18 @@ class ConfigFileTest {
 
   @Test
   void preemptiveModeWithoutAnIdleTargetIsWarnedAbout() throws Exception {
-    Path file = tmp.resolve("preemptive.toml");
-    Files.writeString(
-        file,
-        """
-        [[group]]
-        name = "sim"
-        plugin = "simulated"
-        max_instances = 4
-        [[group.policy]]
-        idle_count = 2
-        [[group.policy]]
-        periods = ["* * * * sat,sun"]
-        idle_count = 0
-        preemptive_mode = true
-        """);
+    Path file =
+        simulatedGroup(
+            "preemptive.toml",
+            """
+            max_instances = 4
+            [[group.policy]]
+            idle_count = 2
+            [[group.policy]]
+            periods = ["* * * * sat,sun"]
+            idle_count = 0
+            preemptive_mode = true
+            """);
     List<ConfigError> warnings = new ArrayList<>();
 
     ConfigFile.load(file, warnings::add);
@@ -433,30 +440,22 @@ class ConfigFileTest {
 
   @Test
   void applyToConfiguresAScalerOverTheSimulatedCloud() throws Exception {
-    Path file = tmp.resolve("apply.toml");
-    Files.writeString(
-        file,
-        """
-        [[group]]
-        name = "sim"
-        plugin = "simulated"
-        capacity_per_instance = 3
-        max_instances = 4
-        [group.plugin_config]
-        create_latency = "10s"
-        [[group.policy]]
-        idle_count = 7
-        idle_time = "2m"
-        """);
+    Path file =
+        simulatedGroup(
+            "apply.toml",
+            """
+            capacity_per_instance = 3
+            max_instances = 4
+            [group.plugin_config]
+            create_latency = "10s"
+            [[group.policy]]
+            idle_count = 7
+            idle_time = "2m"
+            """);
     GroupConfig g = ConfigFile.load(file).groups().get(0);
     ManualClock clock = new ManualClock();
 
-    try (TaskScaler scaler =
-        g.applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
-            .clock(clock)
-            .manualTicks()
-            .randomSeed(1)
-            .build()) {
+    try (TaskScaler scaler = manualScaler(g, clock).build()) {
       scaler.tick();
       ScalerSnapshot first = scaler.snapshot();
       assertThat(first.activePolicy()).isEqualTo(g.policies().get(0));
@@ -471,20 +470,17 @@ class ConfigFileTest {
 
   @Test
   void applyToRunsTheReadyCommandThroughTheConnector() throws Exception {
-    Path file = tmp.resolve("ready.toml");
-    Files.writeString(
-        file,
-        """
-        [[group]]
-        name = "sim"
-        plugin = "simulated"
-        max_instances = 2
-        instance_ready_command = "cloud-init status --wait"
-        [group.plugin_config]
-        create_latency = "10s"
-        [[group.policy]]
-        idle_count = 1
-        """);
+    Path file =
+        simulatedGroup(
+            "ready.toml",
+            """
+            max_instances = 2
+            instance_ready_command = "cloud-init status --wait"
+            [group.plugin_config]
+            create_latency = "10s"
+            [[group.policy]]
+            idle_count = 1
+            """);
     GroupConfig g = ConfigFile.load(file).groups().get(0);
     ManualClock clock = new ManualClock();
     List<String> commands = new ArrayList<>();
@@ -501,13 +497,7 @@ class ConfigFileTest {
         };
 
     try (TaskScaler scaler =
-        g.applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
-            .connector(recording)
-            .connectorExecutor(Runnable::run)
-            .clock(clock)
-            .manualTicks()
-            .randomSeed(1)
-            .build()) {
+        manualScaler(g, clock).connector(recording).connectorExecutor(Runnable::run).build()) {
       scaler.tick();
       clock.advance(Duration.ofSeconds(11));
       scaler.tick();

@@ -1,5 +1,7 @@
 package io.fleetscaler.plugin.simulated.wire;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.InstanceStatus;
 import io.fleetscaler.plugin.sdk.PluginClient;
@@ -7,23 +9,44 @@ import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
 import io.fleetscaler.plugin.sdk.PluginProcess;
 import io.fleetscaler.plugin.simulated.SimulatedOptions;
 import io.fleetscaler.plugin.simulated.SimulatedPluginMain;
+import io.fleetscaler.plugin.simulated.wire.FileMirroredSimulatedPlugin.Mirror;
 import io.fleetscaler.plugin.tck.InstanceGroupConformanceKit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The simulated provider as a real plugin process ({@link SimulatedPluginMain} in a fresh JVM),
- * launched, handshaken and supervised by {@link PluginProcess}. The process runs on the system
- * clock, so the group has no latencies and the kit's polls wait briefly.
+ * The simulated provider as a real plugin process (the {@link SimulatedPluginMain} group in a fresh
+ * JVM), launched, handshaken and supervised by {@link PluginProcess}. The process runs on the
+ * system clock, so the group has no latencies and the kit's polls wait briefly. Each process
+ * mirrors its cloud to a file ({@link FileMirroredSimulatedPlugin}), so what it left after {@code
+ * Shutdown} is still there to check once the process is gone.
  */
 class SubprocessWireConformanceTest extends InstanceGroupConformanceKit {
+  @TempDir Path dir;
+  private final IdentityHashMap<InstanceGroup, Path> clouds = new IdentityHashMap<>();
 
   @Override
   protected InstanceGroup newGroup() {
-    return PluginProcess.launch(
-        PluginLaunchSpec.javaMain(
-            "simulated", SimulatedPluginMain.class, List.of("-XX:TieredStopAtLevel=1")));
+    Path cloud = dir.resolve("cloud-" + clouds.size());
+    List<String> command =
+        new ArrayList<>(
+            PluginLaunchSpec.javaMain(
+                    "simulated",
+                    FileMirroredSimulatedPlugin.class,
+                    List.of("-XX:TieredStopAtLevel=1"))
+                .command());
+    command.add(cloud.toString());
+    InstanceGroup group = PluginProcess.launch(PluginLaunchSpec.of("simulated", command));
+    clouds.put(group, cloud);
+    return group;
   }
 
   @Override
@@ -53,8 +76,17 @@ class SubprocessWireConformanceTest extends InstanceGroupConformanceKit {
 
   @Override
   protected Optional<List<InstanceStatus>> instancesAfterShutdown(InstanceGroup shutDown) {
-    // The simulated cloud lives inside the plugin process, out of the test's reach.
-    return Optional.empty();
+    // The process ends first: what it left in its cloud is what the file says, and the file must
+    // be as of after Shutdown, or the check would look at the cloud before it.
+    release(shutDown);
+    Mirror left;
+    try {
+      left = Mirror.read(Objects.requireNonNull(clouds.get(shutDown), "a group of this test"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertThat(left.lastCall()).as("the last call the plugin answered").isEqualTo("shutdown");
+    return Optional.of(left.instances());
   }
 
   @Override

@@ -62,6 +62,30 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aShortMemoryIsAColumnOfItsOwn() throws Exception {
+    // The hand-computed trace of the simulator's ReplayShortMemoryExactTest: the second job
+    // finds its instance resuming since the first one's arrival.
+    Path trace = trace("100,10\n105,10\n");
+    int code =
+        run(
+            "simulate",
+            "--trace=" + trace,
+            "--boot=30s",
+            "--delete-time=5s",
+            "--resume=10s",
+            "--max-use=1",
+            "--idle-time=20m",
+            "--standby-count=3",
+            "--idle-lead=60s",
+            "--idle-window=0s,60s");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString().lines().findFirst().orElseThrow())
+        .contains("idle_window=0s", "idle_window=60s");
+    // The window's mean resumes nothing ahead (job 2 waits 11 s); the short memory does (5 s).
+    assertThat(out.toString()).containsPattern("wait mean \\(s\\) +10\\.50 +7\\.50");
+  }
+
+  @Test
   void badStandbySettingsAreUsageErrors() throws Exception {
     Path trace = trace("0,10\n");
     assertThat(run("simulate", "--trace=" + trace, "--resume=10s", "--standby-cost=-1"))
@@ -183,5 +207,7 @@ class SimulateCommandTest {
     assertThat(err.toString()).contains("capacity_per_instance");
     assertThat(run("simulate", "--trace=" + trace, "--boot=90s..30s")).isEqualTo(2);
     assertThat(err.toString()).contains("--boot: the range's end is before its start");
+    assertThat(run("simulate", "--trace=" + trace, "--idle-window=30s")).isEqualTo(2);
+    assertThat(err.toString()).contains("idle_window: sizes the idle target of idle_lead");
   }
 }

@@ -18,13 +18,27 @@ import java.util.Objects;
  * burst} is the most acquisitions in one minute over the window: suspended instances for the bursts
  * just seen, large in busy hours and small at night, without a table per hour.
  *
+ * <p>With {@code idleWindow} above zero the idle target reads a short memory instead of the
+ * window's mean: {@code rate} is then an exponentially decaying average of the acquisitions with
+ * that time constant ({@code recent / idleWindow}, where each acquisition counts {@code e^(-age /
+ * idleWindow)} in {@code recent}). Jobs arrive in groups that follow each other within seconds to a
+ * minute, so idle slots resumed right after a group meet the next one on their way, and the ones no
+ * group took go back to the pool as the rate decays instead of running on. On average the target is
+ * still {@code rate * idleLead} (the decaying average is unbiased), so by Little's law the idle
+ * cost per job stays about {@code idleLead}; it is spent just after arrivals, where the next ones
+ * come.
+ *
  * @param idleLead seconds of recent demand to keep idle, {@link Duration#ZERO} for off ({@code
  *     idle_lead})
  * @param standbyBurstFactor pool size per job of the largest recent one-minute burst, 0 for off
  *     ({@code standby_burst_factor})
  * @param window how far back demand is read, 1 minute to 24 hours ({@code demand_window})
+ * @param idleWindow the time constant of the decaying rate the idle target reads, 1 second to 1
+ *     hour, or {@link Duration#ZERO} for the window's mean ({@code idle_window}); needs {@code
+ *     idleLead}
  */
-public record DemandSizing(Duration idleLead, double standbyBurstFactor, Duration window) {
+public record DemandSizing(
+    Duration idleLead, double standbyBurstFactor, Duration window, Duration idleWindow) {
 
   /** The default window: the last half hour. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(30);
@@ -38,6 +52,7 @@ public record DemandSizing(Duration idleLead, double standbyBurstFactor, Duratio
   public DemandSizing {
     Objects.requireNonNull(idleLead, "idleLead");
     Objects.requireNonNull(window, "window");
+    Objects.requireNonNull(idleWindow, "idleWindow");
     List<String> errors = new ArrayList<>();
     if (idleLead.isNegative() || idleLead.compareTo(Duration.ofHours(1)) > 0) {
       errors.add("idle_lead: must be between 0s and 1h, got " + idleLead);
@@ -50,9 +65,31 @@ public record DemandSizing(Duration idleLead, double standbyBurstFactor, Duratio
         || window.toSeconds() % 60 != 0) {
       errors.add("demand_window: must be whole minutes from 1m to 24h, got " + window);
     }
+    if (!idleWindow.isZero()
+        && (idleWindow.compareTo(Duration.ofSeconds(1)) < 0
+            || idleWindow.compareTo(Duration.ofHours(1)) > 0)) {
+      errors.add("idle_window: must be 0s (off) or between 1s and 1h, got " + idleWindow);
+    } else if (!idleWindow.isZero() && idleLead.isZero()) {
+      errors.add("idle_window: sizes the idle target of idle_lead, which is 0s (off)");
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", errors));
     }
+  }
+
+  /** Sizing with the window's mean rate for the idle target ({@code idle_window} off). */
+  public DemandSizing(Duration idleLead, double standbyBurstFactor, Duration window) {
+    this(idleLead, standbyBurstFactor, window, Duration.ZERO);
+  }
+
+  /** The same sizing with the idle target read from a decaying rate of time constant {@code t}. */
+  public DemandSizing withIdleWindow(Duration t) {
+    return new DemandSizing(idleLead, standbyBurstFactor, window, t);
+  }
+
+  /** Whether the idle target reads the decaying rate ({@code idle_window} set). */
+  public boolean decaying() {
+    return !idleWindow.isZero();
   }
 
   /** Whether either target is sized from demand. */
@@ -77,6 +114,18 @@ public record DemandSizing(Duration idleLead, double standbyBurstFactor, Duratio
     double rate = arrivals / (double) window.toSeconds();
     double lead = idleLead.toMillis() / 1000.0;
     return (int) Math.max(idleCount, Math.min(Integer.MAX_VALUE, Math.floor(rate * lead + 0.5)));
+  }
+
+  /**
+   * The idle target for {@code recent} decayed acquisitions ({@link #decaying}): {@code
+   * max(idleCount, round(recent / idleWindow * idleLead))} (halves up).
+   */
+  public int idleCountDecayed(int idleCount, double recent) {
+    if (idleLead.isZero()) {
+      return idleCount;
+    }
+    double target = recent * idleLead.toMillis() / (double) idleWindow.toMillis();
+    return (int) Math.max(idleCount, Math.min(Integer.MAX_VALUE, Math.floor(target + 0.5)));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.fleetscaler.core.scaler;
 
 import io.fleetscaler.core.policy.DemandSizing;
 import io.fleetscaler.core.policy.Policy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +17,12 @@ import org.jspecify.annotations.Nullable;
  * update_interval}, so an arrival lands in its own minute or the next. Reading is synchronized on
  * this object and costs O(1) amortized: the window's sum and maximum over whole minutes are
  * recomputed once per minute, the current minute is added on the fly.
+ *
+ * <p>For an idle target read from a short memory ({@code idle_window}), the same readings also keep
+ * an exponentially decaying count: at each reading it decays by {@code e^(-elapsed / idle_window)}
+ * and what arrived since is added at full weight, dated to the reading (one multiplication and one
+ * {@link Math#exp} per reading; nothing more on the request path). A decaying count needs no table:
+ * its whole past is one number.
  */
 final class DemandHistory {
   private static final int SLOTS = DemandSizing.MAX_WINDOW_MINUTES;
@@ -26,6 +33,9 @@ final class DemandHistory {
   private long counted;
   // The window's whole minutes before the current one, as last computed.
   private long cachedMinute = Long.MIN_VALUE;
+  // Acquisitions, each weighted e^(-age / idle_window), as of recentAt.
+  private double recent;
+  private @Nullable Instant recentAt;
   private int cachedWindow;
   private long pastSum;
   private long pastMax;
@@ -49,11 +59,18 @@ final class DemandHistory {
     }
     synchronized (this) {
       int window = d.windowMinutes();
-      long current = roll(Math.floorDiv(now.getEpochSecond(), 60));
+      long total = arrivals.sum();
+      long fresh = total - counted;
+      counted = total;
+      long current = roll(Math.floorDiv(now.getEpochSecond(), 60), fresh);
       if (cachedMinute != minute || cachedWindow != window) {
         recompute(window);
       }
-      int idle = d.idleCount(policy.idleCount(), pastSum + current);
+      decay(now, fresh, d.idleWindow());
+      int idle =
+          d.decaying()
+              ? d.idleCountDecayed(policy.idleCount(), recent)
+              : d.idleCount(policy.idleCount(), pastSum + current);
       int standby = d.standbyCount(policy.standbyCount(), Math.max(pastMax, current));
       Policy last = sized;
       if (last == null
@@ -69,8 +86,32 @@ final class DemandHistory {
     }
   }
 
-  /** Moves to minute {@code m} (never back) and books what arrived since; the minute's count. */
-  private long roll(long m) {
+  /**
+   * Decays the recent count to {@code now} (never back) and adds {@code fresh} arrivals. While no
+   * {@code idle_window} is in force nothing is kept: a policy period that turns it on starts from
+   * zero and is exact after a few time constants.
+   */
+  private void decay(Instant now, long fresh, Duration timeConstant) {
+    if (timeConstant.isZero()) {
+      recent = 0;
+      recentAt = null;
+      return;
+    }
+    Instant last = recentAt;
+    if (last != null && now.isAfter(last)) {
+      double elapsed = Duration.between(last, now).toMillis();
+      recent *= Math.exp(-elapsed / timeConstant.toMillis());
+    }
+    recent += fresh;
+    if (last == null || now.isAfter(last)) {
+      recentAt = now;
+    }
+  }
+
+  /**
+   * Moves to minute {@code m} (never back) and books {@code fresh} arrivals; the minute's count.
+   */
+  private long roll(long m, long fresh) {
     if (minute == Long.MIN_VALUE) {
       minute = m;
     } else if (m > minute) {
@@ -80,9 +121,7 @@ final class DemandHistory {
       }
       minute = m;
     }
-    long total = arrivals.sum();
-    perMinute[slot(minute)] += total - counted;
-    counted = total;
+    perMinute[slot(minute)] += fresh;
     return perMinute[slot(minute)];
   }
 

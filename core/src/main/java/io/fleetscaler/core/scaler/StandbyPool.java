@@ -336,7 +336,7 @@ final class StandbyPool {
     // creations on their way as its capacity), then what the pool lacks.
     int forWork = Math.max(0, shortfall(plan, fillers, limits) - plan.create());
     absorbIdle(plan, limits, now);
-    int forPool = Math.max(0, deficit() - fillers);
+    int forPool = Math.max(0, deficit(active) - fillers);
     int extra = forWork + forPool;
     if (extra == 0) {
       return plan;
@@ -432,8 +432,15 @@ final class StandbyPool {
     return slots <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, ceilDiv(slots, perNew));
   }
 
-  private int deficit() {
-    return Math.max(0, target() - pooled());
+  private int deficit(Policy active) {
+    int lent = 0;
+    if (active.demand().decaying()) {
+      // A short-memory idle target borrows members for a few seconds: no boot for a loan.
+      lent =
+          IdleLoans.count(
+              members.size() - pooled(), resumed, provisioner, allocator, unserved.getAsInt());
+    }
+    return Math.max(0, target() - pooled() - lent);
   }
 
   /** Resumes up to {@code n} suspended members, oldest first; returns how many it asked for. */

@@ -47,6 +47,42 @@ class DemandSizingTest {
   }
 
   @Test
+  void aShortMemoryKeepsTheDecayedArrivalsTimesLeadOverTimeConstant() {
+    // idle_window 60 s, idle_lead 20 s: a third of an idle slot per recent (decayed) arrival.
+    DemandSizing d =
+        new DemandSizing(Duration.ofSeconds(20), 0.5, Duration.ofHours(2))
+            .withIdleWindow(Duration.ofMinutes(1));
+    assertThat(d.decaying()).isTrue();
+    assertThat(d.idleWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(d.idleCountDecayed(0, 9)).isEqualTo(3);
+    assertThat(d.idleCountDecayed(0, 7.5)).as("2.5 rounds half up").isEqualTo(3);
+    assertThat(d.idleCountDecayed(0, 7.4)).isEqualTo(2);
+    assertThat(d.idleCountDecayed(0, 1.4)).as("0.47 rounds down").isZero();
+    assertThat(d.idleCountDecayed(2, 0)).as("idle_count stays the floor").isEqualTo(2);
+    assertThat(d.standbyCount(0, 7)).as("the pool still reads the bursts").isEqualTo(4);
+    assertThat(new DemandSizing(Duration.ofSeconds(20), 0, Duration.ofMinutes(30)).decaying())
+        .as("off unless set")
+        .isFalse();
+  }
+
+  @Test
+  void anIdleWindowOutOfRangeOrWithoutALeadIsRefused() {
+    DemandSizing lead = new DemandSizing(Duration.ofSeconds(20), 0, Duration.ofMinutes(30));
+    assertThatThrownBy(() -> lead.withIdleWindow(Duration.ofMillis(500)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("idle_window: must be 0s (off) or between 1s and 1h, got PT0.5S");
+    assertThatThrownBy(() -> lead.withIdleWindow(Duration.ofSeconds(3601)))
+        .hasMessageContaining("idle_window: must be 0s (off) or between 1s and 1h, got PT1H1S");
+    assertThatThrownBy(() -> lead.withIdleWindow(Duration.ofSeconds(-1)))
+        .hasMessageContaining("idle_window");
+    assertThatThrownBy(
+            () ->
+                new DemandSizing(Duration.ZERO, 1, Duration.ofMinutes(30))
+                    .withIdleWindow(Duration.ofMinutes(1)))
+        .hasMessageContaining("idle_window: sizes the idle target of idle_lead, which is 0s");
+  }
+
+  @Test
   void invalidValuesAreNamedAllAtOnce() {
     assertThatThrownBy(() -> new DemandSizing(Duration.ofSeconds(-1), -2, Duration.ofSeconds(30)))
         .isInstanceOf(IllegalArgumentException.class)

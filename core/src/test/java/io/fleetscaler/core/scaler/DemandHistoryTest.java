@@ -98,4 +98,55 @@ class DemandHistoryTest {
     assertThat(p.standbyCount()).isEqualTo(5);
     assertThat(p.demand()).isEqualTo(floors.demand());
   }
+
+  /** idle_lead 60 s over idle_window 60 s: the idle target is the decayed count itself. */
+  static final Policy SHORT =
+      Policy.of(0)
+          .withDemand(
+              new DemandSizing(Duration.ofSeconds(60), 1, Duration.ofMinutes(10))
+                  .withIdleWindow(Duration.ofSeconds(60)));
+
+  Policy shortAt(Duration sinceT0) {
+    return history.size(SHORT, T0.plus(sinceT0));
+  }
+
+  @Test
+  void aShortMemoryDecaysBetweenReadingsByETheMinusElapsedOverTheTimeConstant() {
+    shortAt(Duration.ZERO);
+    arrive(10);
+    assertThat(shortAt(Duration.ZERO).idleCount()).as("10 just arrived").isEqualTo(10);
+    // 10 e^-1 = 3.68, 10 e^-2 = 1.35, 10 e^-3 = 0.50 (rounds down: 0.4979)
+    assertThat(shortAt(Duration.ofMinutes(1)).idleCount()).isEqualTo(4);
+    assertThat(shortAt(Duration.ofMinutes(2)).idleCount()).isEqualTo(1);
+    assertThat(shortAt(Duration.ofMinutes(3)).idleCount()).isZero();
+    assertThat(shortAt(Duration.ofMinutes(3)).standbyCount())
+        .as("the pool still reads the window's busiest minute")
+        .isEqualTo(10);
+  }
+
+  @Test
+  void aFollowingGroupAddsToWhatIsLeftOfTheLastOne() {
+    shortAt(Duration.ZERO);
+    arrive(10);
+    shortAt(Duration.ZERO);
+    arrive(2);
+    // 10 e^-0.5 = 6.07 left, plus the 2 that came since: 8.07.
+    assertThat(shortAt(Duration.ofSeconds(30)).idleCount()).isEqualTo(8);
+    // Readings in between do not change the decay: 8.07 e^-0.5 = 4.89, however often read.
+    shortAt(Duration.ofSeconds(40));
+    shortAt(Duration.ofSeconds(50));
+    assertThat(shortAt(Duration.ofMinutes(1)).idleCount()).isEqualTo(5);
+  }
+
+  @Test
+  void aPeriodWithoutTheShortMemoryKeepsNothingOfIt() {
+    shortAt(Duration.ZERO);
+    arrive(30);
+    assertThat(shortAt(Duration.ofSeconds(1)).idleCount()).isEqualTo(30);
+    // A policy period with the window's mean: the decayed count is dropped, not carried over.
+    assertThat(at(Duration.ofSeconds(2)).idleCount()).as("30 in 10 minutes at 60 s").isEqualTo(3);
+    assertThat(shortAt(Duration.ofSeconds(3)).idleCount()).as("starts from zero").isZero();
+    arrive(6);
+    assertThat(shortAt(Duration.ofSeconds(4)).idleCount()).isEqualTo(6);
+  }
 }

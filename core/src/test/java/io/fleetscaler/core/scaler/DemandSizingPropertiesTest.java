@@ -223,4 +223,67 @@ class DemandSizingPropertiesTest {
     assertThat(run.simulated.snapshot()).as("demand gone: nothing kept").isEmpty();
     run.scaler.shutdown();
   }
+
+  /** A pool of {@code floor} and an idle target read from a short memory of time constant tau. */
+  static Policy shortMemory(int floor, int leadSeconds, int tauSeconds) {
+    return Policy.of(0)
+        .withIdleTime(Duration.ofMinutes(2))
+        .withStandby(floor, Duration.ZERO)
+        .withDemand(
+            new DemandSizing(Duration.ofSeconds(leadSeconds), 0, WINDOW)
+                .withIdleWindow(Duration.ofSeconds(tauSeconds)));
+  }
+
+  @Property(tries = 30)
+  void aShortMemoryLendsMembersAndHasThemBackOnceArrivalsStop(
+      @ForAll @Size(max = 40) List<@IntRange(min = 0, max = 39) Integer> codes,
+      @ForAll @IntRange(min = 0, max = 3) int floor,
+      @ForAll @IntRange(min = 5, max = 120) int leadSeconds,
+      @ForAll @IntRange(min = 5, max = 30) int tauSeconds,
+      @ForAll @IntRange(min = 1, max = 40) int resumeSeconds) {
+    Run run = new Run(1, resumeSeconds, shortMemory(floor, leadSeconds, tauSeconds));
+    for (int code : codes) {
+      // Policy changes (code % 5 == 4) switch to the window's mean; the rest keep the short one.
+      run.step(code);
+    }
+    run.scaler.configure(List.of(shortMemory(floor, leadSeconds, tauSeconds)));
+    run.serveAndReleaseAll();
+    // Many time constants later the target is back at its floor of 0: nothing idles, every
+    // member lent is back or gone, and the pool holds its floor.
+    run.settle(Duration.ofMinutes(6));
+    assertThat(run.scaler.snapshot().activePolicy().idleCount()).isZero();
+    assertThat(run.scaler.snapshot().slots().idle()).as("no idle instance left").isZero();
+    assertThat(run.inCloud(InstanceState.RUNNING)).as("none running either").isZero();
+    assertThat(run.inCloud(InstanceState.SUSPENDED))
+        .as("the pool at its floor, within max_instances")
+        .isEqualTo(Math.min(MAX, floor));
+    run.scaler.shutdown();
+  }
+
+  @Example
+  void aMemberResumedForTheShortMemoryIsLentNotReplaced() {
+    // lead 60 s over tau 60 s: the idle target is the decayed count of arrivals itself.
+    Run run = new Run(1, 20, shortMemory(3, 60, 60));
+    run.scaler.tick();
+    run.settle(Duration.ofMinutes(1));
+    assertThat(run.inCloud(InstanceState.SUSPENDED)).isEqualTo(3);
+    assertThat(run.cloud.increases).isEqualTo(3);
+
+    // One job: it resumes the oldest member, and the idle target of 1 the next (a loan). The pool
+    // refills for the job's member only.
+    run.acquire(1);
+    assertThat(run.cloud.resumedIds).containsExactly("sim-000001", "sim-000002");
+    assertThat(run.cloud.increases).as("one refill: the job's member, not the loan").isEqualTo(4);
+
+    // No second job comes: the target decays (e^-1 at a minute) and the loan goes back.
+    run.settle(Duration.ofMinutes(2));
+    assertThat(run.scaler.snapshot().activePolicy().idleCount()).isZero();
+    assertThat(run.cloud.suspendedIds).as("sim-000002 suspended again").contains("sim-000002");
+    assertThat(run.inCloud(InstanceState.SUSPENDED)).as("the pool whole, no surplus").isEqualTo(3);
+    run.release(1);
+    run.settle(Duration.ofMinutes(3));
+    assertThat(run.inCloud(InstanceState.SUSPENDED)).isEqualTo(3);
+    assertThat(run.cloud.increases).as("nothing more created").isEqualTo(4);
+    run.scaler.shutdown();
+  }
 }

@@ -38,6 +38,7 @@ final class PolicyReader {
     Duration idleLead = t.duration("idle_lead", Duration.ZERO, false);
     double burstFactor = t.number("standby_burst_factor", 0);
     Duration demandWindow = t.duration("demand_window", DemandSizing.DEFAULT_WINDOW, false);
+    Duration idleWindow = t.duration("idle_window", Duration.ZERO, false);
     if (preemptive && idleCount == 0) {
       // Preemptive mode hands out only slots that are idle already, and with no idle target the
       // scaler never makes any: every job would wait until its timeout.
@@ -50,7 +51,7 @@ final class PolicyReader {
     try {
       DemandSizing demand;
       try {
-        demand = new DemandSizing(idleLead, burstFactor, demandWindow);
+        demand = new DemandSizing(idleLead, burstFactor, demandWindow, idleWindow);
       } catch (IllegalArgumentException e) {
         report(t, String.valueOf(e.getMessage()));
         return null;

@@ -124,9 +124,13 @@ final class ScalingVariants {
     d.put("idle_lead", "0s");
     d.put("standby_burst_factor", "0");
     d.put("demand_window", GoDuration.format(DemandSizing.DEFAULT_WINDOW));
+    d.put("idle_window", "0s");
     d.replaceAll(c::getOrDefault);
     return new DemandSizing(
-        duration(d, "idle_lead"), number(d, "standby_burst_factor"), duration(d, "demand_window"));
+        duration(d, "idle_lead"),
+        number(d, "standby_burst_factor"),
+        duration(d, "demand_window"),
+        duration(d, "idle_window"));
   }
 
   /** Parses {@code 'periods=* 8-18 * * 1-5 | ...; idle_count=10; ...'} over {@code base}. */
@@ -156,6 +160,7 @@ final class ScalingVariants {
     Duration idleLead = base.demand().idleLead();
     double burstFactor = base.demand().standbyBurstFactor();
     Duration window = base.demand().window();
+    Duration idleWindow = base.demand().idleWindow();
     for (Map.Entry<String, String> e : keys.entrySet()) {
       String v = e.getValue();
       Map<String, String> one = Map.of(e.getKey(), v);
@@ -172,6 +177,7 @@ final class ScalingVariants {
         case "idle_lead" -> idleLead = duration(one, "idle_lead");
         case "standby_burst_factor" -> burstFactor = number(one, "standby_burst_factor");
         case "demand_window" -> window = duration(one, "demand_window");
+        case "idle_window" -> idleWindow = duration(one, "idle_window");
         default ->
             throw new IllegalArgumentException(
                 "--policy '"
@@ -180,7 +186,7 @@ final class ScalingVariants {
                     + e.getKey()
                     + "' (periods, timezone, idle_count, idle_time, scale_factor,"
                     + " scale_factor_limit, preemptive_mode, standby_count, standby_max_age,"
-                    + " idle_lead, standby_burst_factor, demand_window)");
+                    + " idle_lead, standby_burst_factor, demand_window, idle_window)");
       }
     }
     boolean mode = preemptive != null ? preemptive : idleCount > 0;
@@ -194,7 +200,7 @@ final class ScalingVariants {
         mode,
         standbyCount,
         standbyMaxAge,
-        new DemandSizing(idleLead, burstFactor, window));
+        new DemandSizing(idleLead, burstFactor, window, idleWindow));
   }
 
   private static ZoneId zone(String v) {

@@ -204,6 +204,14 @@ public final class SimulateCommand implements Callable<Integer> {
           "demand_window: how far back --idle-lead and --standby-burst-factor read (30m).")
   String demandWindow = "30m";
 
+  @Option(
+      names = "--idle-window",
+      defaultValue = "0s",
+      description =
+          "idle_window: --idle-lead reads a rate decaying with this time constant instead of the"
+              + " --demand-window mean (0s: the mean).")
+  String idleWindow = "0s";
+
   @Option(names = "--update-interval", defaultValue = "1m", description = "update_interval (1m).")
   String updateInterval = "1m";
 
@@ -383,6 +391,7 @@ public final class SimulateCommand implements Callable<Integer> {
     settings.put("idle_lead", idleLead);
     settings.put("standby_burst_factor", standbyBurstFactor);
     settings.put("demand_window", demandWindow);
+    settings.put("idle_window", idleWindow);
     settings.put("update_interval", updateInterval);
     settings.put("update_interval_when_expecting", updateIntervalWhenExpecting);
     List<Scenario> scenarios = new ArrayList<>();

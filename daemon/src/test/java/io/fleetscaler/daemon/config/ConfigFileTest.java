@@ -362,6 +362,7 @@ class ConfigFileTest {
         idle_lead = "20s"
         standby_burst_factor = 0.75
         demand_window = "3h"
+        idle_window = "1m"
         """);
 
     GroupConfig g = ConfigFile.load(file, w -> {}).groups().get(0);
@@ -371,6 +372,35 @@ class ConfigFileTest {
     assertThat(d.idleLead()).isEqualTo(Duration.ofSeconds(20));
     assertThat(d.standbyBurstFactor()).isEqualTo(0.75);
     assertThat(d.window()).isEqualTo(Duration.ofHours(3));
+    assertThat(d.idleWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(g.policies().get(0).demand().decaying()).as("off by default").isFalse();
+  }
+
+  @Test
+  void anIdleWindowWithoutALeadOrOutOfRangeIsReportedWithItsLine() throws Exception {
+    Path file = tmp.resolve("bad-idle-window.toml");
+    Files.writeString(
+        file,
+        """
+        [[group]]
+        name = "sim"
+        plugin = "simulated"
+        [[group.policy]]
+        idle_window = "30s"
+        [[group.policy]]
+        idle_lead = "20s"
+        idle_window = "2h"
+        """);
+
+    ConfigException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ConfigException.class, () -> ConfigFile.load(file, w -> {}));
+
+    assertThat(e.errors().toString())
+        .contains("bad-idle-window.toml:5")
+        .contains("sizes the idle target of idle_lead, which is 0s")
+        .contains("bad-idle-window.toml:8")
+        .contains("idle_window: must be 0s (off) or between 1s and 1h");
   }
 
   @Test

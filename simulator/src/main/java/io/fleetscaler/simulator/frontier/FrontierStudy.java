@@ -36,9 +36,10 @@ import org.jspecify.annotations.Nullable;
  * arrivals), {@code scale} and {@code idlescale} (idle count per mean arrival per minute of the
  * hour), and for targets sized from recent demand ({@code idle_lead}, {@code standby_burst_factor},
  * {@code demand_window}) {@code lead} (seconds), {@code burst} (factor) and {@code window}
- * (minutes, default 30). A spec without {@code standby}, {@code q} or {@code burst} is a
- * configuration without standby. Run it outside the build (see docs/simulator.md); one replay of
- * the whole trace takes 10-30 s.
+ * (minutes, default 30); {@code cost} prices a suspended hour (default 0.05; {@code cost=0} is the
+ * bound run: a pool whose disks are free, to show what the running hours alone take). A spec
+ * without {@code standby}, {@code q} or {@code burst} is a configuration without standby. Run it
+ * outside the build (see docs/simulator.md); one replay of the whole trace takes 10-30 s.
  */
 public final class FrontierStudy {
   private static final Duration HALF = Duration.ofDays(14);
@@ -54,7 +55,8 @@ public final class FrontierStudy {
       double idleScale,
       int lead,
       double burst,
-      int window) {
+      int window,
+      double standbyCost) {
     boolean usesStandby() {
       return standby > 0 || quantile > 0 || burst > 0;
     }
@@ -89,7 +91,9 @@ public final class FrontierStudy {
           Double.parseDouble(kv.getOrDefault("idlescale", "0")),
           Integer.parseInt(kv.getOrDefault("lead", "0")),
           Double.parseDouble(kv.getOrDefault("burst", "0")),
-          Integer.parseInt(kv.getOrDefault("window", "30")));
+          Integer.parseInt(kv.getOrDefault("window", "30")),
+          Double.parseDouble(
+              kv.getOrDefault("cost", String.valueOf(Scenario.DEFAULT_STANDBY_COST))));
     }
   }
 
@@ -311,7 +315,7 @@ public final class FrontierStudy {
                 spec.name(),
                 b -> b.capacityPerInstance(1).maxUseCount(1).maxInstances(1000).policies(policies))
             .withStart(start)
-            .withStandbyCost(Scenario.DEFAULT_STANDBY_COST);
+            .withStandbyCost(spec.standbyCost());
     if (resume > 0) {
       s = s.withResume(Latency.fixed(Duration.ofSeconds(resume)));
     }

@@ -25,6 +25,16 @@ class FrontierStudyTest {
   }
 
   @Test
+  void aFreePoolIsASpecKey() {
+    FrontierStudy.Spec s =
+        FrontierStudy.Spec.parse("bound:lead=20,burst=0.5,window=120,standby=150,cost=0");
+    assertThat(s.demand())
+        .isEqualTo(new DemandSizing(Duration.ofSeconds(20), 0.5, Duration.ofHours(2)));
+    assertThat(s.standbyCost()).isZero();
+    assertThat(FrontierStudy.Spec.parse("plain:idle=5").standbyCost()).isEqualTo(0.05);
+  }
+
+  @Test
   void printedLinesReadBackForAReplot() {
     FrontierStudy.Line l =
         FrontierStudy.Line.parse(

@@ -2,7 +2,6 @@ package io.fleetscaler.core.scaler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.planner.InstancePhase;
 import io.fleetscaler.core.policy.Policy;
 import io.fleetscaler.plugin.api.Settings;
@@ -68,20 +67,13 @@ class LegacyStandbyAdoptionTest {
     }
   }
 
-  static List<String> inPhase(TaskScaler scaler, InstancePhase phase) {
-    return scaler.snapshot().instances().stream()
-        .filter(i -> i.phase() == phase)
-        .map(InstanceInfo::id)
-        .toList();
-  }
-
   @Test
   void membersSavedWithTheOldDeletionMarkerAreAdoptedAsSuspended() throws Exception {
     TaskScaler before = start();
     before.tick();
     advance(before, Duration.ofSeconds(30));
     advance(before, Duration.ofSeconds(5));
-    assertThat(inPhase(before, InstancePhase.SUSPENDED)).hasSize(2);
+    assertThat(StandbyPoolTest.inPhase(before, InstancePhase.SUSPENDED)).hasSize(2);
     before.shutdown();
 
     // Rewrite the saved members as the format before the standby field had them.
@@ -95,7 +87,7 @@ class LegacyStandbyAdoptionTest {
 
     TaskScaler after = start();
     after.tick();
-    assertThat(inPhase(after, InstancePhase.SUSPENDED))
+    assertThat(StandbyPoolTest.inPhase(after, InstancePhase.SUSPENDED))
         .as("adopted as suspended, not as instances being deleted")
         .containsExactly("sim-000001", "sim-000002");
     assertThat(cloud.decreasedIds).as("nothing deleted for safety or by the old marker").isEmpty();

@@ -69,6 +69,9 @@ final class LeaderTerm {
         return new Started.Failed(
             "group " + g.name() + ": plugin " + g.plugin().name() + " did not start: " + e);
       }
+      // Every call of this term is sent only while the lease surely lives, and acted on by the
+      // plugin only if it arrives while it does (however long this process stops in between).
+      client.actWithin(() -> election.guardRemaining().toNanos());
       CompositeMeterRegistry groupMeters = new CompositeMeterRegistry();
       groupMeters.config().commonTags("group", g.name());
       groupMeters.add(registry);

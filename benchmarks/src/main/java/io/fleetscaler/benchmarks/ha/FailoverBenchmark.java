@@ -12,7 +12,11 @@ import io.fleetscaler.plugin.simulated.ManualClock;
 import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
 import io.fleetscaler.plugin.simulated.SimulatedOptions;
 import io.fleetscaler.proto.v1.AcquireRequest;
+import io.fleetscaler.proto.v1.FleetGrpc;
+import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.ReleaseRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -165,7 +169,10 @@ public final class FailoverBenchmark {
               "--http-listen",
               "127.0.0.1:" + LocalEtcd.freePort())
           .redirectErrorStream(true)
-          .redirectOutput(config.resolveSibling(config.getFileName() + ".log").toFile())
+          // Appended: a node's log keeps every term it led, for the phases of each failover.
+          .redirectOutput(
+              ProcessBuilder.Redirect.appendTo(
+                  config.resolveSibling(config.getFileName() + ".log").toFile()))
           .start();
     }
 
@@ -209,13 +216,18 @@ public final class FailoverBenchmark {
         client = acquireAndRelease(client, nodes, leader);
         samples[k] = System.nanoTime() - killed;
         leader.process = leader.launch();
+        // Settled again before the next kill: the restarted node answers its API (as a standby).
+        // Without this its JVM start overlaps the next failover, and a client that happens to try
+        // it waits its whole call deadline for a server not yet answering (a double fault).
+        awaitAnswering(leader);
         System.err.printf(
             Locale.ROOT,
-            "kill %d of %s at %s: %.2f s%n",
+            "kill %d of %s at %s: %.2f s (served by %s)%n",
             k + 1,
             leader.config.getFileName(),
             killedAt,
-            samples[k] / 1e9);
+            samples[k] / 1e9,
+            byAddress(nodes, client.address()).config.getFileName());
         next++;
       }
       client.close();
@@ -259,6 +271,31 @@ public final class FailoverBenchmark {
     idle_time = "1h"
     """
         .formatted(grpc, etcd.endpoint(), ttl, prefix, node, grpc, plugin, pluginConfig);
+  }
+
+  /** Waits until {@code n} answers an API call at all (any status a server sends). */
+  private static void awaitAnswering(Node n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() - deadline < 0) {
+      ManagedChannel channel = ManagedChannelBuilder.forTarget(n.api()).usePlaintext().build();
+      try {
+        var unused =
+            FleetGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .getFleet(GetFleetRequest.getDefaultInstance());
+        return;
+      } catch (StatusRuntimeException e) {
+        // A transport failure carries its cause; a status the server sent does not.
+        if (e.getStatus().getCause() == null
+            && e.getStatus().getCode() != io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+          return;
+        }
+      } finally {
+        channel.shutdownNow();
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("node " + n.api() + " did not answer within 120 s");
   }
 
   private static LeaderFollowingClient connect(Node n) {
@@ -315,8 +352,8 @@ public final class FailoverBenchmark {
     throw new IllegalStateException("no acquisition served within 120 s");
   }
 
-  private static <T> Function<io.fleetscaler.proto.v1.FleetGrpc.FleetBlockingStub, T> call(
-      Function<io.fleetscaler.proto.v1.FleetGrpc.FleetBlockingStub, T> f) {
+  private static <T> Function<FleetGrpc.FleetBlockingStub, T> call(
+      Function<FleetGrpc.FleetBlockingStub, T> f) {
     return s -> f.apply(s.withDeadlineAfter(2, TimeUnit.SECONDS));
   }
 

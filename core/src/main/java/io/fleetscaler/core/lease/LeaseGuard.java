@@ -9,8 +9,9 @@ package io.fleetscaler.core.lease;
  * "surely still the leader for at least a safety margin"; {@code false} means "not sure", which is
  * not the same as "deposed": the caller skips the action (it does not fail the fleet), and asks
  * again later. A caller checks immediately before acting, never caches the answer: the answer can
- * turn false between two calls, and a pause between the check and the action is the one window no
- * guard can close (see the daemon's high-availability design notes).
+ * turn false between two calls, and a pause between the check and the action is a window no check
+ * in this process can close: the daemon closes it for plugin calls by sending the lease's remaining
+ * validity with each call, for the plugin to check on arrival (see its high-availability notes).
  */
 @FunctionalInterface
 public interface LeaseGuard {

@@ -28,14 +28,22 @@ import java.util.List;
  * says the lease may have ended: after a pause (SIGSTOP, GC, partition) longer than the TTL minus
  * the margin, every check fails from the first instruction after the resume, whatever the thread
  * was about to do, because the check reads the clock each time and never caches. It can not commit
- * state either: the daemon's store is fenced in etcd on the term, which needs no clock.
+ * state either: the daemon's store is fenced in etcd on the term, which needs no clock. Nor can the
+ * one call whose check here passed just before the pause be acted on late: this check cannot cover
+ * the gap between itself and the bytes leaving the process (a gRPC deadline does not either:
+ * grpc-java tests it only when the call starts), so the daemon also gives the plugin client the
+ * lease's remaining validity as the call's window ({@code PluginClient.actWithin}): the client
+ * sends no call once it closed, and a plugin on the SDK refuses, before acting, a call that arrives
+ * after it closed, comparing its own clock with the window's end translated into it ({@code
+ * ArrivalFence} in the plugin SDK has the argument).
  *
- * <p><b>Can:</b> finish the one plugin call whose check passed before the pause (a pause between
- * the check and the moment the call leaves the process), because cloud APIs take no fencing token;
- * and keep answering requests that need no plugin and no commit (a release, a reservation) from
- * memory until the API gate, which asks the same guard, turns them away: those changes are never
- * committed, so the next leader does not see them. The guard's safety margin covers ordinary delays
- * between check and call, not an arbitrarily long stop inside that window.
+ * <p><b>Can:</b> keep answering requests that need no plugin and no commit (a release, a
+ * reservation) from memory until the API gate, which asks the same guard, turns them away: those
+ * changes are never committed, so the next leader does not see them. And what the cloud was asked
+ * before the pause stays asked: a call the plugin accepted while the lease held runs to its end in
+ * the plugin (its cloud requests may land after the lease, if the plugin's process is slow or
+ * stopped too), and a plugin not built on the SDK (a Go plugin) does not check arrivals, so for it
+ * the one call in flight at the pause can still arrive late.
  */
 final class LeaseGuardedGroup implements InstanceGroup {
   private final InstanceGroup plugin;

@@ -369,6 +369,11 @@ final class EtcdElection implements LeaderElection {
   }
 
   @Override
+  public Duration guardRemaining() {
+    return fence != null ? validity.remaining() : Duration.ZERO;
+  }
+
+  @Override
   public StateStore stateStore(String groupId) {
     return new EtcdStateStore(
         etcd, settings.statePrefix(), groupId, this::fence, fencedWrites::incrementAndGet);

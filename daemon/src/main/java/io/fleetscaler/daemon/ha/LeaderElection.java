@@ -59,6 +59,13 @@ public interface LeaderElection extends AutoCloseable {
   LeaseGuard guard();
 
   /**
+   * How much longer {@link #guard} holds from now by the same clock, if nothing renews the lease
+   * meanwhile; zero when it does not hold. The window a leader's plugin calls are sent in and acted
+   * on (see {@code io.fleetscaler.plugin.sdk.CallWindow}).
+   */
+  Duration guardRemaining();
+
+  /**
    * Resigns at once if leading (the guard stops holding first, then the leader key and the lease
    * are deleted, so a standby takes over without waiting for the TTL) and stops. Idempotent.
    */

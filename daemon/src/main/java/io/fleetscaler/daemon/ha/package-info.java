@@ -37,17 +37,26 @@
  *       A leader paused by SIGSTOP, a long GC or a partition resumes with its monotonic clock past
  *       the bound, so its next check fails and it makes no new call and serves no acquisition; it
  *       then learns from etcd that its key is gone and steps down.
+ *   <li><b>Each plugin call carries the guard's end</b> ({@link
+ *       io.fleetscaler.daemon.ha.LeaderElection#guardRemaining} as the plugin client's call
+ *       window): a pause that falls <em>between</em> a passing check and the moment the call's
+ *       bytes leave the process would otherwise let that one call reach the plugin after the term
+ *       ended (a gRPC deadline does not prevent it: grpc-java tests it only when the call starts,
+ *       and the transport writes later). The plugin, whose process runs on while the daemon is
+ *       stopped, compares its own monotonic clock with the window's end translated into it (a lower
+ *       bound of the two clocks' offset learnt from its answers) and refuses the call before acting
+ *       once the end has passed.
  * </ol>
  *
- * What no guard can prevent: a pause that falls <em>between</em> a passing check and the moment the
- * call's bytes leave the process. That one call may reach the cloud after the term ended, because
- * cloud APIs take no fencing token. The margin (a quarter of the TTL, at least 500 ms) covers
- * ordinary scheduling delays, not a stop of arbitrary length in that window. The damage is bounded
- * to that single call: an {@code Increase} creates instances the new leader finds unknown (it lists
- * the cloud before deleting anything unknown, so they are removed as preexisting, never while
- * held); a {@code Decrease} deletes instances the old leader believed idle, which the new leader
- * may have handed out in between, the one case where a job can lose its machine. The guard also
- * measures time with {@link System#nanoTime}, Linux's {@code CLOCK_MONOTONIC}, which does not
+ * What stays out of reach: what the cloud was asked before the pause. A call the plugin accepted
+ * while the lease held runs to its end in the plugin, and its cloud requests can land after the
+ * term if the plugin is slow or stopped too (cloud APIs take no fencing token): an {@code Increase}
+ * then creates instances the new leader finds unknown (it lists the cloud before deleting anything
+ * unknown, so they are removed as preexisting, never while held); a {@code Decrease} deletes
+ * instances the old leader believed idle, which the new leader may have handed out in between, the
+ * one case where a job can lose its machine. A plugin not built on the SDK (a Go go-plugin plugin)
+ * does not check arrivals, so for it the call in flight at a pause can still arrive late. The guard
+ * also measures time with {@link System#nanoTime}, Linux's {@code CLOCK_MONOTONIC}, which does not
  * advance while the whole machine is suspended: a suspended-and-resumed VM sees its lease as still
  * valid until its next keep-alive answers (the state fence still holds).
  *

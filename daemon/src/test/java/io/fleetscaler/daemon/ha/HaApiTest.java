@@ -63,6 +63,11 @@ class HaApiTest {
     }
 
     @Override
+    public Duration guardRemaining() {
+      return holds ? Duration.ofMinutes(1) : Duration.ZERO;
+    }
+
+    @Override
     public void close() {}
   }
 

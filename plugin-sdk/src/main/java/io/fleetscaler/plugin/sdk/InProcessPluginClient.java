@@ -63,7 +63,7 @@ final class InProcessPluginClient extends ForwardingPluginClient {
   }
 
   @Override
-  InstanceGroup group() {
+  RemoteInstanceGroup group() {
     if (closed.get()) {
       throw new ProviderException.Unavailable("plugin " + name + " is closed");
     }

@@ -4,6 +4,8 @@ import com.google.protobuf.Empty;
 import io.fleetscaler.proto.goplugin.GRPCControllerGrpc;
 import io.fleetscaler.proto.goplugin.GRPCStdioGrpc;
 import io.fleetscaler.proto.goplugin.StdioData;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -20,14 +22,18 @@ import java.util.concurrent.TimeUnit;
  * go-plugin's health check, controller and stdio. Thread-safe.
  */
 final class PluginChannel {
-  private final ManagedChannel channel;
+  private final ManagedChannel managed;
+  // Every call goes through the fence's host side, the health check first: it calibrates it.
+  private final Channel channel;
   private final String plugin;
   private final RemoteInstanceGroup group;
 
   PluginChannel(ManagedChannel channel, String plugin, Duration callTimeout) {
-    this.channel = channel;
+    this.managed = channel;
+    this.channel =
+        ClientInterceptors.intercept(channel, new ArrivalFence.Host(plugin, System::nanoTime));
     this.plugin = plugin;
-    this.group = new RemoteInstanceGroup(channel, plugin, callTimeout);
+    this.group = new RemoteInstanceGroup(this.channel, plugin, callTimeout);
   }
 
   RemoteInstanceGroup group() {
@@ -96,6 +102,6 @@ final class PluginChannel {
   }
 
   void close() {
-    channel.shutdownNow();
+    managed.shutdownNow();
   }
 }

@@ -24,6 +24,16 @@ public interface PluginClient extends InstanceGroup, AutoCloseable {
   int restarts();
 
   /**
+   * Bounds every later call (and the {@code init} replayed after a crash) by {@code window}: a call
+   * is not sent while it is closed (it fails {@link
+   * io.fleetscaler.plugin.api.ProviderException.Unavailable} at once), and a plugin built on this
+   * SDK refuses, on arrival and before acting, a call that reaches it after the window closed,
+   * however long this process was stopped after sending it. Replaces the previous window; the
+   * default is {@link CallWindow#unbounded}.
+   */
+  void actWithin(CallWindow window);
+
+  /**
    * Stops the plugin: asks it to shut down, waits briefly, then kills its whole process tree. Does
    * not call {@link #shutdown()}; callers do that first when they want the plugin's own cleanup.
    * Idempotent; calls after it fail with {@code Unavailable}.

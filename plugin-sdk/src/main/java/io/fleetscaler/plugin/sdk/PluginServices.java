@@ -9,7 +9,9 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 /**
  * Every service a plugin serves, registered the same way on a socket server and on an in-process
  * one: the instance group, health ({@code plugin} = SERVING, the name go-plugin hosts check),
- * go-plugin's controller, stdio and broker, and server reflection (as Go plugins have it).
+ * go-plugin's controller, stdio and broker, and server reflection (as Go plugins have it); every
+ * call behind the {@link ArrivalFence}, which stamps answers with the plugin's clock and refuses a
+ * call that arrives after its host's window closed.
  */
 final class PluginServices {
   /** The health service name a go-plugin host checks. */
@@ -28,6 +30,7 @@ final class PluginServices {
       T server, InstanceGroup group, System.Logger log, Runnable stop) {
     health.setStatus(HEALTH_SERVICE, ServingStatus.SERVING);
     return server
+        .intercept(ArrivalFence.plugin(System::nanoTime))
         .addService(new InstanceGroupService(group, log))
         .addService(health.getHealthService())
         .addService(new ControllerService(stop))

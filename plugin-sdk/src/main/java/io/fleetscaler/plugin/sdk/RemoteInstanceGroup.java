@@ -25,19 +25,38 @@ import java.util.function.Supplier;
 
 /**
  * The host-side adapter: an {@link InstanceGroup} whose calls go to a plugin over a gRPC channel,
- * each with a deadline. Failed calls throw the {@link ProviderException} kind of their status code;
- * an answer the API cannot represent (an unknown state, say) is {@link
- * ProviderException.Unavailable}. Thread-safe.
+ * each with a deadline and, {@link #within} a {@link CallWindow}, only while the window is open: a
+ * call is not sent once it is closed (it fails {@link ProviderException.Unavailable} at once), and
+ * carries the window to the plugin, which refuses it on arrival if it closed meanwhile ({@link
+ * ArrivalFence}). Failed calls throw the {@link ProviderException} kind of their status code; an
+ * answer the API cannot represent (an unknown state, say) is {@link ProviderException.Unavailable}.
+ * Thread-safe.
  */
 final class RemoteInstanceGroup implements InstanceGroup {
   private final InstanceGroupGrpc.InstanceGroupBlockingStub stub;
   private final String plugin;
   private final Duration callTimeout;
+  private final CallWindow window;
 
   RemoteInstanceGroup(Channel channel, String plugin, Duration callTimeout) {
-    this.stub = InstanceGroupGrpc.newBlockingStub(channel);
+    this(InstanceGroupGrpc.newBlockingStub(channel), plugin, callTimeout, CallWindow.unbounded());
+  }
+
+  private RemoteInstanceGroup(
+      InstanceGroupGrpc.InstanceGroupBlockingStub stub,
+      String plugin,
+      Duration callTimeout,
+      CallWindow window) {
+    this.stub = stub;
     this.plugin = plugin;
     this.callTimeout = callTimeout;
+    this.window = window;
+  }
+
+  /** This group with every call bounded by {@code window} (replacing any window it had). */
+  RemoteInstanceGroup within(CallWindow window) {
+    return new RemoteInstanceGroup(
+        stub.withOption(ArrivalFence.WINDOW, window), plugin, callTimeout, window);
   }
 
   private InstanceGroupGrpc.InstanceGroupBlockingStub stub() {
@@ -45,6 +64,14 @@ final class RemoteInstanceGroup implements InstanceGroup {
   }
 
   private <T> T call(String method, Supplier<T> call) {
+    if (window.remainingNanos() <= 0) {
+      throw new ProviderException.Unavailable(
+          "plugin "
+              + plugin
+              + " "
+              + method
+              + " not sent: the host's call window is closed (its lease may have ended)");
+    }
     try {
       return call.get();
     } catch (StatusRuntimeException e) {

@@ -1,6 +1,5 @@
 package io.fleetscaler.plugin.sdk;
 
-import io.fleetscaler.plugin.api.InstanceGroup;
 import io.fleetscaler.plugin.api.ProviderException;
 import io.fleetscaler.plugin.api.ProviderInfo;
 import io.fleetscaler.plugin.api.Settings;
@@ -117,7 +116,7 @@ final class SupervisedPluginClient extends ForwardingPluginClient {
     try {
       plugin = launcher.apply(spec);
       if (init != null) {
-        var unused = plugin.group().init(init.settings(), init.pluginConfigJson());
+        var unused = plugin.group().within(window()).init(init.settings(), init.pluginConfigJson());
       }
     } catch (RuntimeException e) {
       if (plugin != null) {
@@ -150,7 +149,7 @@ final class SupervisedPluginClient extends ForwardingPluginClient {
   }
 
   @Override
-  InstanceGroup group() {
+  RemoteInstanceGroup group() {
     synchronized (lock) {
       if (closed) {
         throw new ProviderException.Unavailable("plugin " + spec.name() + " is closed");

@@ -13,8 +13,9 @@ import java.util.function.Function;
 
 /**
  * The {@link LeaderFollowingClient}: one {@link ApiClient} at a time, swapped on a hop. A node that
- * cannot be reached (the leader died) sends the client back to the address it was given, so the
- * caller's retry asks a node of the set who leads now instead of the dead one again.
+ * cannot be reached (the leader died) or does not answer within the call's deadline (stopped,
+ * partitioned, still starting) sends the client back to the address it was given, so the caller's
+ * retry asks a node of the set who leads now instead of the dead one again.
  */
 final class FollowingApiClient implements LeaderFollowingClient {
   private final ApiClientSettings settings;
@@ -41,7 +42,7 @@ final class FollowingApiClient implements LeaderFollowingClient {
           Optional<NotLeader> detail = HaApi.notLeader(e);
           if (detail.isEmpty()) {
             StatusRuntimeException lost = connectionLost(e, c);
-            if (lost.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+            if (nodeGone(lost.getStatus().getCode())) {
               moveTo(c, settings.address());
             }
             throw lost;
@@ -59,6 +60,20 @@ final class FollowingApiClient implements LeaderFollowingClient {
         hops = List.copyOf(seen);
       }
     }
+  }
+
+  /**
+   * Whether a failure without a {@code NotLeader} detail means the node called may be gone, so the
+   * retry should ask the first node who leads now. {@code UNAVAILABLE}: it refused or dropped the
+   * connection. {@code DEADLINE_EXCEEDED}: it accepted the connection but never answered, which is
+   * what a leader stopped by SIGSTOP or a partition, or a node whose process is still starting,
+   * looks like (the kernel completes the TCP handshake for it); without moving, every retry would
+   * wait out its deadline there until that node came back. A healthy leader rarely lets a client's
+   * deadline pass (the server caps an acquisition's wait below it); when it does, the cost of
+   * moving is one hop back to it through the first node.
+   */
+  private static boolean nodeGone(Status.Code code) {
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
   }
 
   /**

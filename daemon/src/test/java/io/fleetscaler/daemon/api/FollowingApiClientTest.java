@@ -17,6 +17,7 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +121,38 @@ class FollowingApiClientTest {
       // The caller retries: the first node names the new leader, and the client follows.
       assertThat(acquire(client)).isEqualTo("i-second");
       assertThat(client.address()).isEqualTo(address(second));
+    }
+  }
+
+  @Test
+  void aLeaderThatAcceptsButNeverAnswersSendsTheClientBackToItsFirstNode() throws Exception {
+    Standby standby = new Standby();
+    Server seed = serve(standby);
+    Server next = serve(new Serving("i-next"));
+    // A stopped (SIGSTOP) or still-starting node: the kernel completes the TCP handshake for its
+    // listening socket, and nothing ever answers.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        LeaderFollowingClient client =
+            LeaderFollowingClient.connect(ApiClientSettings.plaintext(address(seed)))) {
+      standby.leader = "127.0.0.1:" + silent.getLocalPort();
+
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  client.call(
+                      s ->
+                          s.withDeadlineAfter(2, TimeUnit.SECONDS)
+                              .acquire(
+                                  AcquireRequest.newBuilder().setGroup("g").setKey("k").build())));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(client.lastHops()).as("the first node named the silent one").hasSize(1);
+      assertThat(client.address()).as("back at the first node").isEqualTo(address(seed));
+
+      // Meanwhile a standby took over; the first node names it, and the retry reaches it.
+      standby.leader = address(next);
+      assertThat(acquire(client)).isEqualTo("i-next");
+      assertThat(client.address()).isEqualTo(address(next));
     }
   }
 }

@@ -3,6 +3,7 @@ package io.fleetscaler.daemon.api;
 import io.fleetscaler.daemon.ha.HaApi;
 import io.fleetscaler.proto.v1.FleetGrpc;
 import io.fleetscaler.proto.v1.NotLeader;
+import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -13,9 +14,10 @@ import java.util.function.Function;
 
 /**
  * The {@link LeaderFollowingClient}: one {@link ApiClient} at a time, swapped on a hop. A node that
- * cannot be reached (the leader died) or does not answer within the call's deadline (stopped,
- * partitioned, still starting) sends the client back to the address it was given, so the caller's
- * retry asks a node of the set who leads now instead of the dead one again.
+ * cannot be reached (the leader died), or whose connection never became ready within the call's
+ * deadline (a process still starting, a node stopped or partitioned), sends the client back to the
+ * address it was given, so the caller's retry asks a node of the set who leads now instead of the
+ * dead one again.
  */
 final class FollowingApiClient implements LeaderFollowingClient {
   private final ApiClientSettings settings;
@@ -42,7 +44,7 @@ final class FollowingApiClient implements LeaderFollowingClient {
           Optional<NotLeader> detail = HaApi.notLeader(e);
           if (detail.isEmpty()) {
             StatusRuntimeException lost = connectionLost(e, c);
-            if (nodeGone(lost.getStatus().getCode())) {
+            if (nodeGone(lost.getStatus().getCode(), c)) {
               moveTo(c, settings.address());
             }
             throw lost;
@@ -65,15 +67,18 @@ final class FollowingApiClient implements LeaderFollowingClient {
   /**
    * Whether a failure without a {@code NotLeader} detail means the node called may be gone, so the
    * retry should ask the first node who leads now. {@code UNAVAILABLE}: it refused or dropped the
-   * connection. {@code DEADLINE_EXCEEDED}: it accepted the connection but never answered, which is
-   * what a leader stopped by SIGSTOP or a partition, or a node whose process is still starting,
-   * looks like (the kernel completes the TCP handshake for it); without moving, every retry would
-   * wait out its deadline there until that node came back. A healthy leader rarely lets a client's
-   * deadline pass (the server caps an acquisition's wait below it); when it does, the cost of
-   * moving is one hop back to it through the first node.
+   * connection. {@code DEADLINE_EXCEEDED} on a connection that never became ready: the node
+   * accepted the TCP connection but never spoke HTTP/2, which is what a process still starting, or
+   * a stopped or partitioned node met on a new connection, looks like (the kernel completes the
+   * handshake for it); without moving, every retry would wait out its deadline there. A deadline
+   * that passes on a ready connection is a live node that did not answer in time (an acquisition
+   * waiting for a slot until the caller's deadline): the client stays. A node stopped under an
+   * established connection is left to that connection's failure.
    */
-  private static boolean nodeGone(Status.Code code) {
-    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+  private static boolean nodeGone(Status.Code code, ApiClient c) {
+    return code == Status.Code.UNAVAILABLE
+        || (code == Status.Code.DEADLINE_EXCEEDED
+            && c.channel().getState(false) != ConnectivityState.READY);
   }
 
   /**

@@ -155,4 +155,44 @@ class FollowingApiClientTest {
       assertThat(client.address()).isEqualTo(address(next));
     }
   }
+
+  /** A leader that answers its first acquisition and lets the others wait (no slot frees). */
+  private static final class Busy extends FleetGrpc.FleetImplBase {
+    private final List<StreamObserver<AcquireResponse>> waiting = new ArrayList<>();
+
+    @Override
+    public synchronized void acquire(
+        AcquireRequest request, StreamObserver<AcquireResponse> answer) {
+      if (waiting.isEmpty()) {
+        answer.onNext(AcquireResponse.newBuilder().setInstanceId("i-busy").build());
+        answer.onCompleted();
+      }
+      waiting.add(answer);
+    }
+  }
+
+  @Test
+  void aDeadlinePassingAtALiveLeaderKeepsTheClientThere() throws Exception {
+    Standby standby = new Standby();
+    Server seed = serve(standby);
+    Server leader = serve(new Busy());
+    standby.leader = address(leader);
+    try (LeaderFollowingClient client =
+        LeaderFollowingClient.connect(ApiClientSettings.plaintext(address(seed)))) {
+      assertThat(acquire(client)).isEqualTo("i-busy");
+
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  client.call(
+                      s ->
+                          s.withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+                              .acquire(
+                                  AcquireRequest.newBuilder().setGroup("g").setKey("k").build())));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(client.lastHops()).as("the call went straight to the leader").isEmpty();
+      assertThat(client.address()).as("a live leader is kept").isEqualTo(address(leader));
+    }
+  }
 }

@@ -90,12 +90,23 @@ class FollowingApiClientTest {
   }
 
   private static String acquire(LeaderFollowingClient client) {
+    return acquire(client, 10_000);
+  }
+
+  private static String acquire(LeaderFollowingClient client, long deadlineMillis) {
     return client
         .call(
             s ->
-                s.withDeadlineAfter(10, TimeUnit.SECONDS)
+                s.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
                     .acquire(AcquireRequest.newBuilder().setGroup("g").setKey("k").build()))
         .getInstanceId();
+  }
+
+  /** The failure of an acquisition that must fail within {@code deadlineMillis}. */
+  private static StatusRuntimeException failedAcquire(
+      LeaderFollowingClient client, long deadlineMillis) {
+    return catchThrowableOfType(
+        StatusRuntimeException.class, () -> acquire(client, deadlineMillis));
   }
 
   @Test
@@ -136,15 +147,7 @@ class FollowingApiClientTest {
             LeaderFollowingClient.connect(ApiClientSettings.plaintext(address(seed)))) {
       standby.leader = "127.0.0.1:" + silent.getLocalPort();
 
-      StatusRuntimeException e =
-          catchThrowableOfType(
-              StatusRuntimeException.class,
-              () ->
-                  client.call(
-                      s ->
-                          s.withDeadlineAfter(2, TimeUnit.SECONDS)
-                              .acquire(
-                                  AcquireRequest.newBuilder().setGroup("g").setKey("k").build())));
+      StatusRuntimeException e = failedAcquire(client, 2_000);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
       assertThat(client.lastHops()).as("the first node named the silent one").hasSize(1);
       assertThat(client.address()).as("back at the first node").isEqualTo(address(seed));
@@ -181,15 +184,7 @@ class FollowingApiClientTest {
         LeaderFollowingClient.connect(ApiClientSettings.plaintext(address(seed)))) {
       assertThat(acquire(client)).isEqualTo("i-busy");
 
-      StatusRuntimeException e =
-          catchThrowableOfType(
-              StatusRuntimeException.class,
-              () ->
-                  client.call(
-                      s ->
-                          s.withDeadlineAfter(300, TimeUnit.MILLISECONDS)
-                              .acquire(
-                                  AcquireRequest.newBuilder().setGroup("g").setKey("k").build())));
+      StatusRuntimeException e = failedAcquire(client, 300);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
       assertThat(client.lastHops()).as("the call went straight to the leader").isEmpty();
       assertThat(client.address()).as("a live leader is kept").isEqualTo(address(leader));

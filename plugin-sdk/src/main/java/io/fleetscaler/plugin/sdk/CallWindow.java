@@ -11,8 +11,10 @@ package io.fleetscaler.plugin.sdk;
  * So a host paused between its check and the call leaving the process (SIGSTOP, a long GC) cannot
  * have that call acted on after its right ended: see {@code ArrivalFence} for the argument.
  *
- * <p>Contract: {@link #remainingNanos} is cheap, never blocks and never throws; it is read once per
- * call, immediately before the call is sent.
+ * <p>Contract: {@link #remainingNanos} is cheap, never blocks and never throws; it is read twice
+ * per call, immediately before the call is sent: once to decide whether to send it, once when the
+ * window's end is put on it (a window that closed in between sends an end already past, which the
+ * plugin refuses).
  */
 @FunctionalInterface
 public interface CallWindow {

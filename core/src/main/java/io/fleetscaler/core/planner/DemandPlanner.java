@@ -56,6 +56,8 @@ final class DemandPlanner implements Planner {
 
   @Override
   public Plan plan(FleetSnapshot fleet, Policy policy, Limits limits, Instant now) {
+    // Over 60 lines on purpose: a measured hot path (PlannerBenchmark) whose phases share the
+    // running capacity, demand and deletions; split, they would go through a mutable holder.
     int cap = limits.capacityPerInstance();
     int perNew = limits.slotsPerNewInstance();
     List<Deletion> deletions = new ArrayList<>();

@@ -131,19 +131,7 @@ final class ScalingVariants {
 
   /** Parses {@code 'periods=* 8-18 * * 1-5 | ...; idle_count=10; ...'} over {@code base}. */
   static Policy policy(String spec, Policy base) {
-    Map<String, String> keys = new LinkedHashMap<>();
-    for (String part : spec.split(";", -1)) {
-      if (part.isBlank()) {
-        continue;
-      }
-      int eq = part.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalArgumentException(
-            "--policy '" + spec + "': expected key=value, got '" + part.strip() + "'");
-      }
-      keys.put(
-          part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
-    }
+    Map<String, String> keys = policyKeys(spec);
     List<String> periods = base.periods();
     ZoneId zone = base.timezone();
     int idleCount = base.idleCount();
@@ -195,6 +183,24 @@ final class ScalingVariants {
         standbyCount,
         standbyMaxAge,
         new DemandSizing(idleLead, burstFactor, window));
+  }
+
+  /** The {@code key=value} pairs of a {@code --policy} spec, keys lower-cased, in order. */
+  private static Map<String, String> policyKeys(String spec) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    for (String part : spec.split(";", -1)) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException(
+            "--policy '" + spec + "': expected key=value, got '" + part.strip() + "'");
+      }
+      keys.put(
+          part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
+    }
+    return keys;
   }
 
   private static ZoneId zone(String v) {

@@ -18,7 +18,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -58,9 +57,7 @@ public final class AwsInstanceGroup implements InstanceGroup {
 
   private final Clock clock;
   private final AwsTuning tuning;
-  private final AtomicLong scaleInProtectionWarnings = new AtomicLong();
-  private final AtomicLong azRebalanceWarnings = new AtomicLong();
-  private final AtomicLong desiredCapacityDrifts = new AtomicLong();
+  private final GroupWatch watch = new GroupWatch();
 
   private volatile @Nullable Session session;
   private volatile boolean shutDown;
@@ -72,11 +69,6 @@ public final class AwsInstanceGroup implements InstanceGroup {
       ConnectInfoLookup connect,
       Terminations terminations,
       Suspensions suspensions) {}
-
-  // Only touched by the single-threaded methods (init, update, increase, decrease); -1 when the
-  // desired capacity we expect is unknown (after a termination whose answer was lost).
-  // Volatile because consecutive calls may come from different threads of the scaler.
-  private volatile int expectedDesired = -1;
 
   // Instances in standby (suspended or on the way), as the last update, suspend or resume saw them:
   // decrease terminates those without decrementing the desired capacity.
@@ -108,9 +100,9 @@ public final class AwsInstanceGroup implements InstanceGroup {
     AwsConfig config = AwsConfigReader.read(pluginConfigJson);
     AwsClients clients = AwsClients.open(config, tuning);
     try {
-      AutoScalingGroup group = describeGroup(clients, config.name());
-      checkSetup(group);
-      expectedDesired = group.desiredCapacity();
+      AutoScalingGroup group = GroupWatch.describe(clients, config.name());
+      watch.checkSetup(group);
+      watch.expect(group.desiredCapacity());
       session =
           new Session(
               config,
@@ -159,8 +151,8 @@ public final class AwsInstanceGroup implements InstanceGroup {
   @Override
   public List<InstanceStatus> update() {
     Session s = session();
-    AutoScalingGroup group = describeGroup(s.clients(), s.config().name());
-    noteDrift(s.config().name(), group.desiredCapacity());
+    AutoScalingGroup group = GroupWatch.describe(s.clients(), s.config().name());
+    watch.noteDrift(s.config().name(), group.desiredCapacity());
     List<String> inStandby =
         group.instances().stream()
             .filter(i -> "Standby".equals(i.lifecycleStateAsString()))
@@ -205,8 +197,8 @@ public final class AwsInstanceGroup implements InstanceGroup {
     }
     Session s = session();
     String name = s.config().name();
-    AutoScalingGroup group = describeGroup(s.clients(), name);
-    noteDrift(name, group.desiredCapacity());
+    AutoScalingGroup group = GroupWatch.describe(s.clients(), name);
+    watch.noteDrift(name, group.desiredCapacity());
     int current = group.desiredCapacity();
     long inStandby =
         group.instances().stream()
@@ -223,10 +215,10 @@ public final class AwsInstanceGroup implements InstanceGroup {
               r -> r.autoScalingGroupName(name).desiredCapacity(target).honorCooldown(false));
     } catch (SdkException | UncheckedIOException e) {
       // The SDK retried; whether the last attempt applied is unknown, so stop expecting a value.
-      expectedDesired = -1;
+      watch.forget();
       throw AwsErrors.map("SetDesiredCapacity", e);
     }
-    expectedDesired = target;
+    watch.expect(target);
     return target - current;
   }
 
@@ -245,11 +237,7 @@ public final class AwsInstanceGroup implements InstanceGroup {
     }
     Terminations.Outcome outcome =
         s.terminations().terminate(List.copyOf(ids), Set.copyOf(standby));
-    if (outcome.uncertain() || expectedDesired < 0) {
-      expectedDesired = -1;
-    } else {
-      expectedDesired = Math.max(0, expectedDesired - outcome.decremented());
-    }
+    watch.adjust(outcome.uncertain(), -outcome.decremented());
     @Nullable ProviderException failure = outcome.failure();
     if (outcome.accepted().isEmpty() && failure != null) {
       throw failure;
@@ -298,11 +286,7 @@ public final class AwsInstanceGroup implements InstanceGroup {
   }
 
   private List<String> settle(Suspensions.Outcome outcome) {
-    if (outcome.uncertain() || expectedDesired < 0) {
-      expectedDesired = -1;
-    } else {
-      expectedDesired = Math.max(0, expectedDesired + outcome.desiredChange());
-    }
+    watch.adjust(outcome.uncertain(), outcome.desiredChange());
     @Nullable ProviderException failure = outcome.failure();
     if (outcome.accepted().isEmpty() && failure != null) {
       throw failure;
@@ -374,17 +358,17 @@ public final class AwsInstanceGroup implements InstanceGroup {
 
   /** How many times init found a group whose new instances are not protected from scale-in. */
   public long scaleInProtectionWarnings() {
-    return scaleInProtectionWarnings.get();
+    return watch.scaleInProtectionWarnings();
   }
 
   /** How many times init found a group with the {@code AZRebalance} process not suspended. */
   public long azRebalanceWarnings() {
-    return azRebalanceWarnings.get();
+    return watch.azRebalanceWarnings();
   }
 
   /** How many times the desired capacity was found different from what this group expected. */
   public long desiredCapacityDrifts() {
-    return desiredCapacityDrifts.get();
+    return watch.desiredCapacityDrifts();
   }
 
   private Session session() {
@@ -394,73 +378,5 @@ public final class AwsInstanceGroup implements InstanceGroup {
           shutDown ? "this aws group was shut down" : "init was not called on this aws group");
     }
     return s;
-  }
-
-  private void checkSetup(AutoScalingGroup group) {
-    if (!Boolean.TRUE.equals(group.newInstancesProtectedFromScaleIn())) {
-      scaleInProtectionWarnings.incrementAndGet();
-      LOG.log(
-          Level.WARNING,
-          "aws: group {0} does not protect new instances from scale-in: AWS may terminate"
-              + " instances that run jobs when the desired capacity drops; enable"
-              + " NewInstancesProtectedFromScaleIn",
-          group.autoScalingGroupName());
-    }
-    boolean rebalanceSuspended =
-        group.suspendedProcesses().stream().anyMatch(p -> "AZRebalance".equals(p.processName()));
-    if (!rebalanceSuspended) {
-      azRebalanceWarnings.incrementAndGet();
-      LOG.log(
-          Level.WARNING,
-          "aws: group {0} does not suspend AZRebalance: AWS may terminate running instances to"
-              + " balance availability zones; suspend the AZRebalance process",
-          group.autoScalingGroupName());
-    }
-  }
-
-  private void noteDrift(String name, int desired) {
-    int expected = expectedDesired;
-    if (expected >= 0 && desired != expected) {
-      desiredCapacityDrifts.incrementAndGet();
-      LOG.log(
-          Level.WARNING,
-          "aws: desired capacity of {0} is {1}, but Fleetscaler last set {2}: something else"
-              + " changes it (an operator, a scaling policy, the minimum size)",
-          name,
-          desired,
-          expected);
-    }
-    expectedDesired = desired;
-  }
-
-  /**
-   * The one group named {@code name}, reading every page.
-   *
-   * @throws ProviderException.InvalidConfig if there is none, or more than one
-   */
-  private static AutoScalingGroup describeGroup(AwsClients clients, String name) {
-    List<AutoScalingGroup> groups;
-    try {
-      groups =
-          clients
-              .autoScaling()
-              .describeAutoScalingGroupsPaginator(r -> r.autoScalingGroupNames(name))
-              .autoScalingGroups()
-              .stream()
-              .filter(g -> name.equals(g.autoScalingGroupName()))
-              .toList();
-    } catch (SdkException | UncheckedIOException e) {
-      throw AwsErrors.map("DescribeAutoScalingGroups", e);
-    }
-    if (groups.size() != 1) {
-      throw new ProviderException.InvalidConfig(
-          "name: expected exactly one Auto Scaling group named '"
-              + name
-              + "' in "
-              + clients.region().id()
-              + ", found "
-              + groups.size());
-    }
-    return groups.get(0);
   }
 }

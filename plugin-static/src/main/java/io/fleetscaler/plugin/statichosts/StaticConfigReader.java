@@ -143,18 +143,7 @@ final class StaticConfigReader {
     }
     Path keyPath = keyText == null ? null : keyPath(keyText, at, errors);
 
-    HostPort probe = null;
-    if (external == null && internal == null) {
-      errors.add(at + ".external_addr: required (host:port) unless internal_addr is set");
-    }
-    if (external != null) {
-      probe = hostPort(external, at + ".external_addr", true, 0, errors);
-    }
-    if (internal != null) {
-      int defaultPort = protocol == null ? Protocol.SSH.defaultPort() : protocol.defaultPort();
-      HostPort inside = hostPort(internal, at + ".internal_addr", false, defaultPort, errors);
-      probe = probe == null ? inside : probe;
-    }
+    HostPort probe = probeAddress(external, internal, protocol, at, errors);
     if (errors.size() > before || probe == null) {
       return null;
     }
@@ -170,6 +159,31 @@ final class StaticConfigReader {
         os,
         arch,
         protocol);
+  }
+
+  /**
+   * Where the host is probed: its external address, else its internal one (whose port defaults to
+   * the protocol's); null, with the errors added, when neither is given or valid.
+   */
+  private static @Nullable HostPort probeAddress(
+      @Nullable String external,
+      @Nullable String internal,
+      @Nullable Protocol protocol,
+      String at,
+      List<String> errors) {
+    HostPort probe = null;
+    if (external == null && internal == null) {
+      errors.add(at + ".external_addr: required (host:port) unless internal_addr is set");
+    }
+    if (external != null) {
+      probe = hostPort(external, at + ".external_addr", true, 0, errors);
+    }
+    if (internal != null) {
+      int defaultPort = protocol == null ? Protocol.SSH.defaultPort() : protocol.defaultPort();
+      HostPort inside = hostPort(internal, at + ".internal_addr", false, defaultPort, errors);
+      probe = probe == null ? inside : probe;
+    }
+    return probe;
   }
 
   private static @Nullable Path keyPath(String text, String at, List<String> errors) {

@@ -50,8 +50,29 @@ final class FrontierSvg {
             HEIGHT));
     out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     out.append(text(LEFT, 22, title, "start", 15));
-    int plotW = WIDTH - LEFT - RIGHT;
-    int plotH = HEIGHT - TOP - BOTTOM;
+    Frame f = new Frame(x0, x1, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM, maxWait);
+    axes(out, f);
+    guides(out, f, budgetCost, goalWait);
+    for (int i = 0; i < series.size(); i++) {
+      series(out, f, i, series.get(i));
+    }
+    out.append("</svg>\n");
+    return out.toString();
+  }
+
+  /**
+   * The plot area: costs {@code x0..x1} across {@code plotW} pixels, waits {@code 0..maxWait} up
+   * {@code plotH}.
+   */
+  private record Frame(double x0, double x1, int plotW, int plotH, double maxWait) {}
+
+  /** The plot's frame, the axes' six ticks each and their titles. */
+  private static void axes(StringBuilder out, Frame f) {
+    double x0 = f.x0();
+    double x1 = f.x1();
+    int plotW = f.plotW();
+    int plotH = f.plotH();
+    double maxWait = f.maxWait();
     out.append(
         String.format(
             Locale.ROOT,
@@ -82,6 +103,15 @@ final class FrontierSvg {
                 + " wait (s)</text>%n",
             TOP + plotH / 2,
             TOP + plotH / 2));
+  }
+
+  /** The dashed guides at the cost budget and the wait goal, labelled. */
+  private static void guides(StringBuilder out, Frame f, double budgetCost, double goalWait) {
+    double x0 = f.x0();
+    double x1 = f.x1();
+    int plotW = f.plotW();
+    int plotH = f.plotH();
+    double maxWait = f.maxWait();
     double bx = LEFT + plotW * (budgetCost - x0) / (x1 - x0);
     double gy = TOP + plotH - plotH * goalWait / maxWait;
     out.append(
@@ -104,46 +134,50 @@ final class FrontierSvg {
             gy));
     out.append(text(bx + 4, TOP + 14, "budget", "start", 11));
     out.append(text(LEFT + plotW - 4, gy - 4, "goal " + fmt(goalWait) + " s", "end", 11));
-    for (int i = 0; i < series.size(); i++) {
-      Series s = series.get(i);
-      String colour = COLOURS.get(i % COLOURS.size());
-      StringBuilder path = new StringBuilder();
-      for (Point p : s.points()) {
-        double x = LEFT + plotW * (p.cost() - x0) / (x1 - x0);
-        double y = TOP + plotH - plotH * Math.min(p.meanWait(), maxWait) / maxWait;
-        path.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-        out.append(
-            String.format(
-                Locale.ROOT,
-                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s: %,.0f h, %.2f"
-                    + " s</title></circle>%n",
-                x,
-                y,
-                colour,
-                escape(p.label()),
-                p.cost(),
-                p.meanWait()));
-      }
+  }
+
+  /** Series number {@code i}: a dot per point, the line through them, its legend entry. */
+  private static void series(StringBuilder out, Frame f, int i, Series s) {
+    double x0 = f.x0();
+    double x1 = f.x1();
+    int plotW = f.plotW();
+    int plotH = f.plotH();
+    double maxWait = f.maxWait();
+    String colour = COLOURS.get(i % COLOURS.size());
+    StringBuilder path = new StringBuilder();
+    for (Point p : s.points()) {
+      double x = LEFT + plotW * (p.cost() - x0) / (x1 - x0);
+      double y = TOP + plotH - plotH * Math.min(p.meanWait(), maxWait) / maxWait;
+      path.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       out.append(
           String.format(
               Locale.ROOT,
-              "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"/>%n",
-              path.toString().strip(),
-              colour));
-      int ly = TOP + 10 + i * 20;
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>%n",
-              WIDTH - RIGHT + 15,
-              ly,
-              WIDTH - RIGHT + 35,
-              ly,
-              colour));
-      out.append(text(WIDTH - RIGHT + 40, ly + 4, s.name(), "start", 11));
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s: %,.0f h, %.2f"
+                  + " s</title></circle>%n",
+              x,
+              y,
+              colour,
+              escape(p.label()),
+              p.cost(),
+              p.meanWait()));
     }
-    out.append("</svg>\n");
-    return out.toString();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"/>%n",
+            path.toString().strip(),
+            colour));
+    int ly = TOP + 10 + i * 20;
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>%n",
+            WIDTH - RIGHT + 15,
+            ly,
+            WIDTH - RIGHT + 35,
+            ly,
+            colour));
+    out.append(text(WIDTH - RIGHT + 40, ly + 4, s.name(), "start", 11));
   }
 
   private static String text(double x, double y, String s, String anchor, int size) {

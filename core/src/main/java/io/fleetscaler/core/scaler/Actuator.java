@@ -89,19 +89,7 @@ final class Actuator {
   /** Plans with {@code policy} and applies the plan; returns it. */
   Plan planAndApply(Policy policy, int pending, boolean shuttingDown) {
     Instant now = clock.instant();
-    StandbyPool pool = standby;
-    Plan plan =
-        pool == null
-            ? planner.plan(provisioner.fleet(pending, shuttingDown), policy, limits, now)
-            : pool.plan(
-                planner,
-                p -> provisioner.fleet(p, shuttingDown),
-                pending,
-                shuttingDown,
-                policy,
-                limits,
-                this,
-                now);
+    Plan plan = plan(policy, pending, shuttingDown, now);
     metrics.desired(plan.desired());
     List<Deletion> done = applyDeletions(plan.deletions(), now);
     int created = 0;
@@ -147,6 +135,22 @@ final class Actuator {
               now, plan.create(), created, done, plan.demand(), plan.desired(), notScaled));
     }
     return plan;
+  }
+
+  /** The plan for the fleet as it is now: the standby pool's when there is one. */
+  private Plan plan(Policy policy, int pending, boolean shuttingDown, Instant now) {
+    StandbyPool pool = standby;
+    return pool == null
+        ? planner.plan(provisioner.fleet(pending, shuttingDown), policy, limits, now)
+        : pool.plan(
+            planner,
+            p -> provisioner.fleet(p, shuttingDown),
+            pending,
+            shuttingDown,
+            policy,
+            limits,
+            this,
+            now);
   }
 
   /** Keeps the last 32 decisions and tells the listener. */

@@ -5,14 +5,12 @@ import io.fleetscaler.plugin.api.ProviderException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -34,7 +32,7 @@ final class ScalerMetrics implements MeterBinder {
       List.of("vanished", "deleted_by_cloud", "timeout", "heartbeat");
 
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-  private final Map<String, List<Timer>> timers = new ConcurrentHashMap<>();
+  private final ScalerHistograms histograms = new ScalerHistograms();
   private final Supplier<Map<String, Integer>> instancesByState;
   private final Supplier<Map<String, Long>> tasksByState;
   private final IntSupplier idleTarget;
@@ -139,21 +137,6 @@ final class ScalerMetrics implements MeterBinder {
     counter("fleetscaler_ambiguous_instances_total", "outcome", outcome).add(n);
   }
 
-  /** Bucket bounds of {@code fleetscaler_plugin_call_duration_seconds}. */
-  private static final Duration[] PLUGIN_CALL_BUCKETS = {
-    Duration.ofMillis(10),
-    Duration.ofMillis(50),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofMillis(500),
-    Duration.ofSeconds(1),
-    Duration.ofMillis(2500),
-    Duration.ofSeconds(5),
-    Duration.ofSeconds(10),
-    Duration.ofSeconds(30),
-    Duration.ofSeconds(60)
-  };
-
   /**
    * The plugin methods whose calls are counted and timed: the provisioner's, the heartbeats (on a
    * timer and before acquisitions) and {@code connect_info} (acquisitions' and the connector's).
@@ -169,10 +152,7 @@ final class ScalerMetrics implements MeterBinder {
   /** One plugin call ended: {@code ok}, {@code error} or {@code timeout}, after {@code nanos}. */
   void pluginCall(String method, String outcome, long nanos) {
     counter("fleetscaler_plugin_calls_total", "method|outcome", method + '|' + outcome).increment();
-    for (Timer t :
-        timers.getOrDefault("fleetscaler_plugin_call_duration_seconds|" + method, List.of())) {
-      t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
+    histograms.pluginCall(method, nanos);
   }
 
   private volatile Supplier<Duration> updateAge = () -> Duration.ZERO;
@@ -207,16 +187,14 @@ final class ScalerMetrics implements MeterBinder {
   }
 
   private void record(String name, Duration d) {
-    for (Timer t : timers.getOrDefault(name, List.of())) {
-      t.record(d);
-    }
+    histograms.record(name, d);
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
     bindGauges(registry);
     bindCounters(registry);
-    bindTimers(registry);
+    histograms.bindTo(registry);
   }
 
   private void bindGauges(MeterRegistry registry) {
@@ -329,65 +307,6 @@ final class ScalerMetrics implements MeterBinder {
           .tag("category", c)
           .register(registry);
     }
-  }
-
-  private void bindTimers(MeterRegistry registry) {
-    for (String method : PLUGIN_METHODS) {
-      Timer timer =
-          Timer.builder(meterName("fleetscaler_plugin_call_duration_seconds"))
-              .description(help("fleetscaler_plugin_call_duration_seconds"))
-              .tag("method", method)
-              // Fixed buckets from a fast API answer to a call that hit its deadline: enough for
-              // a p99 panel, 12 series per method (docs/metrics.md).
-              .serviceLevelObjectives(PLUGIN_CALL_BUCKETS)
-              .register(registry);
-      timers
-          .computeIfAbsent(
-              "fleetscaler_plugin_call_duration_seconds|" + method,
-              k -> new CopyOnWriteArrayList<>())
-          .add(timer);
-    }
-    for (String name :
-        List.of(
-            "fleeting_provisioner_instance_creation_time_seconds",
-            "fleeting_provisioner_instance_is_running_time_seconds",
-            "fleeting_provisioner_instance_deletion_time_seconds",
-            "fleeting_provisioner_instance_life_duration_seconds",
-            "fleeting_taskscaler_task_instance_readiness_time_seconds")) {
-      Timer timer =
-          Timer.builder(meterName(name))
-              .description(help(name))
-              .serviceLevelObjectives(buckets(name))
-              .register(registry);
-      timers.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(timer);
-    }
-  }
-
-  /**
-   * Upper bounds (seconds) of the lifecycle histograms' buckets: from a container's second to half
-   * an hour, where VM boots, readiness commands and deletions fall (gitlab-runner's fleeting uses a
-   * similar fixed set). Micrometer's default percentile histogram had about 70 buckets per
-   * histogram and group, most of them below a second where no VM ever boots.
-   */
-  static final List<Double> BOOT_BUCKETS =
-      List.of(
-          1.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 240.0, 300.0,
-          600.0, 900.0, 1800.0);
-
-  /** Upper bounds (seconds) of the instance life duration's buckets: a minute to a week. */
-  static final List<Double> LIFE_BUCKETS =
-      List.of(
-          60.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 14_400.0, 28_800.0, 86_400.0, 172_800.0,
-          604_800.0);
-
-  private static Duration[] buckets(String name) {
-    List<Double> seconds =
-        name.equals("fleeting_provisioner_instance_life_duration_seconds")
-            ? LIFE_BUCKETS
-            : BOOT_BUCKETS;
-    return seconds.stream()
-        .map(s -> Duration.ofMillis(Math.round(s * 1000)))
-        .toArray(Duration[]::new);
   }
 
   private static String help(String prometheusName) {

@@ -59,7 +59,7 @@ final class StandbyMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     Duration[] buckets =
-        ScalerMetrics.BOOT_BUCKETS.stream()
+        ScalerHistograms.BOOT_BUCKETS.stream()
             .map(s -> Duration.ofMillis(Math.round(s * 1000)))
             .toArray(Duration[]::new);
     for (Map.Entry<String, List<Timer>> e : readyTimers.entrySet()) {

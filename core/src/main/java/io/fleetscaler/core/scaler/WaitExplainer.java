@@ -159,31 +159,8 @@ final class WaitExplainer implements MeterBinder {
       Instant now) {
     learnBootTimes(table);
     Duration estimate = bootEstimate();
-    List<BootingInstance> booting = new ArrayList<>();
-    for (Provisioner.Tracked t : table) {
-      if (t.phase == InstancePhase.CREATING || t.phase == InstancePhase.RUNNING) {
-        Instant since = t.requestedAt != null ? t.requestedAt : t.firstSeen;
-        booting.add(
-            new BootingInstance(
-                t.id,
-                t.phase.name().toLowerCase(java.util.Locale.ROOT),
-                since,
-                estimate == null ? null : since.plus(estimate)));
-      }
-    }
-    Instant askedAt = lastIncreaseAt;
-    for (int i = 0; i < requested && askedAt != null; i++) {
-      booting.add(
-          new BootingInstance(
-              "", "requested", askedAt, estimate == null ? null : askedAt.plus(estimate)));
-    }
+    List<BootingInstance> booting = booting(table, requested, estimate);
     int total = booting.size();
-    booting.sort(
-        Comparator.comparing(
-            (BootingInstance b) -> {
-              Instant expected = b.expectedReadyAt();
-              return expected == null ? b.since() : expected;
-            }));
     if (booting.size() > WaitReasons.MAX_BOOTING) {
       booting = booting.subList(0, WaitReasons.MAX_BOOTING);
     }
@@ -212,6 +189,39 @@ final class WaitExplainer implements MeterBinder {
             List.copyOf(booting),
             total,
             estimate);
+  }
+
+  /**
+   * The instances on their way to ready (creating or running, then the {@code requested} ones the
+   * cloud has not reported yet), soonest expected first, every one of them.
+   */
+  private List<BootingInstance> booting(
+      Collection<Provisioner.Tracked> table, int requested, @Nullable Duration estimate) {
+    List<BootingInstance> booting = new ArrayList<>();
+    for (Provisioner.Tracked t : table) {
+      if (t.phase == InstancePhase.CREATING || t.phase == InstancePhase.RUNNING) {
+        Instant since = t.requestedAt != null ? t.requestedAt : t.firstSeen;
+        booting.add(
+            new BootingInstance(
+                t.id,
+                t.phase.name().toLowerCase(java.util.Locale.ROOT),
+                since,
+                estimate == null ? null : since.plus(estimate)));
+      }
+    }
+    Instant askedAt = lastIncreaseAt;
+    for (int i = 0; i < requested && askedAt != null; i++) {
+      booting.add(
+          new BootingInstance(
+              "", "requested", askedAt, estimate == null ? null : askedAt.plus(estimate)));
+    }
+    booting.sort(
+        Comparator.comparing(
+            (BootingInstance b) -> {
+              Instant expected = b.expectedReadyAt();
+              return expected == null ? b.since() : expected;
+            }));
+    return booting;
   }
 
   private void publish(Facts f, Instant now) {

@@ -85,7 +85,7 @@ final class WaitMetrics implements MeterBinder {
         Timer.builder(ScalerMetrics.meterName("fleetscaler_acquire_wait_seconds"))
             .description("How long acquisitions waited for a slot (0 when one was free)")
             .serviceLevelObjectives(
-                ScalerMetrics.BOOT_BUCKETS.stream()
+                ScalerHistograms.BOOT_BUCKETS.stream()
                     .map(s -> Duration.ofMillis(Math.round(s * 1000)))
                     .toArray(Duration[]::new))
             .register(registry));

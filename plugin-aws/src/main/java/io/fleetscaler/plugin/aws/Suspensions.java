@@ -128,21 +128,7 @@ final class Suspensions {
       }
       candidates.add(id);
     }
-    for (List<String> chunk : chunks(toStandby, STANDBY_BATCH)) {
-      try {
-        autoScaling.enterStandby(
-            r ->
-                r.autoScalingGroupName(group)
-                    .instanceIds(chunk)
-                    .shouldDecrementDesiredCapacity(true));
-        b.desiredChange -= chunk.size();
-      } catch (SdkException | UncheckedIOException e) {
-        b.uncertain |= !AwsErrors.certainlyNotApplied(e);
-        b.fail(AwsErrors.map("EnterStandby", e));
-        candidates.removeAll(chunk);
-        toStop.removeAll(chunk);
-      }
-    }
+    enterStandby(toStandby, candidates, toStop, b);
     if (!toStop.isEmpty()) {
       try {
         boolean hibernate = mode == AwsConfig.SuspendMode.HIBERNATE;
@@ -212,6 +198,29 @@ final class Suspensions {
     }
     resuming.removeAll(running);
     return b.outcome(running);
+  }
+
+  /**
+   * Moves the in-service {@code toStandby} to standby in batches, lowering the desired capacity by
+   * each batch the group accepted; a refused batch is no longer a candidate nor to be stopped.
+   */
+  private void enterStandby(
+      List<String> toStandby, Set<String> candidates, List<String> toStop, Batch b) {
+    for (List<String> chunk : chunks(toStandby, STANDBY_BATCH)) {
+      try {
+        autoScaling.enterStandby(
+            r ->
+                r.autoScalingGroupName(group)
+                    .instanceIds(chunk)
+                    .shouldDecrementDesiredCapacity(true));
+        b.desiredChange -= chunk.size();
+      } catch (SdkException | UncheckedIOException e) {
+        b.uncertain |= !AwsErrors.certainlyNotApplied(e);
+        b.fail(AwsErrors.map("EnterStandby", e));
+        candidates.removeAll(chunk);
+        toStop.removeAll(chunk);
+      }
+    }
   }
 
   /**

@@ -57,20 +57,7 @@ final class AzureConfigReader {
   private AzureConfigReader() {}
 
   static AzureConfig read(String json) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json.isBlank() ? "{}" : json);
-    } catch (JsonProcessingException e) {
-      throw new ProviderException.InvalidConfig(
-          "azure plugin config is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (root == null || root.isNull() || root.isMissingNode()) {
-      root = MAPPER.createObjectNode();
-    }
-    if (!root.isObject()) {
-      throw new ProviderException.InvalidConfig(
-          "azure plugin config must be a JSON object, was " + root.getNodeType());
-    }
+    JsonNode root = object(json);
     List<String> errors = new ArrayList<>();
     for (Map.Entry<String, JsonNode> property : root.properties()) {
       if (!KEYS.contains(property.getKey())) {
@@ -102,18 +89,7 @@ final class AzureConfigReader {
     }
     @Nullable String secret = text(root, "client_secret", errors);
     @Nullable Path tokenFile = file(root, "federated_token_file", errors);
-    if (secret != null && tokenFile != null) {
-      errors.add("client_secret: set either client_secret or federated_token_file, not both");
-    }
-    if ((secret != null || tokenFile != null) && (tenant == null || clientId == null)) {
-      String which = secret != null ? "client_secret" : "federated_token_file";
-      if (tenant == null) {
-        errors.add("tenant_id: required with " + which);
-      }
-      if (clientId == null) {
-        errors.add("client_id: required with " + which);
-      }
-    }
+    credentials(secret, tokenFile, tenant, clientId, errors);
     @Nullable URI authority = url(root, "authority_host", true, errors);
     @Nullable URI endpoint = url(root, "endpoint", true, errors);
     if (!errors.isEmpty()) {
@@ -130,6 +106,49 @@ final class AzureConfigReader {
         tokenFile,
         authority,
         endpoint);
+  }
+
+  /** The config's JSON, which must be an object; blank or {@code null} is an empty one. */
+  private static JsonNode object(String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json.isBlank() ? "{}" : json);
+    } catch (JsonProcessingException e) {
+      throw new ProviderException.InvalidConfig(
+          "azure plugin config is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      root = MAPPER.createObjectNode();
+    }
+    if (!root.isObject()) {
+      throw new ProviderException.InvalidConfig(
+          "azure plugin config must be a JSON object, was " + root.getNodeType());
+    }
+    return root;
+  }
+
+  /**
+   * A secret and a federated token file exclude each other, and either needs the tenant and the
+   * client it signs in as.
+   */
+  private static void credentials(
+      @Nullable String secret,
+      @Nullable Path tokenFile,
+      @Nullable String tenant,
+      @Nullable String clientId,
+      List<String> errors) {
+    if (secret != null && tokenFile != null) {
+      errors.add("client_secret: set either client_secret or federated_token_file, not both");
+    }
+    if ((secret != null || tokenFile != null) && (tenant == null || clientId == null)) {
+      String which = secret != null ? "client_secret" : "federated_token_file";
+      if (tenant == null) {
+        errors.add("tenant_id: required with " + which);
+      }
+      if (clientId == null) {
+        errors.add("client_id: required with " + which);
+      }
+    }
   }
 
   private static @Nullable String required(

@@ -62,43 +62,7 @@ record GcpClients(
       zoneOpsSettings.applyToAllUnaryMethods(bounded(tuning));
       ZoneOperationsClient zoneOperations = ZoneOperationsClient.create(zoneOpsSettings.build());
       opened.add(zoneOperations);
-      Mig mig;
-      if (config.location().regional()) {
-        RegionInstanceGroupManagersSettings.Builder s =
-            RegionInstanceGroupManagersSettings.newBuilder();
-        configure(s, config, credentials);
-        s.applyToAllUnaryMethods(bounded(tuning));
-        RegionInstanceGroupManagersClient client =
-            RegionInstanceGroupManagersClient.create(s.build());
-        opened.add(client);
-        RegionOperationsSettings.Builder o = RegionOperationsSettings.newBuilder();
-        configure(o, config, credentials);
-        o.applyToAllUnaryMethods(bounded(tuning));
-        RegionOperationsClient regionOperations = RegionOperationsClient.create(o.build());
-        opened.add(regionOperations);
-        mig =
-            new RegionalMig(
-                client,
-                regionOperations,
-                config.project(),
-                config.location().name(),
-                config.name(),
-                tuning.pageSize());
-      } else {
-        InstanceGroupManagersSettings.Builder s = InstanceGroupManagersSettings.newBuilder();
-        configure(s, config, credentials);
-        s.applyToAllUnaryMethods(bounded(tuning));
-        InstanceGroupManagersClient client = InstanceGroupManagersClient.create(s.build());
-        opened.add(client);
-        mig =
-            new ZonalMig(
-                client,
-                zoneOperations,
-                config.project(),
-                config.location().name(),
-                config.name(),
-                tuning.pageSize());
-      }
+      Mig mig = mig(config, tuning, credentials, zoneOperations, opened);
       List<AutoCloseable> all = List.copyOf(opened);
       return new GcpClients(mig, instances, zoneOperations, () -> closeAll(all));
     } catch (IOException | RuntimeException e) {
@@ -109,6 +73,57 @@ record GcpClients(
       throw new ProviderException.InvalidConfig(
           "gcp: cannot create the Compute clients: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The group manager's client for a regional or a zonal group, added to {@code opened} as soon as
+   * it exists so that a later failure closes it; a zonal group polls {@code zoneOperations}.
+   */
+  private static Mig mig(
+      GcpConfig config,
+      GcpTuning tuning,
+      CredentialsProvider credentials,
+      ZoneOperationsClient zoneOperations,
+      List<AutoCloseable> opened)
+      throws IOException {
+    Mig mig;
+    if (config.location().regional()) {
+      RegionInstanceGroupManagersSettings.Builder s =
+          RegionInstanceGroupManagersSettings.newBuilder();
+      configure(s, config, credentials);
+      s.applyToAllUnaryMethods(bounded(tuning));
+      RegionInstanceGroupManagersClient client =
+          RegionInstanceGroupManagersClient.create(s.build());
+      opened.add(client);
+      RegionOperationsSettings.Builder o = RegionOperationsSettings.newBuilder();
+      configure(o, config, credentials);
+      o.applyToAllUnaryMethods(bounded(tuning));
+      RegionOperationsClient regionOperations = RegionOperationsClient.create(o.build());
+      opened.add(regionOperations);
+      mig =
+          new RegionalMig(
+              client,
+              regionOperations,
+              config.project(),
+              config.location().name(),
+              config.name(),
+              tuning.pageSize());
+    } else {
+      InstanceGroupManagersSettings.Builder s = InstanceGroupManagersSettings.newBuilder();
+      configure(s, config, credentials);
+      s.applyToAllUnaryMethods(bounded(tuning));
+      InstanceGroupManagersClient client = InstanceGroupManagersClient.create(s.build());
+      opened.add(client);
+      mig =
+          new ZonalMig(
+              client,
+              zoneOperations,
+              config.project(),
+              config.location().name(),
+              config.name(),
+              tuning.pageSize());
+    }
+    return mig;
   }
 
   @Override

@@ -167,6 +167,34 @@ public final class PluginServer {
       return 1;
     }
     running.set(listening.server());
+    announce(env, listening, own, services, stdout, log, pluginName, version);
+    ScheduledExecutorService watchdog = watchHost(host, parentPid, log, exitStatus, stop);
+    try {
+      listening.server().awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exitStatus.set(1);
+    } finally {
+      watchdog.shutdownNow();
+      listening.cleanup();
+    }
+    log.log(Level.INFO, "plugin {0} stopped", pluginName);
+    return exitStatus.get();
+  }
+
+  /**
+   * Prints the handshake line, then hands stdout to the host's stdio stream and logs where the
+   * plugin serves: after this the host may call.
+   */
+  private static void announce(
+      PluginEnvironment env,
+      Listening listening,
+      @Nullable SelfSignedCertificate own,
+      PluginServices services,
+      PrintStream stdout,
+      System.Logger log,
+      String pluginName,
+      String version) {
     stdout.println(handshakeLine(env, listening, own));
     stdout.flush();
     // From here on stdout belongs to the host's stdio stream, never to the handshake channel.
@@ -181,18 +209,6 @@ public final class PluginServer {
         listening.network(),
         listening.address(),
         own != null);
-    ScheduledExecutorService watchdog = watchHost(host, parentPid, log, exitStatus, stop);
-    try {
-      listening.server().awaitTermination();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      exitStatus.set(1);
-    } finally {
-      watchdog.shutdownNow();
-      listening.cleanup();
-    }
-    log.log(Level.INFO, "plugin {0} stopped", pluginName);
-    return exitStatus.get();
   }
 
   /**

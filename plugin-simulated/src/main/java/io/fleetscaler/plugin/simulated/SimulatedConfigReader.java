@@ -46,31 +46,9 @@ final class SimulatedConfigReader {
   private SimulatedConfigReader() {}
 
   static SimulatedOptions read(String json) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json.isBlank() ? "{}" : json);
-    } catch (JsonProcessingException e) {
-      throw new ProviderException.InvalidConfig(
-          "simulated plugin config is not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    if (root == null || root.isNull() || root.isMissingNode()) {
-      root = MAPPER.createObjectNode();
-    }
-    if (!root.isObject()) {
-      throw new ProviderException.InvalidConfig(
-          "simulated plugin config must be a JSON object, was " + root.getNodeType());
-    }
+    JsonNode root = object(json);
     List<String> errors = new ArrayList<>();
-    Set<String> unknown = new TreeSet<>();
-    for (Map.Entry<String, JsonNode> property : root.properties()) {
-      String key = property.getKey();
-      if (!KEYS.contains(key)) {
-        unknown.add(key);
-      }
-    }
-    for (String key : unknown) {
-      errors.add(key + ": unknown key (known: " + new TreeSet<>(KEYS) + ")");
-    }
+    unknownKeys(root, errors);
     Fields f = new Fields(root, errors);
     SimulatedOptions d = SimulatedOptions.defaults();
     String name = f.string("name", d.name());
@@ -107,6 +85,39 @@ final class SimulatedConfigReader {
         suspendResume,
         new Latency(suspendBase, suspendJitter),
         new Latency(resumeBase, resumeJitter));
+  }
+
+  /** The config's JSON, which must be an object; blank or {@code null} is an empty one. */
+  private static JsonNode object(String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json.isBlank() ? "{}" : json);
+    } catch (JsonProcessingException e) {
+      throw new ProviderException.InvalidConfig(
+          "simulated plugin config is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      root = MAPPER.createObjectNode();
+    }
+    if (!root.isObject()) {
+      throw new ProviderException.InvalidConfig(
+          "simulated plugin config must be a JSON object, was " + root.getNodeType());
+    }
+    return root;
+  }
+
+  /** One error per key this plugin does not know, in name order, each listing the known ones. */
+  private static void unknownKeys(JsonNode root, List<String> errors) {
+    Set<String> unknown = new TreeSet<>();
+    for (Map.Entry<String, JsonNode> property : root.properties()) {
+      String key = property.getKey();
+      if (!KEYS.contains(key)) {
+        unknown.add(key);
+      }
+    }
+    for (String key : unknown) {
+      errors.add(key + ": unknown key (known: " + new TreeSet<>(KEYS) + ")");
+    }
   }
 
   static String write(SimulatedOptions o) {

@@ -150,6 +150,16 @@ public final class FrontierStudy {
     }
     out.println();
     out.print(tables(rows, resumes));
+    plot(svg, window, rows, resumes);
+  }
+
+  /**
+   * Writes the frontier plot: the configurations without standby as one series in the order they
+   * ran, those with standby as one series per resume time sorted by cost, and the budget line at
+   * the cost of {@code idle_count 5}.
+   */
+  private static void plot(Path svg, String window, List<Row> rows, List<Integer> resumes)
+      throws IOException {
     List<FrontierSvg.Series> series = new ArrayList<>();
     List<FrontierSvg.Point> plain = new ArrayList<>();
     double budget = 0;

@@ -138,6 +138,12 @@ final class SvgPlot implements Reports.Plot {
             WIDTH,
             PANEL));
     int plotTop = top + 18;
+    axes(out, plotTop, max, days);
+    lines(out, s, points, plotTop, max);
+  }
+
+  /** The value grid (five lines up to {@code max}) and the day ticks under the panel. */
+  private static void axes(Writer out, int plotTop, double max, double days) throws IOException {
     for (int k = 0; k <= 4; k++) {
       double v = max * k / 4;
       double y = plotTop + PANEL - PANEL * k / 4.0;
@@ -165,6 +171,14 @@ final class SvgPlot implements Reports.Plot {
               plotTop + PANEL + 14,
               d));
     }
+  }
+
+  /**
+   * The three series as polylines, busy first so that jobs are drawn on top; each point at the
+   * middle of the minutes it is the mean of.
+   */
+  private static void lines(Writer out, Series s, List<double[]> points, int plotTop, double max)
+      throws IOException {
     String[] colours = {"#222222", "#1f77b4", "#2ca02c"};
     for (int c = 2; c >= 0; c--) {
       StringBuilder line = new StringBuilder();

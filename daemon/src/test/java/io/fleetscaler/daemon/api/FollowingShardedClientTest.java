@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -170,9 +171,11 @@ class FollowingShardedClientTest {
       for (int n = 0; n < 4; n++) {
         nodes.add(set.node("n" + n));
       }
-      try (FollowingApiClient client = connect(nodes.getFirst())) {
-        for (int phase = 0; phase < 3; phase++) {
-          // Between phases every shard moves to another node (nodes 1..3; node 0 is the seed).
+      FollowingApiClient client = connect(nodes.getFirst());
+      try {
+        for (int phase = 0; phase < 4; phase++) {
+          // Between phases every shard moves to another node (nodes 1..3; node 0 is the seed); in
+          // the last, shard s0 moves once more while the calls run.
           for (int s = 0; s < 4; s++) {
             set.lead("s" + s, nodes.get(1 + (s + phase) % 3));
           }
@@ -182,6 +185,9 @@ class FollowingShardedClientTest {
           }
           int threads = 16;
           int callsEach = 60;
+          boolean moveDuringCalls = phase == 3;
+          ShardedSet.Node moveTo = nodes.get(1 + (phase + 1) % 3);
+          AtomicInteger done = new AtomicInteger();
           ExecutorService pool = Executors.newFixedThreadPool(threads);
           List<Future<Integer>> results = new ArrayList<>();
           for (int t = 0; t < threads; t++) {
@@ -192,7 +198,13 @@ class FollowingShardedClientTest {
                       int right = 0;
                       for (int i = 0; i < callsEach; i++) {
                         String group = "g" + ((thread * 7 + i) % 12);
-                        if (acquire(client, group).equals(set.leaderOfGroup(group))) {
+                        if (moveDuringCalls && done.incrementAndGet() == threads * callsEach / 2) {
+                          set.lead("s0", moveTo);
+                        }
+                        // The leader when the call started, or when it ended (s0 may move).
+                        String before = set.leaderOfGroup(group);
+                        String by = acquire(client, group);
+                        if (by.equals(before) || by.equals(set.leaderOfGroup(group))) {
                           right++;
                         }
                       }
@@ -221,7 +233,10 @@ class FollowingShardedClientTest {
               .as("one connection per node a route points at, no other")
               .isEqualTo(leaders.size());
         }
+      } finally {
+        client.close();
       }
+      assertThat(client.openConnections()).as("all closed").isZero();
     }
   }
 }

@@ -30,6 +30,11 @@ import picocli.CommandLine.Spec;
  * the slots, the instances with their states, the recent scaling decisions with their reasons and
  * why jobs wait (the blocking reasons); or the same as JSON. With {@code --why}, only why jobs
  * wait. Exit status 0 on success, 1 when the daemon cannot be asked, 2 on a usage error.
+ *
+ * <p>Under high availability it follows a standby to the leader (of the named group's shard, in a
+ * sharded set) and prints each node's role; in a sharded set the answer lists, after the groups the
+ * node leads, the groups led elsewhere with their shard's leader (the JSON form's {@code
+ * elsewhere}).
  */
 @Command(
     name = "status",
@@ -110,6 +115,7 @@ final class StatusCommand implements Callable<Integer> {
         if (!why) {
           fleet =
               client.call(
+                  only,
                   stub ->
                       stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
                           .getFleet(GetFleetRequest.newBuilder().setGroup(only).build()));
@@ -118,6 +124,7 @@ final class StatusCommand implements Callable<Integer> {
         try {
           reasons =
               client.call(
+                  only,
                   stub ->
                       stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
                           .getBlockingReasons(
@@ -131,7 +138,7 @@ final class StatusCommand implements Callable<Integer> {
       } finally {
         // The last call's (the blocking reasons', or the one that failed).
         hops.addAll(client.lastHops());
-        printRoles(json ? err : out, hops);
+        printRoles(json ? err : out, hops, fleet.getElsewhereCount() > 0);
       }
     } catch (StatusRuntimeException e) {
       err.println(
@@ -162,21 +169,30 @@ final class StatusCommand implements Callable<Integer> {
 
   /**
    * Under high availability: the role of each node the call met (a standby names its leader; the
-   * node that answered leads). Nothing for a lone daemon.
+   * node that answered leads). Nothing for a lone daemon. In a sharded set ({@code sharded}: the
+   * answer lists groups led elsewhere) a node that turned the call away may lead other shards, so
+   * the line names the shard it does not lead.
    */
-  private static void printRoles(PrintWriter to, List<NotLeader> hops) {
+  private static void printRoles(PrintWriter to, List<NotLeader> hops, boolean sharded) {
     for (NotLeader h : hops) {
+      String role =
+          sharded && !h.getShard().isEmpty() ? "does not lead shard " + h.getShard() : "standby";
       to.println(
           "node "
               + h.getNode()
               + ": "
               + (h.getLeaderNode().isEmpty()
                   ? "not serving (no leader known, or its lease is not sure)"
-                  : "standby; leader " + h.getLeaderNode() + " at " + h.getLeaderApiAddress()));
+                  : role + "; leader " + h.getLeaderNode() + " at " + h.getLeaderApiAddress()));
     }
     if (!hops.isEmpty() && !hops.get(hops.size() - 1).getLeaderNode().isEmpty()) {
       NotLeader last = hops.get(hops.size() - 1);
-      to.println("node " + last.getLeaderNode() + ": leader (answered below)");
+      to.println(
+          "node "
+              + last.getLeaderNode()
+              + ": leader"
+              + (sharded && !last.getShard().isEmpty() ? " of shard " + last.getShard() : "")
+              + " (answered below)");
     }
     to.flush();
   }

@@ -9,6 +9,7 @@ import io.fleetscaler.proto.v1.Deletion;
 import io.fleetscaler.proto.v1.GetBlockingReasonsResponse;
 import io.fleetscaler.proto.v1.GetFleetResponse;
 import io.fleetscaler.proto.v1.GroupBlockingReasons;
+import io.fleetscaler.proto.v1.GroupElsewhere;
 import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.Instance;
 import io.fleetscaler.proto.v1.Policy;
@@ -21,7 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The human-readable form of a GetFleet answer, for {@code fleetscaler status}. Pure. */
+/**
+ * The human-readable form of a GetFleet answer, for {@code fleetscaler status}: the groups the node
+ * that answered leads in full, then (a sharded high-availability set) the groups led elsewhere with
+ * their shard's leader. Pure.
+ */
 final class StatusTable {
   private StatusTable() {}
 
@@ -50,7 +55,34 @@ final class StatusTable {
         }
       }
     }
+    elsewhere(out, fleet.getElsewhereList());
     return out.toString();
+  }
+
+  /**
+   * A sharded high-availability set: the groups the node that answered does not lead, each with its
+   * shard and the shard's leader (ask that node for the group's status). Nothing otherwise.
+   */
+  private static void elsewhere(StringBuilder out, List<GroupElsewhere> groups) {
+    if (groups.isEmpty()) {
+      return;
+    }
+    if (!out.isEmpty()) {
+      out.append('\n');
+    }
+    out.append("LED ELSEWHERE\n");
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("GROUP", "SHARD", "LEADER", "ADDRESS"));
+    for (GroupElsewhere g : groups) {
+      boolean known = !g.getLeaderNode().isEmpty();
+      rows.add(
+          List.of(
+              g.getGroup(),
+              g.getShard(),
+              known ? g.getLeaderNode() : "(none known: election under way)",
+              g.getLeaderApiAddress().isEmpty() ? "-" : g.getLeaderApiAddress()));
+    }
+    table(out, rows);
   }
 
   /** Only why jobs wait, per group: {@code fleetscaler status --why}. */

@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NegotiationType;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -16,6 +17,21 @@ import org.jspecify.annotations.Nullable;
 
 /** The {@link ApiClient} on grpc-java's Netty transport. */
 final class GrpcApiClient implements ApiClient {
+  /**
+   * How long a connection may go without reading anything before the client pings the server:
+   * grpc-java's floor (it raises any smaller value to 10 s). Pings go out with or without calls, so
+   * an idle connection to a leader that was stopped (SIGSTOP) or cut off is found dead before the
+   * next call waits out its deadline there. The daemon permits pings every 5 s.
+   */
+  static final Duration KEEP_ALIVE_TIME = Duration.ofSeconds(10);
+
+  /**
+   * How long a ping may go unanswered before the connection is declared dead and its calls fail
+   * {@code UNAVAILABLE}: long enough that a busy server (GC pause, loaded cores) is not dropped,
+   * short enough that a dead one is left within {@code KEEP_ALIVE_TIME + KEEP_ALIVE_TIMEOUT}.
+   */
+  static final Duration KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(5);
+
   private final ManagedChannel channel;
   private final @Nullable CallCredentials credentials;
 
@@ -26,7 +42,11 @@ final class GrpcApiClient implements ApiClient {
 
   static ApiClient connect(ApiClientSettings settings) {
     ApiServerSettings parsed = ApiServerSettings.loopback(settings.address());
-    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(parsed.address());
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forAddress(parsed.address())
+            .keepAliveTime(KEEP_ALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveTimeout(KEEP_ALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveWithoutCalls(true);
     if (settings.tls()) {
       SslContextBuilder tls = GrpcSslContexts.forClient();
       if (settings.caFile() != null) {

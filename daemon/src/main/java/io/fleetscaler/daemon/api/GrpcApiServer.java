@@ -90,7 +90,9 @@ final class GrpcApiServer implements ApiServer {
         NettyServerBuilder.forAddress(address)
             .directExecutor()
             .maxInboundMessageSize(64 * 1024)
-            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            // Half the Java client's keep-alive interval (GrpcApiClient.KEEP_ALIVE_TIME), so its
+            // pings are never near the limit and never draw a too_many_pings GOAWAY.
+            .permitKeepAliveTime(GrpcApiClient.KEEP_ALIVE_TIME.toSeconds() / 2, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true);
     List<EventLoopGroup> loops = List.of();
     if (Epoll.isAvailable()) {

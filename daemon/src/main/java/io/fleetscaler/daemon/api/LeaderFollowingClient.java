@@ -14,6 +14,14 @@ import java.util.function.Function;
  * reached at all (the leader died), the client goes back to the address it started at, so the retry
  * asks a node of the set who leads now rather than the dead node again.
  *
+ * <p>In a set whose groups are split over several leaders (shards), calls that name their group
+ * with {@link #call(String, Function)} are routed per group: the client keeps one leader address
+ * per shard (learned from {@code NotLeader.shard} and {@code NotLeader.group}, so a hop for one
+ * group moves the other groups of its shard too, and never the groups of another shard) and one
+ * connection per node, shared by every group that node leads. The connections send HTTP/2
+ * keep-alive pings, so a leader stopped or cut off under an established connection is declared dead
+ * within seconds rather than left to the operating system.
+ *
  * <p>Thread-safe; close it when done.
  */
 public interface LeaderFollowingClient extends AutoCloseable {
@@ -34,10 +42,25 @@ public interface LeaderFollowingClient extends AutoCloseable {
    */
   <T> T call(Function<FleetGrpc.FleetBlockingStub, T> call);
 
-  /** The address calls go to now. */
+  /**
+   * As {@link #call(Function)} for a call that names {@code group} (an empty group is a call naming
+   * none): it goes to the node believed to lead the group's shard, and a hop moves that shard's
+   * groups only.
+   *
+   * @throws StatusRuntimeException the last node's failure
+   */
+  <T> T call(String group, Function<FleetGrpc.FleetBlockingStub, T> call);
+
+  /** The address calls that name no group go to now. */
   String address();
 
-  /** What each node that turned the last call away said of itself and its leader, in order. */
+  /** The address {@code group}'s calls go to now. */
+  String address(String group);
+
+  /**
+   * What each node that turned the last call away said of itself and its leader, in order (the last
+   * call of any thread to finish).
+   */
   List<NotLeader> lastHops();
 
   @Override

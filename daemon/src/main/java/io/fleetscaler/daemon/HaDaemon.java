@@ -10,6 +10,7 @@ import io.fleetscaler.daemon.ha.HaApi;
 import io.fleetscaler.daemon.ha.HaSettings;
 import io.fleetscaler.daemon.ha.Leader;
 import io.fleetscaler.daemon.ha.LeaderElection;
+import io.fleetscaler.daemon.ha.Spreading;
 import io.fleetscaler.daemon.http.DaemonMeters;
 import io.fleetscaler.daemon.http.HttpEndpoints;
 import io.fleetscaler.daemon.http.Readiness;
@@ -57,6 +58,8 @@ final class HaDaemon {
   private final Map<String, TermScaler> scalers = new LinkedHashMap<>();
   private final Map<String, ShardLeadership> shards = new LinkedHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  // Several shards: this node's member key and the gate that spreads the shards.
+  private @Nullable Spreading spreading;
   private volatile boolean stopping;
   // The shards whose term this node last reported leading (under this).
   private List<String> reported = List.of();
@@ -99,13 +102,20 @@ final class HaDaemon {
     // failover wait for a process start. (Each shard's term thread takes its plugins over.)
     shards.values().forEach(ShardLeadership::warmUp);
     try {
+      Spreading spread =
+          shards.size() == 1 ? null : Spreading.start(ha, List.copyOf(shards.keySet()));
+      spreading = spread;
       for (ShardLeadership s : shards.values()) {
-        s.campaign(listener -> LeaderElection.start(s.settings(), listener));
+        s.campaign(
+            listener ->
+                spread == null
+                    ? LeaderElection.start(s.settings(), listener)
+                    : LeaderElection.start(s.settings(), listener, spread));
       }
     } catch (RuntimeException ex) {
       err.println("fleetscaler: [daemon.ha]: cannot use etcd: " + ex.getMessage());
       err.flush();
-      shards.values().forEach(ShardLeadership::resign);
+      resignAll();
       ports.close();
       return 1;
     }
@@ -119,7 +129,7 @@ final class HaDaemon {
     } catch (IllegalStateException | IllegalArgumentException ex) {
       err.println("fleetscaler: gRPC API: " + ex.getMessage());
       err.flush();
-      shards.values().forEach(ShardLeadership::resign);
+      resignAll();
       return 1;
     }
     HttpEndpoints endpoints;
@@ -130,7 +140,7 @@ final class HaDaemon {
       err.println("fleetscaler: " + ex.getMessage());
       err.flush();
       api.close();
-      shards.values().forEach(ShardLeadership::resign);
+      resignAll();
       return 1;
     }
     installReload();
@@ -278,6 +288,15 @@ final class HaDaemon {
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
     }
+    resignAll();
+    endpoints.close();
+    out.println("fleetscaler: stopped");
+    out.flush();
+    stopped.countDown();
+  }
+
+  /** Resigns every shard at once (each on its own thread), then deletes this node's member key. */
+  private void resignAll() {
     List<Thread> resigning = new ArrayList<>();
     for (ShardLeadership s : shards.values()) {
       resigning.add(Thread.ofVirtual().start(s::resign));
@@ -289,9 +308,9 @@ final class HaDaemon {
         Thread.currentThread().interrupt();
       }
     }
-    endpoints.close();
-    out.println("fleetscaler: stopped");
-    out.flush();
-    stopped.countDown();
+    Spreading spread = spreading;
+    if (spread != null) {
+      spread.close();
+    }
   }
 }

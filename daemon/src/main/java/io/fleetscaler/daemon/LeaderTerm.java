@@ -91,12 +91,16 @@ final class LeaderTerm {
         return new Started.Failed("group " + g.name() + ": " + e.getMessage());
       }
     }
+    // Only this term's groups' meters: other shards' terms start and stop on their own threads.
+    Set<String> names = new HashSet<>();
+    groups.forEach(g -> names.add(g.name()));
     List<Meter.Id> added = new ArrayList<>();
     registry
         .getMeters()
         .forEach(
             m -> {
-              if (!before.contains(m.getId())) {
+              String group = m.getId().getTag("group");
+              if (!before.contains(m.getId()) && group != null && names.contains(group)) {
                 added.add(m.getId());
               }
             });

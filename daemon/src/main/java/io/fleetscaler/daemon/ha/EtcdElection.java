@@ -34,7 +34,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
   private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());
-  private static final Duration CALL_DEADLINE = ElectionTxns.CALL_DEADLINE;
   private static final long PRESENT = Long.MIN_VALUE;
 
   private final HaSettings settings;
@@ -103,9 +102,8 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
   /** As {@link #start(HaSettings, Listener, Duration)}, campaigning only when {@code gate} lets. */
   static EtcdElection start(
       HaSettings settings, Listener listener, @Nullable Duration poll, CampaignGate gate) {
-    EtcdElection e =
-        new EtcdElection(
-            settings, listener, EtcdConnection.open(settings), System::nanoTime, poll, gate);
+    var etcd = EtcdConnection.open(settings);
+    EtcdElection e = new EtcdElection(settings, listener, etcd, System::nanoTime, poll, gate);
     e.thread.start();
     return e;
   }
@@ -380,7 +378,7 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
       notifyAll();
     }
     try {
-      thread.join(CALL_DEADLINE.toMillis() * 2);
+      thread.join(ElectionTxns.CALL_DEADLINE.toMillis() * 2);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

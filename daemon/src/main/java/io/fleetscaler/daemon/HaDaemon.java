@@ -7,26 +7,24 @@ import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.GroupConfig;
 import io.fleetscaler.daemon.config.ListenAddress;
 import io.fleetscaler.daemon.ha.HaApi;
-import io.fleetscaler.daemon.ha.HaMeters;
 import io.fleetscaler.daemon.ha.HaSettings;
 import io.fleetscaler.daemon.ha.Leader;
 import io.fleetscaler.daemon.ha.LeaderElection;
+import io.fleetscaler.daemon.ha.Spreading;
 import io.fleetscaler.daemon.http.DaemonMeters;
 import io.fleetscaler.daemon.http.HttpEndpoints;
 import io.fleetscaler.daemon.http.Readiness;
-import io.fleetscaler.plugin.sdk.PluginClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,32 +41,28 @@ import org.jspecify.annotations.Nullable;
  * still fenced on a valid term), then resigns at once so a standby, watching the key, leads at
  * once.
  *
- * <p>Terms start and stop on one thread, in the order the election reports them, never on the
- * election's own thread.
+ * <p>Groups may be split over several shards ({@code shard} keys): each shard is an election of its
+ * own with its own term ({@link ShardLeadership}), so nodes lead different shards at once. With one
+ * shard every call passes the standby gate above; with several, each call is routed by the group it
+ * names ({@link io.fleetscaler.daemon.api.GroupRoutes}).
  */
-final class HaDaemon implements LeaderElection.Listener {
+final class HaDaemon {
   private static final System.Logger LOG = System.getLogger("io.fleetscaler.daemon.ha");
-  private static final Duration RETRY_TERM = Duration.ofSeconds(2);
 
   private final DaemonConfig config;
   private final HaSettings ha;
   private final @Nullable Path configFile;
-  private final boolean inProcess;
   private final PrintWriter out;
   private final PrintWriter err;
   private final PrometheusMeterRegistry registry = DaemonMeters.registry();
   private final Map<String, TermScaler> scalers = new LinkedHashMap<>();
-  private final ExecutorService terms =
-      Executors.newSingleThreadExecutor(
-          r -> Thread.ofPlatform().daemon().name("fleetscaler-ha-term").unstarted(r));
+  private final Map<String, ShardLeadership> shards = new LinkedHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final HaMeters meters = HaMeters.create(registry);
-  // Plugins started while standing by, never called: a term starts without waiting for a process.
-  // Touched only on the term thread (and by run() before the election starts).
-  private final Map<String, PluginClient> warm = new HashMap<>();
-  private @Nullable LeaderElection election;
-  private volatile @Nullable LeaderTerm term;
+  // Several shards: this node's member key and the gate that spreads the shards.
+  private @Nullable Spreading spreading;
   private volatile boolean stopping;
+  // The shards whose term this node last reported leading (under this).
+  private List<String> reported = List.of();
   // The listening addresses, held from before the plugins warm up until the servers bind.
   private final ListenPorts ports;
 
@@ -84,46 +78,58 @@ final class HaDaemon implements LeaderElection.Listener {
     this.ports = ports;
     this.ha = ha;
     this.configFile = configFile;
-    this.inProcess = inProcess;
     this.out = out;
     this.err = err;
     for (GroupConfig g : config.groups()) {
       scalers.put(g.name(), new TermScaler(g.name(), g.policies()));
     }
+    config
+        .groupsByShard()
+        .forEach(
+            (shard, groups) -> {
+              Map<String, TermScaler> own = new LinkedHashMap<>();
+              groups.forEach(g -> own.put(g.name(), scalers.get(g.name())));
+              shards.put(
+                  shard,
+                  new ShardLeadership(
+                      ha.withElection(shard), groups, inProcess, registry, own, this::report));
+            });
   }
 
   /** Runs until SIGTERM; returns the exit status (1 when something could not start). */
   int run() throws InterruptedException {
     // Warm before campaigning: a node that could win before its plugins run would make the
-    // failover wait for a process start. (The term thread takes the map over from here.)
-    warmUp();
-    LeaderElection e;
+    // failover wait for a process start. (Each shard's term thread takes its plugins over.)
+    shards.values().forEach(ShardLeadership::warmUp);
     try {
-      e = LeaderElection.start(ha, this);
+      Spreading spread =
+          shards.size() == 1 ? null : Spreading.start(ha, List.copyOf(shards.keySet()));
+      spreading = spread;
+      for (ShardLeadership s : shards.values()) {
+        s.campaign(
+            listener ->
+                spread == null
+                    ? LeaderElection.start(s.settings(), listener)
+                    : LeaderElection.start(s.settings(), listener, spread));
+      }
     } catch (RuntimeException ex) {
       err.println("fleetscaler: [daemon.ha]: cannot use etcd: " + ex.getMessage());
       err.flush();
+      resignAll();
       ports.close();
       return 1;
     }
-    election = e;
-    meters.bind(registry, e);
     ApiServerSettings apiSettings = Daemon.apiSettings(config.daemon());
     Map<String, Duration> acquireTimeouts = new LinkedHashMap<>();
     config.groups().forEach(g -> acquireTimeouts.put(g.name(), g.instanceAcquireTimeout()));
     ApiServer api;
     ports.close();
     try {
-      api =
-          ApiServer.start(
-              apiSettings,
-              new LinkedHashMap<String, TaskScaler>(scalers),
-              acquireTimeouts,
-              HaApi.standbyGate(e, ha.node(), () -> term != null));
+      api = startApi(apiSettings, acquireTimeouts);
     } catch (IllegalStateException | IllegalArgumentException ex) {
       err.println("fleetscaler: gRPC API: " + ex.getMessage());
       err.flush();
-      e.close();
+      resignAll();
       return 1;
     }
     HttpEndpoints endpoints;
@@ -134,22 +140,22 @@ final class HaDaemon implements LeaderElection.Listener {
       err.println("fleetscaler: " + ex.getMessage());
       err.flush();
       api.close();
-      e.close();
+      resignAll();
       return 1;
     }
     installReload();
     Runtime.getRuntime()
         .addShutdownHook(
-            Thread.ofPlatform()
-                .name("fleetscaler-shutdown")
-                .unstarted(() -> stop(api, endpoints, e)));
+            Thread.ofPlatform().name("fleetscaler-shutdown").unstarted(() -> stop(api, endpoints)));
     InetSocketAddress bound = endpoints.address();
     InetSocketAddress grpc = api.address();
     out.printf(
-        "fleetscaler: node %s of election %s on etcd %s (lease %ds), %d groups; metrics at"
+        "fleetscaler: node %s of %s on etcd %s (lease %ds), %d groups; metrics at"
             + " http://%s:%d/metrics; gRPC API on %s:%d, advertised as %s; Ctrl-C stops%n",
         ha.node(),
-        ha.election(),
+        shards.size() == 1
+            ? "election " + shards.keySet().iterator().next()
+            : "shards " + shards.keySet(),
         ha.etcdEndpoints(),
         ha.leaseTtl().toSeconds(),
         config.groups().size(),
@@ -163,126 +169,92 @@ final class HaDaemon implements LeaderElection.Listener {
     return 0;
   }
 
-  @Override
-  public void elected() {
-    submit(this::startTerm);
-  }
-
-  @Override
-  public void deposed(String why) {
-    submit(() -> endTerm("no longer leads: " + why));
-  }
-
-  @Override
-  public void renewed(Duration latency) {
-    meters.renewed(latency);
-  }
-
-  private void submit(Runnable task) {
-    try {
-      terms.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException stoppedAlready) {
-      // The daemon is stopping: its own stop ends the term.
-    }
-  }
-
-  /** On the term thread: starts the groups if this node still leads; retries while it does. */
-  private void startTerm() {
-    LeaderElection e = election;
-    if (stopping || e == null || term != null || !e.guard().holds()) {
-      return;
-    }
-    LeaderTerm.Started started = LeaderTerm.start(config, e, inProcess, registry, warm);
-    switch (started) {
-      case LeaderTerm.Started.Ok ok -> {
-        term = ok.term();
-        ok.term().serve(scalers);
-        LOG.log(Level.INFO, "node {0} leads: scaling {1}", ha.node(), scalers.keySet());
-      }
-      case LeaderTerm.Started.Failed f -> {
-        LOG.log(
-            Level.ERROR,
-            "node {0} leads but could not start its groups ({1}); retrying in {2}",
-            ha.node(),
-            f.why(),
-            RETRY_TERM);
-        var unused =
-            Thread.ofVirtual()
-                .start(
-                    () -> {
-                      try {
-                        Thread.sleep(RETRY_TERM);
-                      } catch (InterruptedException ex) {
-                        return;
-                      }
-                      submit(this::startTerm);
-                    });
-      }
-    }
-  }
-
-  /** On the term thread: stops serving, then stops the scalers (no deletion) and the plugins. */
-  private void endTerm(String why) {
-    LeaderTerm t = term;
-    if (t == null) {
-      return;
-    }
-    term = null;
-    scalers.values().forEach(s -> s.serve(null));
-    t.stop();
-    LOG.log(Level.WARNING, "node {0} stopped its scalers: {1}", ha.node(), why);
-    if (!stopping) {
-      warmUp();
-    }
-  }
-
   /**
-   * On the term thread: starts each group's plugin process ahead of a term, so that taking over
-   * costs no process start. Nothing calls it until this node leads. A plugin that does not start is
-   * started again by the term.
+   * One shard: every call passes the standby gate, as before shards. Several: each call is routed
+   * by its group to this node or to the leader of the group's shard.
    */
-  private void warmUp() {
-    for (GroupConfig g : config.groups()) {
-      if (stopping || warm.containsKey(g.name())) {
-        continue;
-      }
-      try {
-        warm.put(g.name(), PluginLauncher.open(g.plugin(), inProcess));
-      } catch (RuntimeException ex) {
-        LOG.log(
-            Level.WARNING,
-            "group {0}: plugin {1} did not start ahead of a term: {2}",
-            g.name(),
-            g.plugin().name(),
-            ex.getMessage());
-      }
+  private ApiServer startApi(ApiServerSettings settings, Map<String, Duration> acquireTimeouts) {
+    Map<String, TaskScaler> groups = new LinkedHashMap<>(scalers);
+    if (shards.size() == 1) {
+      ShardLeadership only = shards.values().iterator().next();
+      LeaderElection e = only.election().orElseThrow();
+      return ApiServer.start(
+          settings,
+          groups,
+          acquireTimeouts,
+          HaApi.standbyGate(e, ha.node(), only::hasTerm, only.shard()));
     }
+    Map<String, ShardLeadership> byGroup = new LinkedHashMap<>();
+    config.groups().forEach(g -> byGroup.put(g.name(), shards.get(config.shardOf(g.name()))));
+    return ApiServer.start(
+        settings,
+        groups,
+        acquireTimeouts,
+        new ShardRoutes(byGroup, shards.values().iterator().next()));
   }
 
-  /** On the term thread: stops the plugins started ahead of a term. */
-  private void coolDown() {
-    warm.values().forEach(PluginClient::close);
-    warm.clear();
+  /** Logs which shards this node leads, once per change (called on the shards' term threads). */
+  private synchronized void report() {
+    List<String> led =
+        shards.values().stream().filter(ShardLeadership::hasTerm).map(s -> s.shard()).toList();
+    if (shards.size() > 1 && !led.equals(reported)) {
+      LOG.log(
+          Level.INFO,
+          "node {0} now leads {1} of {2} shards: {3}",
+          ha.node(),
+          led.size(),
+          shards.size(),
+          led);
+    }
+    reported = led;
   }
 
   private Readiness readiness() {
     if (stopping) {
       return new Readiness(false, "shutting down");
     }
-    LeaderElection e = election;
-    LeaderTerm t = term;
-    if (e == null || t == null || !e.guard().holds()) {
-      @Nullable Leader l = e == null ? null : e.leader().orElse(null);
-      return new Readiness(
-          false,
-          "node "
-              + ha.node()
-              + " stands by"
-              + (l == null || l.node().equals(ha.node())
-                  ? "; no leader known"
-                  : "; the leader is " + l.node() + " at " + l.apiAddress()));
+    if (shards.size() == 1) {
+      ShardLeadership only = shards.values().iterator().next();
+      if (!only.serving()) {
+        return new Readiness(false, "node " + ha.node() + " stands by" + leaderOf(only));
+      }
+      return only.readiness();
     }
-    return t.readiness(inProcess);
+    List<String> led = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    boolean ready = true;
+    String why = "";
+    for (ShardLeadership s : shards.values()) {
+      if (s.hasTerm()) {
+        led.add(s.shard());
+        Readiness r = s.readiness();
+        if (!r.ready() && ready) {
+          ready = false;
+          why = "; shard " + s.shard() + " not ready: " + r.reason();
+        }
+      } else {
+        others.add("shard " + s.shard() + leaderOf(s));
+      }
+    }
+    if (led.isEmpty()) {
+      return new Readiness(
+          false, "node " + ha.node() + " stands by for every shard: " + String.join(", ", others));
+    }
+    return new Readiness(
+        ready,
+        "node "
+            + ha.node()
+            + " leads shards "
+            + led
+            + why
+            + (others.isEmpty() ? "" : "; " + String.join(", ", others)));
+  }
+
+  private String leaderOf(ShardLeadership s) {
+    @Nullable Leader l = s.leader().orElse(null);
+    return l == null || l.node().equals(ha.node())
+        ? "; no leader known"
+        : "; the leader is " + l.node() + " at " + l.apiAddress();
   }
 
   private void installReload() {
@@ -290,7 +262,11 @@ final class HaDaemon implements LeaderElection.Listener {
         configFile, config, new LinkedHashMap<String, TaskScaler>(scalers), () -> stopping);
   }
 
-  private void stop(ApiServer api, HttpEndpoints endpoints, LeaderElection e) {
+  /**
+   * SIGTERM: stops the API, ends every shard's term (each on its own thread, at once; the last
+   * saves fenced on terms still valid), then resigns every shard at once.
+   */
+  private void stop(ApiServer api, HttpEndpoints endpoints) {
     stopping = true;
     out.println("fleetscaler: stopping (the API, then the scalers, then resigning)");
     out.flush();
@@ -299,22 +275,42 @@ final class HaDaemon implements LeaderElection.Listener {
     } catch (RuntimeException ex) {
       out.println("fleetscaler: gRPC API stop failed: " + ex);
     }
-    // The term thread ends the term while this node still leads: the last save is fenced on a
-    // term that is still valid. Only then resign.
-    submit(() -> endTerm("the daemon stops"));
-    submit(this::coolDown);
-    terms.shutdown();
+    shards.values().forEach(ShardLeadership::beginStop);
     try {
-      if (!terms.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        out.println("fleetscaler: the scalers did not stop within 30s; resigning anyway");
+      for (ShardLeadership s : shards.values()) {
+        if (!s.awaitStop(Duration.ofSeconds(30))) {
+          out.println(
+              "fleetscaler: the scalers of shard "
+                  + s.shard()
+                  + " did not stop within 30s; resigning anyway");
+        }
       }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
     }
-    e.close();
+    resignAll();
     endpoints.close();
     out.println("fleetscaler: stopped");
     out.flush();
     stopped.countDown();
+  }
+
+  /** Resigns every shard at once (each on its own thread), then deletes this node's member key. */
+  private void resignAll() {
+    List<Thread> resigning = new ArrayList<>();
+    for (ShardLeadership s : shards.values()) {
+      resigning.add(Thread.ofVirtual().start(s::resign));
+    }
+    for (Thread t : resigning) {
+      try {
+        t.join();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Spreading spread = spreading;
+    if (spread != null) {
+      spread.close();
+    }
   }
 }

@@ -1,7 +1,6 @@
 package io.fleetscaler.daemon;
 
 import io.fleetscaler.core.scaler.TaskScaler;
-import io.fleetscaler.daemon.config.DaemonConfig;
 import io.fleetscaler.daemon.config.GroupConfig;
 import io.fleetscaler.daemon.ha.LeaderElection;
 import io.fleetscaler.daemon.http.Readiness;
@@ -17,8 +16,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One leadership term of this node: a plugin and a scaler per group, started when the node is
- * elected and stopped when its term ends.
+ * One leadership term of this node in one election (a shard of the groups): a plugin and a scaler
+ * per group of the shard, started when the node is elected and stopped when its term ends.
  *
  * <p>Each scaler is built from the group's configuration with three differences from a lone daemon:
  * its state lives in etcd ({@link LeaderElection#stateStore}, every write fenced on this term), so
@@ -51,7 +50,7 @@ final class LeaderTerm {
    * there is one) and scaler; on any failure stops those started.
    */
   static Started start(
-      DaemonConfig config,
+      List<GroupConfig> groups,
       LeaderElection election,
       boolean inProcess,
       MeterRegistry registry,
@@ -59,7 +58,7 @@ final class LeaderTerm {
     Set<Meter.Id> before = new HashSet<>();
     registry.getMeters().forEach(m -> before.add(m.getId()));
     List<StartedGroup> started = new ArrayList<>();
-    for (GroupConfig g : config.groups()) {
+    for (GroupConfig g : groups) {
       @Nullable PluginClient ready = warm.remove(g.name());
       PluginClient client;
       try {
@@ -92,12 +91,16 @@ final class LeaderTerm {
         return new Started.Failed("group " + g.name() + ": " + e.getMessage());
       }
     }
+    // Only this term's groups' meters: other shards' terms start and stop on their own threads.
+    Set<String> names = new HashSet<>();
+    groups.forEach(g -> names.add(g.name()));
     List<Meter.Id> added = new ArrayList<>();
     registry
         .getMeters()
         .forEach(
             m -> {
-              if (!before.contains(m.getId())) {
+              String group = m.getId().getTag("group");
+              if (!before.contains(m.getId()) && group != null && names.contains(group)) {
                 added.add(m.getId());
               }
             });

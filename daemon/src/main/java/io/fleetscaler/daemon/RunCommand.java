@@ -215,7 +215,8 @@ final class RunCommand implements Callable<Integer> {
             tlsKey != null ? tlsKey : daemon.tlsKeyFile(),
             tlsClientCa != null ? tlsClientCa : daemon.tlsClientCaFile(),
             tokenFile != null ? tokenFile : daemon.authTokenFile());
-    DaemonConfig effective = new DaemonConfig(daemon, loaded.groups(), loaded.ha());
+    DaemonConfig effective =
+        new DaemonConfig(daemon, loaded.groups(), loaded.ha(), loaded.shards());
     // Every check that needs no cloud, before any plugin or scaler starts (validate makes the
     // same ones): a refused command line never creates an instance.
     List<String> problems = Preflight.offline(effective);

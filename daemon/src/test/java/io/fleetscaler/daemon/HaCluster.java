@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -118,6 +119,72 @@ final class HaCluster implements AutoCloseable {
     Node n = new Node(name, grpc, config, launch(config));
     nodes.add(n);
     return n;
+  }
+
+  /**
+   * Starts a node of a sharded set: one group per entry of {@code shards} (group name to its shard
+   * key), each with its own cloud file {@code cloud-<group>} and group id, so that the groups share
+   * nothing but etcd.
+   */
+  Node startSharded(String name, URI etcd, Map<String, String> shards) throws IOException {
+    int grpc = DaemonProcess.freePort();
+    Path config = dir.resolve(name + ".toml");
+    StringBuilder toml =
+        new StringBuilder(
+            """
+            [daemon]
+            grpc_listen = "127.0.0.1:%d"
+
+            [daemon.ha]
+            etcd_endpoints = ["%s"]
+            lease_ttl = "%ds"
+            key_prefix = "%s"
+            node_name = "%s"
+            advertise_api = "127.0.0.1:%d"
+            """
+                .formatted(grpc, etcd, ttl.toSeconds(), prefix, name, grpc));
+    for (Map.Entry<String, String> g : shards.entrySet()) {
+      toml.append(
+          """
+
+          [[group]]
+          name = "%s"
+          shard = "%s"
+          plugin = "%s"
+          capacity_per_instance = 2
+          max_instances = 8
+          update_interval = "1s"
+          update_interval_when_expecting = "1s"
+          instance_acquire_timeout = "20s"
+
+          [[group.policy]]
+          idle_count = 1
+          idle_time = "3s"
+          """
+              .formatted(g.getKey(), g.getValue(), pluginOf(g.getKey())));
+    }
+    Files.writeString(config, toml.toString());
+    Node n = new Node(name, grpc, config, launch(config));
+    nodes.add(n);
+    return n;
+  }
+
+  /** The cloud file of group {@code group} of a sharded set. */
+  Path cloudOf(String group) {
+    return dir.resolve("cloud-" + group);
+  }
+
+  /** A plugin script calling group {@code group}'s own cloud, with its own group id. */
+  private Path pluginOf(String group) throws IOException {
+    Path p = dir.resolve("file-cloud-plugin-" + group);
+    if (!Files.exists(p)) {
+      String script =
+          Files.readString(plugin)
+              .replace("'" + cloud + "'", "'" + cloudOf(group) + "' 'file-cloud/" + group + "'");
+      Files.writeString(p, script);
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+    }
+    return p;
   }
 
   private static DaemonProcess launch(Path config) throws IOException {

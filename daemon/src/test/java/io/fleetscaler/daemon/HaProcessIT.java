@@ -238,10 +238,11 @@ class HaProcessIT {
       // The leadership meters are exported.
       String leaderMetrics = leader.process.get("/metrics").body();
       assertThat(leaderMetrics)
-          .contains("fleetscaler_ha_leader 1.0")
+          .contains("fleetscaler_ha_leader{shard=\"default\"} 1.0")
           .contains("fleetscaler_ha_transitions_total")
           .contains("fleetscaler_ha_lease_renew_seconds_count");
-      assertThat(standby.process.get("/metrics").body()).contains("fleetscaler_ha_leader 0.0");
+      assertThat(standby.process.get("/metrics").body())
+          .contains("fleetscaler_ha_leader{shard=\"default\"} 0.0");
     }
   }
 

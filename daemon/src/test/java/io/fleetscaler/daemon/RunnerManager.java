@@ -45,6 +45,7 @@ final class RunnerManager implements Runnable {
   final AtomicLong cycles = new AtomicLong();
   final AtomicLong retried = new AtomicLong();
   private final String key;
+  private final String group;
   private final List<String> apis;
   private final Random random;
   private volatile boolean stop;
@@ -56,6 +57,18 @@ final class RunnerManager implements Runnable {
       long seed,
       Map<String, String> holders,
       ConcurrentLinkedQueue<Hold> holds) {
+    this("ha", key, apis, seed, holders, holds);
+  }
+
+  /** A runner manager of group {@code group}. */
+  RunnerManager(
+      String group,
+      String key,
+      List<String> apis,
+      long seed,
+      Map<String, String> holders,
+      ConcurrentLinkedQueue<Hold> holds) {
+    this.group = group;
     this.key = key;
     this.apis = apis;
     this.random = new Random(seed);
@@ -84,7 +97,7 @@ final class RunnerManager implements Runnable {
                     s ->
                         s.withDeadlineAfter(25, TimeUnit.SECONDS)
                             .acquire(
-                                AcquireRequest.newBuilder().setGroup("ha").setKey(key).build()));
+                                AcquireRequest.newBuilder().setGroup(group).setKey(key).build()));
           } catch (StatusRuntimeException e) {
             client = failed(client, e);
           }
@@ -107,7 +120,8 @@ final class RunnerManager implements Runnable {
                 client.call(
                     s ->
                         s.withDeadlineAfter(10, TimeUnit.SECONDS)
-                            .release(ReleaseRequest.newBuilder().setGroup("ha").setKey(key).build())
+                            .release(
+                                ReleaseRequest.newBuilder().setGroup(group).setKey(key).build())
                             .getReleased());
           } catch (StatusRuntimeException e) {
             ambiguous = true;

@@ -55,6 +55,19 @@ public interface ApiServer extends AutoCloseable {
   }
 
   /**
+   * Binds and starts serving {@code groups}, as {@link #start(ApiServerSettings, Map, Map)}, a call
+   * about a group that {@code routes} says is served elsewhere answered with where (a sharded
+   * high-availability set, which routes per group instead of gating every call).
+   */
+  static ApiServer start(
+      ApiServerSettings settings,
+      Map<String, TaskScaler> groups,
+      Map<String, Duration> acquireTimeouts,
+      GroupRoutes routes) {
+    return GrpcApiServer.start(settings, groups, acquireTimeouts, null, routes);
+  }
+
+  /**
    * Everything {@link #start} would refuse in {@code settings} short of binding the address: the
    * settings' own {@link ApiServerSettings#problems() problems}, a token file that cannot be read,
    * is empty or is open to others, and TLS material that cannot be used (a certificate or key that

@@ -7,12 +7,15 @@ import io.fleetscaler.core.planner.InstanceInfo;
 import io.fleetscaler.core.scaler.Decision;
 import io.fleetscaler.core.scaler.ScalerSnapshot;
 import io.fleetscaler.core.scaler.StandbyStatus;
+import io.fleetscaler.daemon.ha.HaApi;
 import io.fleetscaler.plugin.api.ConnectorConfig;
 import io.fleetscaler.proto.v1.ConnectInfo;
+import io.fleetscaler.proto.v1.GroupElsewhere;
 import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.Instance;
 import io.fleetscaler.proto.v1.Policy;
 import io.fleetscaler.proto.v1.SlotCounts;
+import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
@@ -33,6 +36,21 @@ final class FleetMessages {
         .setUnhealthy(c.unhealthy())
         .setPending((long) s.pendingAcquisitions() + s.pendingReservations())
         .build();
+  }
+
+  /**
+   * Where group {@code name}, not served by this node, is led: from the {@code NotLeader} detail of
+   * {@code notHere}, the answer a call naming the group gets.
+   */
+  static GroupElsewhere elsewhere(String name, StatusRuntimeException notHere) {
+    GroupElsewhere.Builder b = GroupElsewhere.newBuilder().setGroup(name);
+    HaApi.notLeader(notHere)
+        .ifPresent(
+            d ->
+                b.setShard(d.getShard())
+                    .setLeaderNode(d.getLeaderNode())
+                    .setLeaderApiAddress(d.getLeaderApiAddress()));
+    return b.build();
   }
 
   static GroupStatus groupStatus(String name, ScalerSnapshot s) {

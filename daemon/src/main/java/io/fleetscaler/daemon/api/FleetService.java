@@ -63,6 +63,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
   private final FleetWatch watch;
   private final Executor blockingWork;
   private final Map<String, Duration> acquireTimeouts;
+  private final GroupRoutes routes;
 
   /**
    * @param groups the scalers by group name, in configuration order; at least one
@@ -83,6 +84,20 @@ final class FleetService extends FleetGrpc.FleetImplBase {
       Map<String, Duration> acquireTimeouts,
       FleetWatch watch,
       Executor blockingWork) {
+    this(groups, acquireTimeouts, watch, blockingWork, GroupRoutes.ALL_HERE);
+  }
+
+  /**
+   * @param routes which groups this node serves now (a sharded high-availability set): a call about
+   *     another group is answered with where it is served
+   */
+  FleetService(
+      Map<String, TaskScaler> groups,
+      Map<String, Duration> acquireTimeouts,
+      FleetWatch watch,
+      Executor blockingWork,
+      GroupRoutes routes) {
+    this.routes = routes;
     this.acquireTimeouts = Map.copyOf(acquireTimeouts);
     if (groups.isEmpty()) {
       throw new IllegalArgumentException("the API needs at least one group, got none");
@@ -96,7 +111,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
   @Override
   public void reserve(ReserveRequest request, StreamObserver<ReserveResponse> response) {
     try {
-      String group = groupName(request.getGroup());
+      String group = servedHere(groupName(request.getGroup()));
       TaskScaler scaler = scaler(group);
       String key = key(request.getKey());
       ReserveResponse.Outcome outcome =
@@ -117,7 +132,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
   @Override
   public void unreserve(UnreserveRequest request, StreamObserver<UnreserveResponse> response) {
     try {
-      TaskScaler scaler = scaler(groupName(request.getGroup()));
+      TaskScaler scaler = scaler(servedHere(groupName(request.getGroup())));
       boolean done = scaler.unreserve(key(request.getKey()));
       response.onNext(UnreserveResponse.newBuilder().setUnreserved(done).build());
       response.onCompleted();
@@ -129,7 +144,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
   @Override
   public void release(ReleaseRequest request, StreamObserver<ReleaseResponse> response) {
     try {
-      TaskScaler scaler = scaler(groupName(request.getGroup()));
+      TaskScaler scaler = scaler(servedHere(groupName(request.getGroup())));
       String key = key(request.getKey());
       boolean freed;
       try {
@@ -148,7 +163,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
   @Override
   public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
     try {
-      String group = groupName(request.getGroup());
+      String group = servedHere(groupName(request.getGroup()));
       TaskScaler scaler = scaler(group);
       String key = key(request.getKey());
       Duration timeout = timeout(request, acquireTimeouts.get(group));
@@ -313,9 +328,19 @@ final class FleetService extends FleetGrpc.FleetImplBase {
       GetFleetResponse.Builder b = GetFleetResponse.newBuilder();
       if (request.getGroup().isEmpty()) {
         groups.forEach(
-            (name, scaler) -> b.addGroups(FleetMessages.groupStatus(name, scaler.snapshot())));
+            (name, scaler) -> {
+              StatusRuntimeException elsewhere = routes.notHere(name);
+              if (elsewhere == null) {
+                b.addGroups(FleetMessages.groupStatus(name, scaler.snapshot()));
+              } else {
+                b.addElsewhere(FleetMessages.elsewhere(name, elsewhere));
+              }
+            });
+        if (b.getGroupsCount() == 0) {
+          throw routes.noneHere();
+        }
       } else {
-        String name = groupName(request.getGroup());
+        String name = servedHere(groupName(request.getGroup()));
         b.addGroups(FleetMessages.groupStatus(name, scaler(name).snapshot()));
       }
       response.onNext(b.build());
@@ -331,9 +356,17 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     try {
       GetBlockingReasonsResponse.Builder b = GetBlockingReasonsResponse.newBuilder();
       if (request.getGroup().isEmpty()) {
-        groups.forEach((name, scaler) -> b.addGroups(WaitMessages.of(name, scaler.waitReasons())));
+        groups.forEach(
+            (name, scaler) -> {
+              if (routes.notHere(name) == null) {
+                b.addGroups(WaitMessages.of(name, scaler.waitReasons()));
+              }
+            });
+        if (b.getGroupsCount() == 0) {
+          throw routes.noneHere();
+        }
       } else {
-        String name = groupName(groupArgument(request.getGroup()));
+        String name = servedHere(groupName(groupArgument(request.getGroup())));
         b.addGroups(WaitMessages.of(name, scaler(name).waitReasons()));
       }
       response.onNext(b.build());
@@ -363,11 +396,24 @@ final class FleetService extends FleetGrpc.FleetImplBase {
   @Override
   public void watchFleet(WatchFleetRequest request, StreamObserver<FleetEvent> response) {
     try {
-      String group = request.getGroup().isEmpty() ? null : groupName(request.getGroup());
+      String group =
+          request.getGroup().isEmpty() ? null : servedHere(groupName(request.getGroup()));
+      if (group == null && groups.keySet().stream().allMatch(g -> routes.notHere(g) != null)) {
+        throw routes.noneHere();
+      }
       watch.subscribe(group, (ServerCallStreamObserver<FleetEvent>) response);
     } catch (StatusRuntimeException e) {
       response.onError(e);
     }
+  }
+
+  /** {@code group} if this node serves it now; else throws where it is served. */
+  private String servedHere(String group) {
+    StatusRuntimeException elsewhere = routes.notHere(group);
+    if (elsewhere != null) {
+      throw elsewhere;
+    }
+    return group;
   }
 
   private TaskScaler scaler(String name) {

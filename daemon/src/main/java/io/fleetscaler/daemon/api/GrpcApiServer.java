@@ -68,6 +68,15 @@ final class GrpcApiServer implements ApiServer {
       Map<String, TaskScaler> groups,
       Map<String, Duration> acquireTimeouts,
       @Nullable ServerInterceptor gate) {
+    return start(settings, groups, acquireTimeouts, gate, GroupRoutes.ALL_HERE);
+  }
+
+  static ApiServer start(
+      ApiServerSettings settings,
+      Map<String, TaskScaler> groups,
+      Map<String, Duration> acquireTimeouts,
+      @Nullable ServerInterceptor gate,
+      GroupRoutes routes) {
     List<String> problems = settings.problems();
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
@@ -83,7 +92,7 @@ final class GrpcApiServer implements ApiServer {
     ExecutorService blockingWork =
         Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("api-connect-info-", 0).factory());
-    FleetService service = new FleetService(ordered, acquireTimeouts, watch, blockingWork);
+    FleetService service = new FleetService(ordered, acquireTimeouts, watch, blockingWork, routes);
 
     InetSocketAddress address = settings.address();
     NettyServerBuilder builder =

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,8 +84,13 @@ final class ConfigLoader {
             new PluginResolver(configDir, daemon.pluginsDir(), pathVariable), configDir, problems);
     List<GroupConfig> read = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
+    Map<String, String> shards = new LinkedHashMap<>();
     for (TableReader g : root.tables("group")) {
       String name = name(g, names);
+      String shard = shard(g, haTable != null);
+      if (shard != null) {
+        shards.put(name, shard);
+      }
       GroupConfig group = groups.read(name, g);
       if (group != null) {
         read.add(group);
@@ -113,7 +119,33 @@ final class ConfigLoader {
     if (problems.errorCount() > 0) {
       throw new ConfigException(problems.errors());
     }
-    return new DaemonConfig(daemon, read, ha);
+    return new DaemonConfig(daemon, read, ha, shards);
+  }
+
+  /**
+   * A group's {@code shard} key: the election (under {@code [daemon.ha]}) whose leader runs the
+   * group; null when absent or in error (reported).
+   */
+  private static @Nullable String shard(TableReader g, boolean ha) {
+    if (!g.has("shard")) {
+      return null;
+    }
+    String shard = g.optionalString("shard");
+    if (shard == null) {
+      return null; // not a string: reported
+    }
+    if (!ha) {
+      g.error(
+          "shard",
+          "needs [daemon.ha]: a shard is an election of a high-availability set; remove the key"
+              + " or add [daemon.ha]");
+      return null;
+    }
+    if (!shard.matches("[A-Za-z0-9._-]{1,64}")) {
+      g.error("shard", "must be 1 to 64 of A-Z a-z 0-9 . _ -, got \"" + shard + "\"");
+      return null;
+    }
+    return shard;
   }
 
   /** A pasted gitlab-runner block: its name, its autoscaler; its other keys are not ours. */

@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * username = "fleetscaler"
  * password_file = "etcd-password" # owner-only
  * </pre>
+ *
+ * <p>A {@code [[group]]} may name its shard ({@code shard = "eu"}, read by the config loader): an
+ * election of its own, so groups spread over several leaders; groups without one are in {@code
+ * election}.
  */
 final class HaReader {
   private HaReader() {}

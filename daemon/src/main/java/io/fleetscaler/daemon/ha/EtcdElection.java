@@ -1,22 +1,12 @@
 package io.fleetscaler.daemon.ha;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.fleetscaler.core.lease.LeaseGuard;
 import io.fleetscaler.core.state.StateStore;
-import io.fleetscaler.proto.etcd.Compare;
-import io.fleetscaler.proto.etcd.DeleteRangeRequest;
 import io.fleetscaler.proto.etcd.KeyValue;
-import io.fleetscaler.proto.etcd.LeaseGrantRequest;
 import io.fleetscaler.proto.etcd.LeaseGrantResponse;
-import io.fleetscaler.proto.etcd.LeaseRevokeRequest;
-import io.fleetscaler.proto.etcd.PutRequest;
-import io.fleetscaler.proto.etcd.RangeRequest;
 import io.fleetscaler.proto.etcd.RangeResponse;
-import io.fleetscaler.proto.etcd.RequestOp;
-import io.fleetscaler.proto.etcd.TxnRequest;
 import io.fleetscaler.proto.etcd.TxnResponse;
-import io.fleetscaler.proto.ha.v1.LeaderRecord;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,11 +25,16 @@ import org.jspecify.annotations.Nullable;
  * {@code fence} (non-null exactly while leading; also cleared by the keeper when etcd says the
  * lease is gone, under {@code this}), {@code seen} (the leader as of etcd revision {@code
  * seenRevision}, null when the key is gone; written under {@code this} by the election thread and
- * the watch, the later revision winning), {@code woken} (under {@code this}: step again at once).
+ * the watch, the later revision winning; {@code absentSince} with it: when the key was first seen
+ * absent), {@code woken} (under {@code this}: step again at once).
+ *
+ * <p>In a sharded set a {@link CampaignGate} decides when a standby campaigns and when a leader
+ * hands its shard on; it only delays a campaign or ends a term early (see {@link Spreading}). The
+ * etcd requests themselves are in {@link ElectionTxns}.
  */
-final class EtcdElection implements LeaderElection {
+final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
   private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());
-  private static final Duration CALL_DEADLINE = Duration.ofSeconds(2);
+  private static final long PRESENT = Long.MIN_VALUE;
 
   private final HaSettings settings;
   private final Listener listener;
@@ -54,11 +49,14 @@ final class EtcdElection implements LeaderElection {
   private final FaultLog faults = new FaultLog(LOG);
   private final LeaseKeeper keeper;
   private final LeaderWatch watch;
+  private final ElectionTxns txns;
+  private final CampaignGate gate;
 
   private volatile long lease;
   private volatile @Nullable Fence fence;
   private volatile @Nullable Leader seen;
   private long seenRevision;
+  private long absentSince = PRESENT;
   private boolean woken;
   private volatile boolean closed;
 
@@ -67,26 +65,26 @@ final class EtcdElection implements LeaderElection {
       Listener listener,
       EtcdConnection etcd,
       LongSupplier nanoClock,
-      @Nullable Duration pollOverride) {
+      @Nullable Duration pollOverride,
+      CampaignGate gate) {
+    this.gate = gate;
     this.settings = settings;
     this.listener = listener;
     this.etcd = etcd;
     this.validity = new LeaseValidity(nanoClock, settings.safetyMargin());
     this.leaderKey = ByteString.copyFromUtf8(settings.leaderKey());
-    this.record =
-        LeaderRecord.newBuilder()
-            .setNode(settings.node())
-            .setApiAddress(settings.apiAddress())
-            .build()
-            .toByteString();
-    Duration sixth = settings.leaseTtl().dividedBy(6);
-    this.poll =
-        pollOverride != null
-            ? pollOverride
-            : sixth.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : sixth;
+    this.record = ElectionTxns.record(settings);
+    this.poll = pollOverride != null ? pollOverride : pollOf(settings.leaseTtl());
+    this.txns = new ElectionTxns(etcd, leaderKey, record);
     this.keeper = new LeaseKeeper(etcd, validity, settings.leaseTtl().dividedBy(3), this);
     this.watch = new LeaderWatch(etcd, leaderKey, new WatchEvents());
     this.thread = Thread.ofPlatform().daemon().name("fleetscaler-ha-election").unstarted(this::run);
+  }
+
+  /** The poll interval of a lease of {@code ttl}: a sixth of it, at most one second. */
+  static Duration pollOf(Duration ttl) {
+    Duration sixth = ttl.dividedBy(6);
+    return sixth.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : sixth;
   }
 
   static EtcdElection start(HaSettings settings, Listener listener) {
@@ -98,8 +96,14 @@ final class EtcdElection implements LeaderElection {
    * a test can leave the work to the watch alone).
    */
   static EtcdElection start(HaSettings settings, Listener listener, @Nullable Duration poll) {
-    EtcdElection e =
-        new EtcdElection(settings, listener, EtcdConnection.open(settings), System::nanoTime, poll);
+    return start(settings, listener, poll, CampaignGate.ALWAYS);
+  }
+
+  /** As {@link #start(HaSettings, Listener, Duration)}, campaigning only when {@code gate} lets. */
+  static EtcdElection start(
+      HaSettings settings, Listener listener, @Nullable Duration poll, CampaignGate gate) {
+    var etcd = EtcdConnection.open(settings);
+    EtcdElection e = new EtcdElection(settings, listener, etcd, System::nanoTime, poll, gate);
     e.thread.start();
     return e;
   }
@@ -140,6 +144,11 @@ final class EtcdElection implements LeaderElection {
    */
   private synchronized void see(@Nullable Leader leader, long revision) {
     if (revision >= seenRevision) {
+      if (leader != null) {
+        absentSince = PRESENT;
+      } else if (seen != null || absentSince == PRESENT) {
+        absentSince = validity.now();
+      }
       seen = leader;
       seenRevision = revision;
     }
@@ -159,7 +168,7 @@ final class EtcdElection implements LeaderElection {
 
     @Override
     public void changed(@Nullable KeyValue now, long revision) {
-      see(now == null ? null : parse(now), revision);
+      see(now == null ? null : ElectionTxns.leaderOf(now), revision);
       if (now == null || fence != null) {
         wake();
       }
@@ -176,10 +185,30 @@ final class EtcdElection implements LeaderElection {
       grant();
     }
     if (fence == null) {
-      campaign();
+      if (gate.mayCampaign(settings.election(), absentFor())) {
+        campaign();
+      } else {
+        look();
+      }
     } else {
       confirm();
+      if (fence != null && gate.shouldResign(settings.election())) {
+        stepDown("resigned: this node leads more than its share of the shards");
+      }
     }
+  }
+
+  /** How long the leader key has been seen absent; 0 while present or not yet read. */
+  private synchronized long absentFor() {
+    return seen != null || absentSince == PRESENT ? 0 : validity.now() - absentSince;
+  }
+
+  /** Reads the leader key (a standby the gate holds back still knows who leads). */
+  private void look() {
+    RangeResponse r = txns.read();
+    see(
+        r.getKvsCount() == 0 ? null : ElectionTxns.leaderOf(r.getKvs(0)),
+        r.getHeader().getRevision());
   }
 
   private boolean lapsedForATtl() {
@@ -188,13 +217,7 @@ final class EtcdElection implements LeaderElection {
 
   private void grant() {
     long sent = validity.now();
-    LeaseGrantResponse r =
-        etcd.lease(CALL_DEADLINE)
-            .leaseGrant(
-                LeaseGrantRequest.newBuilder().setTTL(settings.leaseTtl().toSeconds()).build());
-    if (!r.getError().isEmpty() || r.getTTL() <= 0) {
-      throw new IllegalStateException("etcd refused a lease: " + r.getError());
-    }
+    LeaseGrantResponse r = txns.grant(settings.leaseTtl());
     lease = r.getID();
     validity.renewed(sent, r.getTTL());
     keeper.keep(r.getID(), sent);
@@ -202,29 +225,7 @@ final class EtcdElection implements LeaderElection {
 
   private void campaign() {
     long id = lease;
-    Compare absent =
-        Compare.newBuilder()
-            .setKey(leaderKey)
-            .setTarget(Compare.CompareTarget.CREATE)
-            .setResult(Compare.CompareResult.EQUAL)
-            .setCreateRevision(0)
-            .build();
-    TxnResponse r =
-        etcd.kv(CALL_DEADLINE)
-            .txn(
-                TxnRequest.newBuilder()
-                    .addCompare(absent)
-                    .addSuccess(
-                        RequestOp.newBuilder()
-                            .setRequestPut(
-                                PutRequest.newBuilder()
-                                    .setKey(leaderKey)
-                                    .setValue(record)
-                                    .setLease(id)))
-                    .addFailure(
-                        RequestOp.newBuilder()
-                            .setRequestRange(RangeRequest.newBuilder().setKey(leaderKey)))
-                    .build());
+    TxnResponse r = txns.campaign(id);
     if (r.getSucceeded()) {
       lead(r.getHeader().getRevision());
       return;
@@ -235,7 +236,7 @@ final class EtcdElection implements LeaderElection {
       return; // deleted in between: campaign again at the next step
     }
     KeyValue kv = range.getKvs(0);
-    see(parse(kv), r.getHeader().getRevision());
+    see(ElectionTxns.leaderOf(kv), r.getHeader().getRevision());
     if (kv.getLease() == id && validity.holds()) {
       // Our own put whose answer was lost: this term is ours.
       lead(kv.getCreateRevision());
@@ -250,23 +251,20 @@ final class EtcdElection implements LeaderElection {
       fence = new Fence(leaderKey, createRevision);
     }
     see(new Leader(settings.node(), settings.apiAddress()), createRevision);
+    gate.leading(settings.election(), true);
     transitions.incrementAndGet();
     LOG.log(
         System.Logger.Level.INFO,
-        "this node ("
-            + settings.node()
-            + ") now leads election "
-            + settings.election()
-            + " (leader key revision "
-            + createRevision
-            + ")");
+        "this node ({0}) now leads election {1} (leader key revision {2})",
+        settings.node(),
+        settings.election(),
+        String.valueOf(createRevision));
     listener.elected();
   }
 
   private void confirm() {
     Fence f = fence;
-    RangeResponse r =
-        etcd.kv(CALL_DEADLINE).range(RangeRequest.newBuilder().setKey(leaderKey).build());
+    RangeResponse r = txns.read();
     if (f == null) {
       return;
     }
@@ -274,13 +272,14 @@ final class EtcdElection implements LeaderElection {
       see(null, r.getHeader().getRevision());
       stepDown("the leader key is gone from etcd");
     } else if (r.getKvs(0).getCreateRevision() != f.createRevision()) {
-      see(parse(r.getKvs(0)), r.getHeader().getRevision());
+      see(ElectionTxns.leaderOf(r.getKvs(0)), r.getHeader().getRevision());
       stepDown("another node's leader key replaced this node's");
     }
   }
 
   /** Called by the keeper (its thread) when etcd says the lease no longer exists. */
-  void leaseExpired() {
+  @Override
+  public void leaseExpired() {
     stepDown("etcd says the lease expired");
   }
 
@@ -296,41 +295,23 @@ final class EtcdElection implements LeaderElection {
     }
     keeper.stop();
     if (oldLease != 0) {
-      revokeQuietly(oldLease);
+      txns.revokeQuietly(oldLease);
     }
     if (was != null) {
+      gate.leading(settings.election(), false);
       transitions.incrementAndGet();
       LOG.log(
           System.Logger.Level.WARNING,
-          "this node ("
-              + settings.node()
-              + ") no longer leads election "
-              + settings.election()
-              + ": "
-              + why);
+          "this node ({0}) no longer leads election {1}: {2}",
+          settings.node(),
+          settings.election(),
+          why);
       listener.deposed(why);
     }
   }
 
-  private void revokeQuietly(long id) {
-    try {
-      etcd.lease(CALL_DEADLINE).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(id).build());
-    } catch (StatusRuntimeException e) {
-      // The lease ends with its TTL anyway.
-      etcd.failed(e);
-    }
-  }
-
-  private static @Nullable Leader parse(KeyValue kv) {
-    try {
-      LeaderRecord r = LeaderRecord.parseFrom(kv.getValue());
-      return new Leader(r.getNode(), r.getApiAddress());
-    } catch (InvalidProtocolBufferException e) {
-      return null;
-    }
-  }
-
-  void renewLatency(Duration latency) {
+  @Override
+  public void renewLatency(Duration latency) {
     listener.renewed(latency);
   }
 
@@ -397,7 +378,7 @@ final class EtcdElection implements LeaderElection {
       notifyAll();
     }
     try {
-      thread.join(CALL_DEADLINE.toMillis() * 2);
+      thread.join(ElectionTxns.CALL_DEADLINE.toMillis() * 2);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -405,37 +386,14 @@ final class EtcdElection implements LeaderElection {
     watch.close();
     if (was != null) {
       // Told before the key goes, so the listener hears of it before any other node can lead.
+      gate.leading(settings.election(), false);
       transitions.incrementAndGet();
       listener.deposed("resigned");
-      resign(was);
+      txns.resign(was, settings.node());
     }
     if (oldLease != 0) {
-      revokeQuietly(oldLease);
+      txns.revokeQuietly(oldLease);
     }
     etcd.close();
-  }
-
-  private void resign(Fence f) {
-    try {
-      etcd.kv(CALL_DEADLINE)
-          .txn(
-              TxnRequest.newBuilder()
-                  .addCompare(
-                      Compare.newBuilder()
-                          .setKey(f.leaderKey())
-                          .setTarget(Compare.CompareTarget.CREATE)
-                          .setResult(Compare.CompareResult.EQUAL)
-                          .setCreateRevision(f.createRevision()))
-                  .addSuccess(
-                      RequestOp.newBuilder()
-                          .setRequestDeleteRange(
-                              DeleteRangeRequest.newBuilder().setKey(f.leaderKey())))
-                  .build());
-      LOG.log(System.Logger.Level.INFO, "this node (" + settings.node() + ") resigned");
-    } catch (StatusRuntimeException e) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "resigning failed (" + e.getStatus().getCode() + "); a standby takes over after the TTL");
-    }
   }
 }

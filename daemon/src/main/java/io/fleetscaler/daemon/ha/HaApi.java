@@ -40,12 +40,32 @@ public final class HaApi {
   }
 
   /**
+   * As {@link #standbyGate(LeaderElection, String, java.util.function.BooleanSupplier)}, the detail
+   * naming {@code shard}: the election's name.
+   */
+  public static ServerInterceptor standbyGate(
+      LeaderElection election,
+      String node,
+      java.util.function.BooleanSupplier serving,
+      String shard) {
+    return gate(election, node, serving, shard);
+  }
+
+  /**
    * As {@link #standbyGate(LeaderElection, String)}, and lets calls through only while {@code
    * serving} also says so: a leader whose scalers are still starting (or already stopping) points
    * callers to retry rather than at a scaler that is not there.
    */
   public static ServerInterceptor standbyGate(
       LeaderElection election, String node, java.util.function.BooleanSupplier serving) {
+    return gate(election, node, serving, "");
+  }
+
+  private static ServerInterceptor gate(
+      LeaderElection election,
+      String node,
+      java.util.function.BooleanSupplier serving,
+      String shard) {
     return new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(
@@ -53,11 +73,17 @@ public final class HaApi {
         if (election.guard().holds() && serving.getAsBoolean()) {
           return next.startCall(call, headers);
         }
-        StatusRuntimeException e = notLeader(node, election.leader().orElse(null), election);
+        StatusRuntimeException e =
+            notLeader(node, election.leader().orElse(null), election, shard, "");
         call.close(e.getStatus(), trailers(e));
         return new ServerCall.Listener<>() {};
       }
     };
+  }
+
+  /** " for group g (shard s)" when a group is named, else nothing: the one-shard texts. */
+  private static String of(String shard, String group) {
+    return group.isEmpty() ? "" : " for group " + group + " (shard " + shard + ")";
   }
 
   private static Metadata trailers(StatusRuntimeException e) {
@@ -65,23 +91,50 @@ public final class HaApi {
     return t == null ? new Metadata() : t;
   }
 
+  /**
+   * The answer to a call naming {@code group} (empty: none) that this node does not serve now
+   * because it does not surely lead {@code shard}, whose election is {@code election}: {@code
+   * UNAVAILABLE} with a {@link NotLeader} detail naming that shard's leader, the shard and the
+   * group.
+   */
+  public static StatusRuntimeException notLeader(
+      LeaderElection election, String node, String shard, String group) {
+    return notLeader(node, election.leader().orElse(null), election, shard, group);
+  }
+
   private static StatusRuntimeException notLeader(
-      String node, @org.jspecify.annotations.Nullable Leader leader, LeaderElection election) {
-    NotLeader.Builder detail = NotLeader.newBuilder().setNode(node);
+      String node,
+      @org.jspecify.annotations.Nullable Leader leader,
+      LeaderElection election,
+      String shard,
+      String group) {
+    NotLeader.Builder detail = NotLeader.newBuilder().setNode(node).setShard(shard).setGroup(group);
     String message;
     if (leader != null && !leader.node().equals(node)) {
       detail.setLeaderNode(leader.node()).setLeaderApiAddress(leader.apiAddress());
       message =
           "this node ("
               + node
-              + ") stands by; the leader is "
+              + ") stands by"
+              + of(shard, group)
+              + "; the leader is "
               + leader.node()
               + " at "
               + leader.apiAddress();
     } else if (election.role() == Role.LEADER) {
-      message = "this node (" + node + ") cannot be sure its leader lease is valid; retry";
+      message =
+          "this node ("
+              + node
+              + ") cannot be sure its leader lease"
+              + of(shard, group)
+              + " is valid; retry";
     } else {
-      message = "this node (" + node + ") stands by and no leader is known yet; retry";
+      message =
+          "this node ("
+              + node
+              + ") stands by"
+              + of(shard, group)
+              + " and no leader is known yet; retry";
     }
     return StatusProto.toStatusRuntimeException(
         com.google.rpc.Status.newBuilder()

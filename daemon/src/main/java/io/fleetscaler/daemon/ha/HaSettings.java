@@ -120,6 +120,22 @@ public record HaSettings(
         passwordFile);
   }
 
+  /** The same settings for another election (a shard of the groups): its own leader key. */
+  public HaSettings withElection(String name) {
+    return new HaSettings(
+        etcdEndpoints,
+        leaseTtl,
+        keyPrefix,
+        name,
+        node,
+        apiAddress,
+        caFile,
+        certFile,
+        keyFile,
+        username,
+        passwordFile);
+  }
+
   /** The same settings with another node name and API address. */
   public HaSettings withNode(String name, String api) {
     return new HaSettings(

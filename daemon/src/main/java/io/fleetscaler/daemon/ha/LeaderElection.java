@@ -34,6 +34,15 @@ public interface LeaderElection extends AutoCloseable {
     return EtcdElection.start(settings, listener);
   }
 
+  /**
+   * As {@link #start(HaSettings, Listener)} for one shard of a sharded set: campaigns only when
+   * {@code spreading} lets (so the shards spread over the live nodes), and hands the shard on when
+   * this node leads more than its share. See {@link Spreading}.
+   */
+  static LeaderElection start(HaSettings settings, Listener listener, Spreading spreading) {
+    return EtcdElection.start(settings, listener, null, spreading);
+  }
+
   /** What this node does now. */
   Role role();
 

@@ -25,9 +25,18 @@ import org.jspecify.annotations.Nullable;
  * gRPC's callback threads.
  */
 final class LeaseKeeper {
+  /** Who keeps the lease: told when it is gone and how long each renewal took. */
+  interface Owner {
+    /** etcd says the lease no longer exists. Called on a gRPC thread. */
+    void leaseExpired();
+
+    /** A keep-alive was answered after {@code latency}. */
+    void renewLatency(Duration latency);
+  }
+
   private final EtcdConnection etcd;
   private final LeaseValidity validity;
-  private final EtcdElection election;
+  private final Owner election;
   private final ScheduledExecutorService ticker;
   private final ScheduledFuture<?> ticking;
 
@@ -36,8 +45,7 @@ final class LeaseKeeper {
   private @Nullable Answers answers;
   private volatile long lastAnsweredSentAt;
 
-  LeaseKeeper(
-      EtcdConnection etcd, LeaseValidity validity, Duration interval, EtcdElection election) {
+  LeaseKeeper(EtcdConnection etcd, LeaseValidity validity, Duration interval, Owner election) {
     this.etcd = etcd;
     this.validity = validity;
     this.election = election;

@@ -1,7 +1,7 @@
 /**
- * High availability on etcd ({@code [daemon.ha]}): one leader per election (a group set) runs the
- * scalers and their plugins; standbys keep their config loaded and take over when the leader's
- * lease ends. Without {@code [daemon.ha]} nothing here runs.
+ * High availability on etcd ({@code [daemon.ha]}): one leader per election (a shard of the groups)
+ * runs the shard's scalers and their plugins; standbys keep their config loaded and take over when
+ * the leader's lease ends. Without {@code [daemon.ha]} nothing here runs.
  *
  * <h2>Election</h2>
  *
@@ -59,6 +59,26 @@
  * also measures time with {@link System#nanoTime}, Linux's {@code CLOCK_MONOTONIC}, which does not
  * advance while the whole machine is suspended: a suspended-and-resumed VM sees its lease as still
  * valid until its next keep-alive answers (the state fence still holds).
+ *
+ * <h2>Shards: groups split over several leaders</h2>
+ *
+ * A group's {@code shard} key puts it in an election of its own (groups without one are in the
+ * election named by {@code [daemon.ha] election}); each shard has its own lease, leader key {@code
+ * <key_prefix>/election/<shard>/leader}, fence, guard and term, so nodes lead different shards at
+ * once and losing one shard's lease stops only that shard's scalers. With several shards each node
+ * also keeps a member key {@code <key_prefix>/members/<node>} under a lease of its own, and a
+ * {@link io.fleetscaler.daemon.ha.Spreading} gate spreads the shards: a node campaigns for a shard
+ * only while it leads fewer than {@code ceil(shards / live nodes)}, the shard's preferred node (a
+ * deterministic rendezvous assignment) at once and the others once the key has been absent a poll
+ * interval; a node over its share resigns its youngest shard after a hold-down of three TTLs.
+ *
+ * <p><b>The fencing argument holds per shard unchanged:</b> the gate only ever delays a campaign or
+ * ends a term early (a resignation is the same step-down as a lost lease: the guard stops holding
+ * before the lease is revoked). Who leads a shard is still decided only by the campaign transaction
+ * on that shard's leader key, every state write of its groups is still fenced on that key's create
+ * revision, and every plugin call of its groups is still behind that shard's guard and call window.
+ * Shards share nothing in etcd but the member keys (state keys are per group), and a wrong or stale
+ * view of the members can make a shard wait or move, never be led twice.
  *
  * <h2>State</h2>
  *

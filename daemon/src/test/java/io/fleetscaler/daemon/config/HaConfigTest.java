@@ -6,7 +6,9 @@ import io.fleetscaler.daemon.ha.HaSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +41,30 @@ class HaConfigTest {
     assertThat(config.ha()).isNull();
     assertThat(new DaemonConfig(config.daemon(), config.groups())).isEqualTo(config);
     assertThat(List.of(config.groups().get(0).name())).containsExactly("minimal");
+  }
+
+  @Test
+  void withoutShardKeysEveryGroupIsInTheElectionsShard() throws Exception {
+    DaemonConfig config = ConfigFile.load(fixture("ha.toml"));
+
+    assertThat(config.shards()).isEmpty();
+    assertThat(config.shardOf("ha")).isEqualTo("eu");
+    assertThat(config.groupsByShard().keySet()).containsExactly("eu");
+  }
+
+  @Test
+  void shardKeysSplitTheGroupsTheOthersStayInTheElectionsShard() throws Exception {
+    DaemonConfig config = ConfigFile.load(fixture("ha-shards.toml"));
+
+    assertThat(config.shardOf("eu-small")).isEqualTo("eu");
+    assertThat(config.shardOf("us")).isEqualTo("main");
+    assertThat(config.shardOf("eu-large")).isEqualTo("eu");
+    Map<String, List<String>> byShard = new LinkedHashMap<>();
+    config
+        .groupsByShard()
+        .forEach((k, v) -> byShard.put(k, v.stream().map(GroupConfig::name).toList()));
+    assertThat(byShard)
+        .containsExactly(
+            Map.entry("eu", List.of("eu-small", "eu-large")), Map.entry("main", List.of("us")));
   }
 }

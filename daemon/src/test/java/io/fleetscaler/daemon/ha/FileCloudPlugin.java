@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * <p>Every call is appended to {@code <cloud>.calls} as {@code <epoch millis> <daemon pid> <method>
  * <ids>}: the daemon is this process's parent, so the tests know which node called.
  *
- * <p>Run as {@code FileCloudPlugin <cloud file>} by a daemon (go-plugin handshake on stdout).
+ * <p>Run as {@code FileCloudPlugin <cloud file> [group id]} by a daemon (go-plugin handshake on
+ * stdout).
  */
 public final class FileCloudPlugin implements InstanceGroup {
   static final String GROUP_ID = "file-cloud/ha-test";
@@ -40,14 +41,23 @@ public final class FileCloudPlugin implements InstanceGroup {
   private final long caller;
 
   FileCloudPlugin(Path file) {
-    this.cloud = new FileCloud(file, GROUP_ID, operation -> {});
+    this(file, GROUP_ID);
+  }
+
+  /** A cloud whose instance group id is {@code groupId} (each group of a test its own). */
+  FileCloudPlugin(Path file, String groupId) {
+    this.cloud = new FileCloud(file, groupId, operation -> {});
     this.calls = file.resolveSibling(file.getFileName() + ".calls");
     this.lock = file.resolveSibling(file.getFileName() + ".lock");
     this.caller = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
   }
 
   public static void main(String[] args) {
-    PluginServer.serve(new FileCloudPlugin(Path.of(args[0])), "file-cloud", "1.0");
+    FileCloudPlugin plugin =
+        args.length > 1
+            ? new FileCloudPlugin(Path.of(args[0]), args[1])
+            : new FileCloudPlugin(Path.of(args[0]));
+    PluginServer.serve(plugin, "file-cloud", "1.0");
   }
 
   /** The instances in {@code file} and their states. */

@@ -1,0 +1,332 @@
+package io.fleetscaler.daemon.ha;
+
+import com.google.protobuf.ByteString;
+import io.fleetscaler.proto.etcd.KeyValue;
+import io.fleetscaler.proto.etcd.LeaseGrantResponse;
+import io.fleetscaler.proto.etcd.PutRequest;
+import io.fleetscaler.proto.etcd.RangeRequest;
+import io.fleetscaler.proto.etcd.RangeResponse;
+import io.fleetscaler.proto.etcd.RequestOp;
+import io.fleetscaler.proto.etcd.TxnRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Spreads the shards of a sharded set over its live nodes: this node's member key, and the {@link
+ * CampaignGate} of each of its shards' elections.
+ *
+ * <p><b>Members.</b> Each node keeps {@code <prefix>/members/<node>} (a {@code LeaderRecord}: its
+ * name and API address) under a lease of its own, kept alive like an election's, and reads the
+ * member prefix every poll interval: the live nodes are the keys present (this node always counts
+ * itself).
+ *
+ * <p><b>Share.</b> A node campaigns for a shard only while it leads fewer than {@code ceil(shards /
+ * live nodes)}. Each shard has a preferred node: shards are taken in name order, and each goes to
+ * the live node with the highest rendezvous hash of (shard, node) that has not yet been given its
+ * share. Every node computes the same assignment from the same member keys. The preferred node
+ * campaigns at once; the others only once the shard's leader key has been absent for at least one
+ * poll interval, so any live node still takes a shard whose preferred node does not.
+ *
+ * <p><b>Handing on.</b> A node leading more than its share (a node joined) resigns the shard whose
+ * term is youngest, but only once its share has stayed the same for the hold-down (three TTLs): a
+ * node that comes and goes does not make shards bounce.
+ *
+ * <p>The gate only delays campaigns and ends terms early; who leads is still decided by the
+ * campaign transaction on the shard's leader key, and every write is still fenced on that key.
+ */
+public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());
+
+  private final HaSettings settings;
+  private final List<String> shards;
+  private final EtcdConnection etcd;
+  private final LeaseValidity validity;
+  private final LeaseKeeper keeper;
+  private final ByteString prefix;
+  private final ByteString memberKey;
+  private final ByteString record;
+  private final Duration poll;
+  private final long holdDownNanos;
+  private final Thread thread;
+  private final FaultLog faults = new FaultLog(LOG);
+  private final Map<String, Long> ledSince = new ConcurrentHashMap<>();
+
+  // Under this.
+  private Set<String> live;
+  private int share;
+  private long shareSince;
+  private boolean membersRead;
+  private volatile long lease;
+  private volatile boolean closed;
+
+  private Spreading(HaSettings settings, List<String> shards, EtcdConnection etcd) {
+    this.settings = settings;
+    this.shards = List.copyOf(new TreeSet<>(shards));
+    this.etcd = etcd;
+    this.validity = new LeaseValidity(System::nanoTime, settings.safetyMargin());
+    this.keeper = new LeaseKeeper(etcd, validity, settings.leaseTtl().dividedBy(3), this);
+    String members = settings.keyPrefix() + "/members/";
+    this.prefix = ByteString.copyFromUtf8(members);
+    this.memberKey = ByteString.copyFromUtf8(members + settings.node());
+    this.record = ElectionTxns.record(settings);
+    this.poll = EtcdElection.pollOf(settings.leaseTtl());
+    this.holdDownNanos = settings.leaseTtl().multipliedBy(3).toNanos();
+    this.live = Set.of(settings.node());
+    this.share = this.shards.size();
+    this.shareSince = validity.now();
+    this.thread = Thread.ofPlatform().daemon().name("fleetscaler-ha-members").unstarted(this::run);
+  }
+
+  /**
+   * Connects to etcd and starts keeping this node's member key and reading the others'; returns at
+   * once. {@code shards} are every shard of the configuration.
+   */
+  public static Spreading start(HaSettings settings, List<String> shards) {
+    Spreading s = new Spreading(settings, shards, EtcdConnection.open(settings));
+    s.thread.start();
+    return s;
+  }
+
+  /** The live nodes as last read (this node included). */
+  public synchronized Set<String> live() {
+    return live;
+  }
+
+  /** How many shards this node may lead now: {@code ceil(shards / live nodes)}. */
+  public synchronized int share() {
+    return share;
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        if (lease == 0 || !validity.holds()) {
+          join();
+        }
+        readMembers();
+        faults.clear();
+      } catch (StatusRuntimeException e) {
+        etcd.failed(e);
+        faults.report("etcd at " + etcd.endpoint() + " did not answer the member keys", e);
+      } catch (IllegalStateException e) {
+        faults.report(
+            "etcd refused this node's member lease",
+            Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+      }
+      synchronized (this) {
+        if (!closed) {
+          try {
+            wait(Math.max(1, poll.toMillis()));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  /** A new member lease and this node's key under it. */
+  private void join() {
+    long old = lease;
+    lease = 0;
+    keeper.stop();
+    if (old != 0) {
+      new ElectionTxns(etcd, memberKey, record).revokeQuietly(old);
+    }
+    long sent = validity.now();
+    LeaseGrantResponse r = new ElectionTxns(etcd, memberKey, record).grant(settings.leaseTtl());
+    validity.renewed(sent, r.getTTL());
+    keeper.keep(r.getID(), sent);
+    var unused =
+        etcd.kv(ElectionTxns.CALL_DEADLINE)
+            .txn(
+                TxnRequest.newBuilder()
+                    .addSuccess(
+                        RequestOp.newBuilder()
+                            .setRequestPut(
+                                PutRequest.newBuilder()
+                                    .setKey(memberKey)
+                                    .setValue(record)
+                                    .setLease(r.getID())))
+                    .build());
+    lease = r.getID();
+  }
+
+  private void readMembers() {
+    RangeResponse r =
+        etcd.kv(ElectionTxns.CALL_DEADLINE)
+            .range(
+                RangeRequest.newBuilder()
+                    .setKey(prefix)
+                    .setRangeEnd(prefixEnd(prefix))
+                    .setKeysOnly(false)
+                    .build());
+    Set<String> now = new TreeSet<>();
+    now.add(settings.node());
+    boolean mine = false;
+    for (KeyValue kv : r.getKvsList()) {
+      String node = kv.getKey().substring(prefix.size()).toString(StandardCharsets.UTF_8);
+      mine |= node.equals(settings.node());
+      if (ElectionTxns.leaderOf(kv) != null) {
+        now.add(node); // else not a member record: not a node
+      }
+    }
+    if (!mine) {
+      lease = 0; // the key is gone (lease expired, or removed): join again at the next step
+    }
+    synchronized (this) {
+      int s = (shards.size() + now.size() - 1) / now.size();
+      if (s != share || !now.equals(live)) {
+        if (s != share) {
+          shareSince = validity.now();
+        }
+        if (!now.equals(live)) {
+          LOG.log(
+              System.Logger.Level.INFO,
+              "node "
+                  + settings.node()
+                  + " sees "
+                  + now.size()
+                  + " live nodes "
+                  + now
+                  + ": it leads at most "
+                  + s
+                  + " of "
+                  + shards.size()
+                  + " shards");
+        }
+      }
+      live = Set.copyOf(now);
+      share = s;
+      membersRead = true;
+    }
+  }
+
+  private static ByteString prefixEnd(ByteString prefix) {
+    byte[] end = prefix.toByteArray();
+    end[end.length - 1]++;
+    return ByteString.copyFrom(end);
+  }
+
+  /** The preferred node of each shard for {@code nodes} and {@code perNode} shards each. */
+  static Map<String, String> assignment(List<String> shards, Set<String> nodes, int perNode) {
+    Map<String, Integer> given = new HashMap<>();
+    Map<String, String> out = new HashMap<>();
+    for (String shard : new TreeSet<>(shards)) {
+      List<String> ranked = new ArrayList<>(nodes);
+      ranked.sort(
+          Comparator.comparingLong((String n) -> rendezvous(shard, n))
+              .reversed()
+              .thenComparing(Comparator.naturalOrder()));
+      for (String n : ranked) {
+        if (given.getOrDefault(n, 0) < perNode) {
+          given.merge(n, 1, Integer::sum);
+          out.put(shard, n);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A 64-bit hash of (shard, node) that every node computes alike (FNV-1a, then mixed). */
+  static long rendezvous(String shard, String node) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : (shard + "\u0000" + node).getBytes(StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  @Override
+  public boolean mayCampaign(String shard, long absentNanos) {
+    Set<String> nodes;
+    int perNode;
+    synchronized (this) {
+      if (!membersRead) {
+        return false; // who else is live is not known yet: campaigning now could take every shard
+      }
+      nodes = live;
+      perNode = share;
+    }
+    if (ledSince.size() >= perNode) {
+      return false;
+    }
+    String preferred = assignment(shards, nodes, perNode).get(shard);
+    return settings.node().equals(preferred) || absentNanos >= poll.toNanos();
+  }
+
+  @Override
+  public boolean shouldResign(String shard) {
+    int perNode;
+    long since;
+    synchronized (this) {
+      perNode = share;
+      since = shareSince;
+    }
+    if (ledSince.size() <= perNode || validity.now() - since < holdDownNanos) {
+      return false;
+    }
+    String youngest = null;
+    long latest = Long.MIN_VALUE;
+    for (Map.Entry<String, Long> e : ledSince.entrySet()) {
+      if (youngest == null || e.getValue() - latest > 0) {
+        youngest = e.getKey();
+        latest = e.getValue();
+      }
+    }
+    return shard.equals(youngest);
+  }
+
+  @Override
+  public void leading(String shard, boolean leads) {
+    if (leads) {
+      ledSince.put(shard, System.nanoTime());
+    } else {
+      ledSince.remove(shard);
+    }
+  }
+
+  @Override
+  public void leaseExpired() {
+    lease = 0;
+  }
+
+  @Override
+  public void renewLatency(Duration latency) {}
+
+  /** Deletes this node's member key (revokes its lease) and stops. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      notifyAll();
+    }
+    try {
+      thread.join(ElectionTxns.CALL_DEADLINE.toMillis() * 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    keeper.close();
+    long l = lease;
+    if (l != 0) {
+      new ElectionTxns(etcd, memberKey, record).revokeQuietly(l);
+    }
+    etcd.close();
+  }
+}

@@ -8,7 +8,7 @@ import io.fleetscaler.plugin.api.InstanceStatus;
 import io.fleetscaler.plugin.sdk.PluginClient;
 import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
 import io.fleetscaler.plugin.sdk.PluginProcess;
-import io.fleetscaler.plugin.statichosts.LedgerMirroredStaticPlugin.Ledger;
+import io.fleetscaler.plugin.tck.FileMirroredGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -56,16 +56,18 @@ class StaticSubprocessConformanceIT extends RealHostsConformanceKit {
     // The process ends first: what it held is what the file says, and the file must be as of after
     // Shutdown, or the check would look at the ledger before it.
     release(shutDown);
-    Ledger left;
+    FileMirroredGroup.Mirror left;
     try {
-      left = Ledger.read(Objects.requireNonNull(ledgers.get(shutDown), "a group of this test"));
+      left =
+          FileMirroredGroup.Mirror.read(
+              Objects.requireNonNull(ledgers.get(shutDown), "a group of this test"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     assertThat(left.lastCall()).as("the last call the plugin answered").isEqualTo("shutdown");
     List<InstanceStatus> held = new ArrayList<>();
     for (SshHosts.Host host : SharedSshHosts.get().hosts()) {
-      if (left.inUse().contains(host.name())) {
+      if (left.held().contains(host.name())) {
         InstanceState state =
             SshHosts.answers(host) ? InstanceState.RUNNING : InstanceState.TIMEOUT;
         held.add(new InstanceStatus(host.name(), state));

@@ -9,7 +9,7 @@ import io.fleetscaler.plugin.sdk.PluginLaunchSpec;
 import io.fleetscaler.plugin.sdk.PluginProcess;
 import io.fleetscaler.plugin.simulated.SimulatedOptions;
 import io.fleetscaler.plugin.simulated.SimulatedPluginMain;
-import io.fleetscaler.plugin.simulated.wire.FileMirroredSimulatedPlugin.Mirror;
+import io.fleetscaler.plugin.tck.FileMirroredGroup;
 import io.fleetscaler.plugin.tck.InstanceGroupConformanceKit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,14 +79,16 @@ class SubprocessWireConformanceTest extends InstanceGroupConformanceKit {
     // The process ends first: what it left in its cloud is what the file says, and the file must
     // be as of after Shutdown, or the check would look at the cloud before it.
     release(shutDown);
-    Mirror left;
+    FileMirroredGroup.Mirror left;
     try {
-      left = Mirror.read(Objects.requireNonNull(clouds.get(shutDown), "a group of this test"));
+      left =
+          FileMirroredGroup.Mirror.read(
+              Objects.requireNonNull(clouds.get(shutDown), "a group of this test"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     assertThat(left.lastCall()).as("the last call the plugin answered").isEqualTo("shutdown");
-    return Optional.of(left.instances());
+    return Optional.of(FileMirroredSimulatedPlugin.instances(left));
   }
 
   @Override

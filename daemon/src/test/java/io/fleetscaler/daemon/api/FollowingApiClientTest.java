@@ -3,20 +3,14 @@ package io.fleetscaler.daemon.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.protobuf.Any;
-import com.google.rpc.Code;
 import io.fleetscaler.proto.v1.AcquireRequest;
 import io.fleetscaler.proto.v1.AcquireResponse;
 import io.fleetscaler.proto.v1.FleetGrpc;
-import io.fleetscaler.proto.v1.NotLeader;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,64 +23,11 @@ import org.junit.jupiter.api.Test;
  * when that leader dies, goes back to the node it started at, which names the next one.
  */
 class FollowingApiClientTest {
-  private final List<Server> servers = new ArrayList<>();
-
-  /** A standby whose answer names {@code leader}, changed by the test. */
-  private static final class Standby extends FleetGrpc.FleetImplBase {
-    volatile String leader = "";
-
-    @Override
-    public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> answer) {
-      answer.onError(
-          StatusProto.toStatusRuntimeException(
-              com.google.rpc.Status.newBuilder()
-                  .setCode(Code.UNAVAILABLE.getNumber())
-                  .setMessage("stands by")
-                  .addDetails(
-                      Any.pack(
-                          NotLeader.newBuilder()
-                              .setNode("seed")
-                              .setLeaderNode("leader")
-                              .setLeaderApiAddress(leader)
-                              .build()))
-                  .build()));
-    }
-  }
-
-  /** A leader that hands out a slot on {@code instance}. */
-  private static final class Serving extends FleetGrpc.FleetImplBase {
-    private final String instance;
-
-    Serving(String instance) {
-      this.instance = instance;
-    }
-
-    @Override
-    public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> answer) {
-      answer.onNext(AcquireResponse.newBuilder().setInstanceId(instance).build());
-      answer.onCompleted();
-    }
-  }
-
-  private Server serve(FleetGrpc.FleetImplBase service) throws Exception {
-    Server s =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-            .addService(service)
-            .build()
-            .start();
-    servers.add(s);
-    return s;
-  }
-
-  private static String address(Server s) {
-    return "127.0.0.1:" + s.getPort();
-  }
+  private final FakeNodes nodes = new FakeNodes();
 
   @AfterEach
   void stop() throws InterruptedException {
-    for (Server s : servers) {
-      s.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-    }
+    nodes.close();
   }
 
   private static String acquire(LeaderFollowingClient client) {
@@ -111,51 +52,51 @@ class FollowingApiClientTest {
 
   @Test
   void aDeadLeaderSendsTheClientBackToItsFirstNodeWhichNamesTheNext() throws Exception {
-    Standby standby = new Standby();
-    Server seed = serve(standby);
-    Server first = serve(new Serving("i-first"));
-    Server second = serve(new Serving("i-second"));
-    standby.leader = address(first);
+    FakeNodes.Standby standby = new FakeNodes.Standby("");
+    Server seed = nodes.serve(standby);
+    Server first = nodes.serve(new FakeNodes.Serving("i-first"));
+    Server second = nodes.serve(new FakeNodes.Serving("i-second"));
+    standby.leader = FakeNodes.address(first);
 
     try (LeaderFollowingClient client =
-        LeaderFollowingClient.connect(ApiClientSettings.plaintext(address(seed)))) {
+        LeaderFollowingClient.connect(ApiClientSettings.plaintext(FakeNodes.address(seed)))) {
       assertThat(acquire(client)).isEqualTo("i-first");
-      assertThat(client.address()).isEqualTo(address(first));
+      assertThat(client.address()).isEqualTo(FakeNodes.address(first));
 
       first.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-      standby.leader = address(second);
+      standby.leader = FakeNodes.address(second);
 
       StatusRuntimeException e =
           catchThrowableOfType(StatusRuntimeException.class, () -> acquire(client));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-      assertThat(client.address()).isEqualTo(address(seed));
+      assertThat(client.address()).isEqualTo(FakeNodes.address(seed));
       // The caller retries: the first node names the new leader, and the client follows.
       assertThat(acquire(client)).isEqualTo("i-second");
-      assertThat(client.address()).isEqualTo(address(second));
+      assertThat(client.address()).isEqualTo(FakeNodes.address(second));
     }
   }
 
   @Test
   void aLeaderThatAcceptsButNeverAnswersSendsTheClientBackToItsFirstNode() throws Exception {
-    Standby standby = new Standby();
-    Server seed = serve(standby);
-    Server next = serve(new Serving("i-next"));
+    FakeNodes.Standby standby = new FakeNodes.Standby("");
+    Server seed = nodes.serve(standby);
+    Server next = nodes.serve(new FakeNodes.Serving("i-next"));
     // A stopped (SIGSTOP) or still-starting node: the kernel completes the TCP handshake for its
     // listening socket, and nothing ever answers.
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         LeaderFollowingClient client =
-            LeaderFollowingClient.connect(ApiClientSettings.plaintext(address(seed)))) {
+            LeaderFollowingClient.connect(ApiClientSettings.plaintext(FakeNodes.address(seed)))) {
       standby.leader = "127.0.0.1:" + silent.getLocalPort();
 
       StatusRuntimeException e = failedAcquire(client, 2_000);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
       assertThat(client.lastHops()).as("the first node named the silent one").hasSize(1);
-      assertThat(client.address()).as("back at the first node").isEqualTo(address(seed));
+      assertThat(client.address()).as("back at the first node").isEqualTo(FakeNodes.address(seed));
 
       // Meanwhile a standby took over; the first node names it, and the retry reaches it.
-      standby.leader = address(next);
+      standby.leader = FakeNodes.address(next);
       assertThat(acquire(client)).isEqualTo("i-next");
-      assertThat(client.address()).isEqualTo(address(next));
+      assertThat(client.address()).isEqualTo(FakeNodes.address(next));
     }
   }
 
@@ -176,18 +117,18 @@ class FollowingApiClientTest {
 
   @Test
   void aDeadlinePassingAtALiveLeaderKeepsTheClientThere() throws Exception {
-    Standby standby = new Standby();
-    Server seed = serve(standby);
-    Server leader = serve(new Busy());
-    standby.leader = address(leader);
+    FakeNodes.Standby standby = new FakeNodes.Standby("");
+    Server seed = nodes.serve(standby);
+    Server leader = nodes.serve(new Busy());
+    standby.leader = FakeNodes.address(leader);
     try (LeaderFollowingClient client =
-        LeaderFollowingClient.connect(ApiClientSettings.plaintext(address(seed)))) {
+        LeaderFollowingClient.connect(ApiClientSettings.plaintext(FakeNodes.address(seed)))) {
       assertThat(acquire(client)).isEqualTo("i-busy");
 
       StatusRuntimeException e = failedAcquire(client, 300);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
       assertThat(client.lastHops()).as("the call went straight to the leader").isEmpty();
-      assertThat(client.address()).as("a live leader is kept").isEqualTo(address(leader));
+      assertThat(client.address()).as("a live leader is kept").isEqualTo(FakeNodes.address(leader));
     }
   }
 }

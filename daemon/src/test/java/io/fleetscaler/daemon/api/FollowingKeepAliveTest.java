@@ -3,23 +3,14 @@ package io.fleetscaler.daemon.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.protobuf.Any;
-import com.google.rpc.Code;
 import io.fleetscaler.proto.v1.AcquireRequest;
-import io.fleetscaler.proto.v1.AcquireResponse;
-import io.fleetscaler.proto.v1.FleetGrpc;
-import io.fleetscaler.proto.v1.NotLeader;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -36,45 +27,7 @@ import org.junit.jupiter.api.Test;
  * leader.
  */
 class FollowingKeepAliveTest {
-  private final List<Server> servers = new ArrayList<>();
-
-  /** A node that stands by, naming {@code leader}. */
-  private static final class Standby extends FleetGrpc.FleetImplBase {
-    volatile String leader = "";
-
-    @Override
-    public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> answer) {
-      answer.onError(
-          StatusProto.toStatusRuntimeException(
-              com.google.rpc.Status.newBuilder()
-                  .setCode(Code.UNAVAILABLE.getNumber())
-                  .setMessage("stands by")
-                  .addDetails(
-                      Any.pack(
-                          NotLeader.newBuilder()
-                              .setNode("seed")
-                              .setLeaderNode("leader")
-                              .setLeaderApiAddress(leader)
-                              .setShard("fleetscaler")
-                              .setGroup(request.getGroup())
-                              .build()))
-                  .build()));
-    }
-  }
-
-  private static final class Serving extends FleetGrpc.FleetImplBase {
-    private final String instance;
-
-    Serving(String instance) {
-      this.instance = instance;
-    }
-
-    @Override
-    public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> answer) {
-      answer.onNext(AcquireResponse.newBuilder().setInstanceId(instance).build());
-      answer.onCompleted();
-    }
-  }
+  private final FakeNodes nodes = new FakeNodes();
 
   /**
    * A TCP proxy the test can freeze: from then on it forwards nothing either way and closes
@@ -155,24 +108,9 @@ class FollowingKeepAliveTest {
     }
   }
 
-  private Server serve(FleetGrpc.FleetImplBase service) throws IOException {
-    // Permits pings as the daemon's API server does (GrpcApiServer).
-    Server s =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-            .addService(service)
-            .permitKeepAliveTime(GrpcApiClient.KEEP_ALIVE_TIME.toSeconds() / 2, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .build()
-            .start();
-    servers.add(s);
-    return s;
-  }
-
   @AfterEach
   void stop() throws InterruptedException {
-    for (Server s : servers) {
-      s.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-    }
+    nodes.close();
   }
 
   private static String acquire(LeaderFollowingClient client, String group) {
@@ -189,10 +127,10 @@ class FollowingKeepAliveTest {
 
   @Test
   void aLeaderFrozenUnderAnEstablishedConnectionIsLeftForTheStartNode() throws Exception {
-    Standby standby = new Standby();
-    Server seed = serve(standby);
-    Server leader = serve(new Serving("i-leader"));
-    Server next = serve(new Serving("i-next"));
+    FakeNodes.Standby standby = new FakeNodes.Standby("fleetscaler");
+    Server seed = nodes.serve(standby);
+    Server leader = nodes.serve(new FakeNodes.Serving("i-leader"));
+    Server next = nodes.serve(new FakeNodes.Serving("i-next"));
     try (FreezableProxy proxy = new FreezableProxy(leader.getPort());
         LeaderFollowingClient client =
             LeaderFollowingClient.connect(

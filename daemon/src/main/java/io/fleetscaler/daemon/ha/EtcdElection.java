@@ -59,6 +59,9 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
   private long absentSince = PRESENT;
   private boolean woken;
   private volatile boolean closed;
+  // Under this: the term the listener was told to hand on, and that term once the listener is done.
+  private @Nullable Fence handingOn;
+  private @Nullable Fence handedOn;
 
   private EtcdElection(
       HaSettings settings,
@@ -192,10 +195,76 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
       }
     } else {
       confirm();
-      if (fence != null && gate.shouldResign(settings.election())) {
-        stepDown("resigned: this node leads more than its share of the shards");
+      Fence done = handedOn();
+      if (done != null) {
+        resignHandedOn(done);
+      } else if (fence != null && !handingOn() && gate.shouldResign(settings.election())) {
+        handOn();
       }
     }
+  }
+
+  private synchronized @Nullable Fence handedOn() {
+    return handedOn != null && handedOn.equals(fence) ? handedOn : null;
+  }
+
+  private synchronized boolean handingOn() {
+    return handingOn != null;
+  }
+
+  /**
+   * The gate says hand the shard on: the listener ends the term while the fence and the guard still
+   * hold, then says it is done, and only then does the next step resign ({@link #resignHandedOn}).
+   * The gate is not asked again for this term meanwhile.
+   */
+  private void handOn() {
+    Fence f;
+    synchronized (this) {
+      f = fence;
+      if (f == null) {
+        return;
+      }
+      handingOn = f;
+    }
+    LOG.log(
+        System.Logger.Level.INFO,
+        "this node ({0}) hands election {1} on (it leads more than its share): ending the term,"
+            + " then resigning",
+        settings.node(),
+        settings.election());
+    listener.handOn(
+        () -> {
+          synchronized (this) {
+            if (f.equals(handingOn)) {
+              handedOn = f;
+            }
+          }
+          wake();
+        });
+  }
+
+  /** The listener ended term {@code f}: delete its key if still this term's, revoke the lease. */
+  private void resignHandedOn(Fence f) {
+    long oldLease;
+    synchronized (this) {
+      if (!f.equals(fence)) {
+        return; // the term ended otherwise meanwhile (the normal step-down told the listener)
+      }
+      validity.lost();
+      fence = null;
+      handingOn = null;
+      handedOn = null;
+      oldLease = lease;
+      lease = 0;
+    }
+    keeper.stop();
+    txns.resign(f, settings.node(), settings.election());
+    if (oldLease != 0) {
+      txns.revokeQuietly(oldLease);
+    }
+    gate.leading(settings.election(), false);
+    transitions.incrementAndGet();
+    listener.deposed("handed on");
   }
 
   /** How long the leader key has been seen absent; 0 while present or not yet read. */
@@ -290,6 +359,8 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
       validity.lost();
       was = fence;
       fence = null;
+      handingOn = null;
+      handedOn = null;
       oldLease = lease;
       lease = 0;
     }
@@ -389,7 +460,7 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
       gate.leading(settings.election(), false);
       transitions.incrementAndGet();
       listener.deposed("resigned");
-      txns.resign(was, settings.node());
+      txns.resign(was, settings.node(), settings.election());
     }
     if (oldLease != 0) {
       txns.revokeQuietly(oldLease);

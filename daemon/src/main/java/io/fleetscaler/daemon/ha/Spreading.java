@@ -37,9 +37,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * campaigns at once; the others only once the shard's leader key has been absent for at least one
  * poll interval, so any live node still takes a shard whose preferred node does not.
  *
- * <p><b>Handing on.</b> A node leading more than its share (a node joined) resigns the shard whose
+ * <p><b>Handing on.</b> A node leading more than its share (a node joined) hands on the shard whose
  * term is youngest, but only once its share has stayed the same for the hold-down (three TTLs): a
- * node that comes and goes does not make shards bounce.
+ * node that comes and goes does not make shards bounce. The election ends the term first and
+ * resigns after ({@link LeaderElection.Listener#handOn}).
  *
  * <p>The gate only delays campaigns and ends terms early; who leads is still decided by the
  * campaign transaction on the shard's leader key, and every write is still fenced on that key.

@@ -189,7 +189,14 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
     }
     if (fence == null) {
       if (gate.mayCampaign(settings.election(), absentFor())) {
-        campaign();
+        boolean won = false;
+        try {
+          won = campaign();
+        } finally {
+          if (!won) {
+            gate.released(settings.election());
+          }
+        }
       } else {
         look();
       }
@@ -262,7 +269,9 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
     if (oldLease != 0) {
       txns.revokeQuietly(oldLease);
     }
-    gate.leading(settings.election(), false);
+    synchronized (this) {
+      gate.leading(settings.election(), false);
+    }
     transitions.incrementAndGet();
     listener.deposed("handed on");
   }
@@ -292,35 +301,35 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
     keeper.keep(r.getID(), sent);
   }
 
-  private void campaign() {
+  /** One campaign transaction; whether this node now leads. */
+  private boolean campaign() {
     long id = lease;
     TxnResponse r = txns.campaign(id);
     if (r.getSucceeded()) {
-      lead(r.getHeader().getRevision());
-      return;
+      return lead(r.getHeader().getRevision());
     }
     RangeResponse range = r.getResponses(0).getResponseRange();
     if (range.getKvsCount() == 0) {
       see(null, r.getHeader().getRevision());
-      return; // deleted in between: campaign again at the next step
+      return false; // deleted in between: campaign again at the next step
     }
     KeyValue kv = range.getKvs(0);
     see(ElectionTxns.leaderOf(kv), r.getHeader().getRevision());
-    if (kv.getLease() == id && validity.holds()) {
-      // Our own put whose answer was lost: this term is ours.
-      lead(kv.getCreateRevision());
-    }
+    // Our own put whose answer was lost: this term is ours.
+    return kv.getLease() == id && validity.holds() && lead(kv.getCreateRevision());
   }
 
-  private void lead(long createRevision) {
+  private boolean lead(long createRevision) {
     synchronized (this) {
       if (lease == 0 || !validity.holds()) {
-        return; // the lease ended while campaigning
+        return false; // the lease ended while campaigning
       }
       fence = new Fence(leaderKey, createRevision);
+      // Under the lock that sets the fence: a step-down (the keeper's thread) clearing it reports
+      // the end of this term only after its beginning.
+      gate.leading(settings.election(), true);
     }
     see(new Leader(settings.node(), settings.apiAddress()), createRevision);
-    gate.leading(settings.election(), true);
     transitions.incrementAndGet();
     LOG.log(
         System.Logger.Level.INFO,
@@ -329,6 +338,7 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
         settings.election(),
         String.valueOf(createRevision));
     listener.elected();
+    return true;
   }
 
   private void confirm() {
@@ -363,13 +373,15 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
       handedOn = null;
       oldLease = lease;
       lease = 0;
+      if (was != null) {
+        gate.leading(settings.election(), false);
+      }
     }
     keeper.stop();
     if (oldLease != 0) {
       txns.revokeQuietly(oldLease);
     }
     if (was != null) {
-      gate.leading(settings.election(), false);
       transitions.incrementAndGet();
       LOG.log(
           System.Logger.Level.WARNING,

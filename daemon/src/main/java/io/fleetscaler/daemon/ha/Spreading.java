@@ -12,14 +12,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Spreads the shards of a sharded set over its live nodes: this node's member key, and the {@link
@@ -57,22 +52,24 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
   private final ByteString memberKey;
   private final ByteString record;
   private final Duration poll;
-  private final long holdDownNanos;
+  private final ShareGate gate;
   private final Thread thread;
   private final FaultLog faults = new FaultLog(LOG);
-  private final Map<String, Long> ledSince = new ConcurrentHashMap<>();
 
-  // Under this.
-  private Set<String> live;
-  private int share;
-  private long shareSince;
-  private boolean membersRead;
   private volatile long lease;
   private volatile boolean closed;
 
   private Spreading(HaSettings settings, List<String> shards, EtcdConnection etcd) {
     this.settings = settings;
     this.shards = List.copyOf(new TreeSet<>(shards));
+    this.poll = EtcdElection.pollOf(settings.leaseTtl());
+    this.gate =
+        new ShareGate(
+            settings.node(),
+            this.shards,
+            System::nanoTime,
+            poll.toNanos(),
+            settings.leaseTtl().multipliedBy(3).toNanos());
     this.etcd = etcd;
     this.validity = new LeaseValidity(System::nanoTime, settings.safetyMargin());
     this.keeper = new LeaseKeeper(etcd, validity, settings.leaseTtl().dividedBy(3), this);
@@ -80,11 +77,6 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
     this.prefix = ByteString.copyFromUtf8(members);
     this.memberKey = ByteString.copyFromUtf8(members + settings.node());
     this.record = ElectionTxns.record(settings);
-    this.poll = EtcdElection.pollOf(settings.leaseTtl());
-    this.holdDownNanos = settings.leaseTtl().multipliedBy(3).toNanos();
-    this.live = Set.of(settings.node());
-    this.share = this.shards.size();
-    this.shareSince = validity.now();
     this.thread = Thread.ofPlatform().daemon().name("fleetscaler-ha-members").unstarted(this::run);
   }
 
@@ -99,13 +91,13 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
   }
 
   /** The live nodes as last read (this node included). */
-  public synchronized Set<String> live() {
-    return live;
+  public Set<String> live() {
+    return gate.live();
   }
 
   /** How many shards this node may lead now: {@code ceil(shards / live nodes)}. */
-  public synchronized int share() {
-    return share;
+  public int share() {
+    return gate.share();
   }
 
   private void run() {
@@ -186,32 +178,7 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
     if (!mine) {
       lease = 0; // the key is gone (lease expired, or removed): join again at the next step
     }
-    synchronized (this) {
-      int s = (shards.size() + now.size() - 1) / now.size();
-      if (s != share || !now.equals(live)) {
-        if (s != share) {
-          shareSince = validity.now();
-        }
-        if (!now.equals(live)) {
-          LOG.log(
-              System.Logger.Level.INFO,
-              "node "
-                  + settings.node()
-                  + " sees "
-                  + now.size()
-                  + " live nodes "
-                  + now
-                  + ": it leads at most "
-                  + s
-                  + " of "
-                  + shards.size()
-                  + " shards");
-        }
-      }
-      live = Set.copyOf(now);
-      share = s;
-      membersRead = true;
-    }
+    gate.members(now);
   }
 
   private static ByteString prefixEnd(ByteString prefix) {
@@ -220,87 +187,24 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
     return ByteString.copyFrom(end);
   }
 
-  /** The preferred node of each shard for {@code nodes} and {@code perNode} shards each. */
-  static Map<String, String> assignment(List<String> shards, Set<String> nodes, int perNode) {
-    Map<String, Integer> given = new HashMap<>();
-    Map<String, String> out = new HashMap<>();
-    for (String shard : new TreeSet<>(shards)) {
-      List<String> ranked = new ArrayList<>(nodes);
-      ranked.sort(
-          Comparator.comparingLong((String n) -> rendezvous(shard, n))
-              .reversed()
-              .thenComparing(Comparator.naturalOrder()));
-      for (String n : ranked) {
-        if (given.getOrDefault(n, 0) < perNode) {
-          given.merge(n, 1, Integer::sum);
-          out.put(shard, n);
-          break;
-        }
-      }
-    }
-    return out;
-  }
-
-  /** A 64-bit hash of (shard, node) that every node computes alike (FNV-1a, then mixed). */
-  static long rendezvous(String shard, String node) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : (shard + "\u0000" + node).getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return h;
+  @Override
+  public boolean mayCampaign(String shard, long absentNanos) {
+    return gate.mayCampaign(shard, absentNanos);
   }
 
   @Override
-  public boolean mayCampaign(String shard, long absentNanos) {
-    Set<String> nodes;
-    int perNode;
-    synchronized (this) {
-      if (!membersRead) {
-        return false; // who else is live is not known yet: campaigning now could take every shard
-      }
-      nodes = live;
-      perNode = share;
-    }
-    if (ledSince.size() >= perNode) {
-      return false;
-    }
-    String preferred = assignment(shards, nodes, perNode).get(shard);
-    return settings.node().equals(preferred) || absentNanos >= poll.toNanos();
+  public void released(String shard) {
+    gate.released(shard);
   }
 
   @Override
   public boolean shouldResign(String shard) {
-    int perNode;
-    long since;
-    synchronized (this) {
-      perNode = share;
-      since = shareSince;
-    }
-    if (ledSince.size() <= perNode || validity.now() - since < holdDownNanos) {
-      return false;
-    }
-    String youngest = null;
-    long latest = Long.MIN_VALUE;
-    for (Map.Entry<String, Long> e : ledSince.entrySet()) {
-      if (youngest == null || e.getValue() - latest > 0) {
-        youngest = e.getKey();
-        latest = e.getValue();
-      }
-    }
-    return shard.equals(youngest);
+    return gate.shouldResign(shard);
   }
 
   @Override
   public void leading(String shard, boolean leads) {
-    if (leads) {
-      ledSince.put(shard, System.nanoTime());
-    } else {
-      ledSince.remove(shard);
-    }
+    gate.leading(shard, leads);
   }
 
   @Override

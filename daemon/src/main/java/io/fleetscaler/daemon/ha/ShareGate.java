@@ -29,6 +29,7 @@ final class ShareGate implements CampaignGate {
   private final List<String> shards;
   private final LongSupplier clock;
   private final long preferredWaitNanos;
+  private final long anyWaitNanos;
   private final long holdDownNanos;
   // Shard -> when this node's term of it began (clock).
   private final Map<String, Long> ledSince = new HashMap<>();
@@ -39,10 +40,13 @@ final class ShareGate implements CampaignGate {
   private int share;
   private long shareSince;
   private boolean membersRead;
+  private boolean stopped;
 
   /**
    * @param preferredWaitNanos how long a shard's key must be absent before a node that is not its
    *     preferred one campaigns for it (a poll interval)
+   * @param anyWaitNanos how long a shard's key must be absent before this node campaigns whatever
+   *     its share (a lease TTL: nobody leads it, and a hand-on corrects an overshoot later)
    * @param holdDownNanos how long the share must stay the same before a shard is handed on
    */
   ShareGate(
@@ -50,11 +54,13 @@ final class ShareGate implements CampaignGate {
       List<String> shards,
       LongSupplier clock,
       long preferredWaitNanos,
+      long anyWaitNanos,
       long holdDownNanos) {
     this.node = node;
     this.shards = List.copyOf(new TreeSet<>(shards));
     this.clock = clock;
     this.preferredWaitNanos = preferredWaitNanos;
+    this.anyWaitNanos = anyWaitNanos;
     this.holdDownNanos = holdDownNanos;
     this.live = Set.of(node);
     this.share = this.shards.size();
@@ -94,10 +100,20 @@ final class ShareGate implements CampaignGate {
     membersRead = true;
   }
 
+  /** From now on no campaign is allowed and no shard handed on: this node is stopping. */
+  synchronized void stopCampaigning() {
+    stopped = true;
+  }
+
   @Override
   public synchronized boolean mayCampaign(String shard, long absentNanos) {
+    if (stopped) {
+      return false;
+    }
     boolean allowed;
-    if (!membersRead || ledSince.size() + campaigning.size() >= share) {
+    if (absentNanos >= anyWaitNanos) {
+      allowed = true; // nobody has led it for a TTL: take it, whatever the share
+    } else if (!membersRead || ledSince.size() + campaigning.size() >= share) {
       allowed = false; // who else is live is not known yet, or this node has its share
     } else {
       allowed =
@@ -117,7 +133,9 @@ final class ShareGate implements CampaignGate {
 
   @Override
   public synchronized boolean shouldResign(String shard) {
-    if (ledSince.size() <= share || clock.getAsLong() - shareSince < holdDownNanos) {
+    if (stopped
+        || ledSince.size() <= share
+        || clock.getAsLong() - shareSince < holdDownNanos) {
       return false;
     }
     String youngest = null;

@@ -30,7 +30,9 @@ import java.util.TreeSet;
  * the live node with the highest rendezvous hash of (shard, node) that has not yet been given its
  * share. Every node computes the same assignment from the same member keys. The preferred node
  * campaigns at once; the others only once the shard's leader key has been absent for at least one
- * poll interval, so any live node still takes a shard whose preferred node does not.
+ * poll interval, so any live node still takes a shard whose preferred node does not. A shard whose
+ * key has been absent a whole TTL is taken by any node whatever its share (the gate fails open: a
+ * hand-on corrects the overshoot later). A stopping node campaigns for nothing more.
  *
  * <p><b>Handing on.</b> A node leading more than its share (a node joined) hands on the shard whose
  * term is youngest, but only once its share has stayed the same for the hold-down (three TTLs): a
@@ -69,6 +71,7 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
             this.shards,
             System::nanoTime,
             poll.toNanos(),
+            settings.leaseTtl().toNanos(),
             settings.leaseTtl().multipliedBy(3).toNanos());
     this.etcd = etcd;
     this.validity = new LeaseValidity(System::nanoTime, settings.safetyMargin());
@@ -103,7 +106,9 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
   private void run() {
     while (!closed) {
       try {
-        if (lease == 0 || !validity.holds()) {
+        // Only when etcd said the lease is gone (a keep-alive answered TTL 0, or the key is
+        // missing): a local clock check that lapsed (a pause, a slow etcd) is no reason to leave.
+        if (lease == 0) {
           join();
         }
         readMembers();
@@ -111,10 +116,9 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
       } catch (StatusRuntimeException e) {
         etcd.failed(e);
         faults.report("etcd at " + etcd.endpoint() + " did not answer the member keys", e);
-      } catch (IllegalStateException e) {
-        faults.report(
-            "etcd refused this node's member lease",
-            Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+      } catch (RuntimeException e) {
+        // Whatever it is, the member thread goes on: a dead one would leave the live set stale.
+        faults.report("keeping this node's member key failed", e);
       }
       synchronized (this) {
         if (!closed) {
@@ -215,10 +219,24 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
   @Override
   public void renewLatency(Duration latency) {}
 
-  /** Deletes this node's member key (revokes its lease) and stops. */
+  /**
+   * From now on this node campaigns for no shard and hands none on: it is stopping. Call before
+   * ending its terms, then {@link #close} before resigning them.
+   */
+  public void stopCampaigning() {
+    gate.stopCampaigning();
+  }
+
+  /**
+   * Deletes this node's member key (revokes its lease) and stops, so the other nodes count it out at
+   * once. Idempotent.
+   */
   @Override
   public void close() {
     synchronized (this) {
+      if (closed) {
+        return;
+      }
       closed = true;
       notifyAll();
     }

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
  */
 class ShareGateTest {
   private static final long POLL = 1_000;
+  private static final long TTL = 6_000;
   private static final long HOLD_DOWN = 30_000;
 
   private final AtomicLong clock = new AtomicLong(1_000_000);
 
   private ShareGate gate(String node, String... shards) {
-    return new ShareGate(node, List.of(shards), clock::get, POLL, HOLD_DOWN);
+    return new ShareGate(node, List.of(shards), clock::get, POLL, TTL, HOLD_DOWN);
   }
 
   @Test
@@ -45,6 +46,37 @@ class ShareGateTest {
 
     g.leading("b", false);
     assertThat(g.mayCampaign("a", POLL)).isTrue();
+  }
+
+  @Test
+  void aShardNobodyLedForATtlIsTakenWhateverTheShareOrTheMemberView() {
+    ShareGate g = gate("n1", "a", "b", "c");
+    assertThat(g.mayCampaign("a", TTL - 1)).as("members not read, key absent < TTL").isFalse();
+    assertThat(g.mayCampaign("a", TTL)).as("members not read, key absent a TTL").isTrue();
+    g.leading("a", true);
+
+    g.members(Set.of("n1", "n2", "n3")); // share 1, taken by a
+    assertThat(g.mayCampaign("b", POLL)).as("over the share, key absent a poll").isFalse();
+    assertThat(g.mayCampaign("b", TTL)).as("over the share, key absent a TTL").isTrue();
+  }
+
+  @Test
+  void aStoppingNodeCampaignsForNothingAndHandsNothingOn() {
+    ShareGate g = gate("n1", "a", "b", "c");
+    g.members(Set.of("n1"));
+    g.leading("a", true);
+    clock.addAndGet(10);
+    g.leading("b", true);
+    g.members(Set.of("n1", "n2", "n3")); // share 1
+    clock.addAndGet(HOLD_DOWN);
+    assertThat(g.mayCampaign("c", TTL)).isTrue();
+    g.released("c");
+    assertThat(g.shouldResign("b")).isTrue();
+
+    g.stopCampaigning();
+
+    assertThat(g.mayCampaign("c", TTL * 10)).isFalse();
+    assertThat(g.shouldResign("b")).isFalse();
   }
 
   @Test

@@ -84,6 +84,11 @@ final class ShardLeadership implements LeaderElection.Listener, ShardRoutes.Shar
     return shard;
   }
 
+  @Override
+  public String name() {
+    return shard;
+  }
+
   HaSettings settings() {
     return ha;
   }

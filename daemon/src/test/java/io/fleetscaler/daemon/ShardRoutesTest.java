@@ -100,6 +100,11 @@ class ShardRoutesTest {
     }
 
     @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
     public boolean serving() {
       return serving;
     }
@@ -197,6 +202,7 @@ class ShardRoutesTest {
     GetFleetResponse r = stub().getFleet(GetFleetRequest.getDefaultInstance());
 
     assertThat(r.getGroupsList()).extracting(GroupStatus::getName).containsExactly("us-1");
+    assertThat(r.getGroups(0).getShard()).isEqualTo("us");
     assertThat(r.getElsewhereList())
         .containsExactly(
             GroupElsewhere.newBuilder()

@@ -331,7 +331,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
             (name, scaler) -> {
               StatusRuntimeException elsewhere = routes.notHere(name);
               if (elsewhere == null) {
-                b.addGroups(FleetMessages.groupStatus(name, scaler.snapshot()));
+                b.addGroups(status(name, scaler));
               } else {
                 b.addElsewhere(FleetMessages.elsewhere(name, elsewhere));
               }
@@ -341,7 +341,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
         }
       } else {
         String name = servedHere(groupName(request.getGroup()));
-        b.addGroups(FleetMessages.groupStatus(name, scaler(name).snapshot()));
+        b.addGroups(status(name, scaler(name)));
       }
       response.onNext(b.build());
       response.onCompleted();
@@ -405,6 +405,10 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     } catch (StatusRuntimeException e) {
       response.onError(e);
     }
+  }
+
+  private GroupStatus status(String name, TaskScaler scaler) {
+    return FleetMessages.groupStatus(name, scaler.snapshot(), routes.shardOf(name));
   }
 
   /** {@code group} if this node serves it now; else throws where it is served. */

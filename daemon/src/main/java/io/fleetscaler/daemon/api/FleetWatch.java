@@ -112,7 +112,8 @@ final class FleetWatch {
     Map<String, GroupStatus> result = new LinkedHashMap<>();
     for (Map.Entry<String, TaskScaler> e : groups.entrySet()) {
       if ((only == null || only.equals(e.getKey())) && routes.notHere(e.getKey()) == null) {
-        result.put(e.getKey(), FleetMessages.groupStatus(e.getKey(), e.getValue().snapshot()));
+        result.put(e.getKey(), FleetMessages.groupStatus(
+                e.getKey(), e.getValue().snapshot(), routes.shardOf(e.getKey())));
       }
     }
     return result;

@@ -207,6 +207,7 @@ class ConfigReloadTest {
         name = "g1"
         shard = "a"
         plugin = "simulated"
+        max_instances = 2
         [[group.policy]]
         %s
 
@@ -214,6 +215,7 @@ class ConfigReloadTest {
         name = "g2"
         shard = "%s"
         plugin = "simulated"
+        max_instances = 2
         """
         .formatted(policyOfG1, shardOfG2);
   }
@@ -223,8 +225,22 @@ class ConfigReloadTest {
     Path ha = tmp.resolve("ha.toml");
     Files.writeString(ha, sharded("b", "idle_count = 1"));
     DaemonConfig config = ConfigFile.load(ha);
-    TaskScaler g1 = config.groups().get(0).applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock))).clock(clock).manualTicks().build();
-    TaskScaler g2 = config.groups().get(1).applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock))).clock(clock).manualTicks().build();
+    TaskScaler g1 =
+        config
+            .groups()
+            .get(0)
+            .applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
+            .clock(clock)
+            .manualTicks()
+            .build();
+    TaskScaler g2 =
+        config
+            .groups()
+            .get(1)
+            .applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
+            .clock(clock)
+            .manualTicks()
+            .build();
     try {
       ConfigReload r = new ConfigReload(ha, config, Map.of("g1", g1, "g2", g2));
       Files.writeString(ha, sharded("c", "idle_count = 2"));
@@ -234,7 +250,8 @@ class ConfigReloadTest {
       assertThat(lines)
           .contains("reload: group g2: shard changed from b to c; takes effect at restart");
       DaemonConfig running = r.running();
-      assertThat(running.groups().get(0).policies()).isEqualTo(ConfigFile.load(ha).groups().get(0).policies());
+      assertThat(running.groups().get(0).policies())
+          .isEqualTo(ConfigFile.load(ha).groups().get(0).policies());
       assertThat(running.ha()).isEqualTo(config.ha());
       assertThat(running.shards()).isEqualTo(Map.of("g1", "a", "g2", "b"));
       assertThat(running.shardOf("g2")).isEqualTo("b");

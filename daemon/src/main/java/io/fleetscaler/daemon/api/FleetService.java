@@ -15,6 +15,7 @@ import io.fleetscaler.proto.v1.GetBlockingReasonsRequest;
 import io.fleetscaler.proto.v1.GetBlockingReasonsResponse;
 import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.GetFleetResponse;
+import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.ReleaseRequest;
 import io.fleetscaler.proto.v1.ReleaseResponse;
 import io.fleetscaler.proto.v1.ReserveRequest;

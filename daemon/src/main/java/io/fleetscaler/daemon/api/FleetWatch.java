@@ -10,6 +10,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +64,7 @@ final class FleetWatch {
       return;
     }
     Map<String, GroupStatus> now = statuses(null);
-    for (Subscriber s : subscribers) {
+    for (Subscriber s : List.copyOf(subscribers)) {
       StatusRuntimeException elsewhere = s.group == null ? null : routes.notHere(s.group);
       if (elsewhere != null) {
         subscribers.remove(s);
@@ -112,7 +113,9 @@ final class FleetWatch {
     Map<String, GroupStatus> result = new LinkedHashMap<>();
     for (Map.Entry<String, TaskScaler> e : groups.entrySet()) {
       if ((only == null || only.equals(e.getKey())) && routes.notHere(e.getKey()) == null) {
-        result.put(e.getKey(), FleetMessages.groupStatus(
+        result.put(
+            e.getKey(),
+            FleetMessages.groupStatus(
                 e.getKey(), e.getValue().snapshot(), routes.shardOf(e.getKey())));
       }
     }

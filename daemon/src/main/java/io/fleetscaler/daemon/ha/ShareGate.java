@@ -133,9 +133,7 @@ final class ShareGate implements CampaignGate {
 
   @Override
   public synchronized boolean shouldResign(String shard) {
-    if (stopped
-        || ledSince.size() <= share
-        || clock.getAsLong() - shareSince < holdDownNanos) {
+    if (stopped || ledSince.size() <= share || clock.getAsLong() - shareSince < holdDownNanos) {
       return false;
     }
     String youngest = null;

@@ -8,7 +8,6 @@ import io.fleetscaler.proto.etcd.RangeRequest;
 import io.fleetscaler.proto.etcd.RangeResponse;
 import io.fleetscaler.proto.etcd.RequestOp;
 import io.fleetscaler.proto.etcd.TxnRequest;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -228,8 +227,8 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
   }
 
   /**
-   * Deletes this node's member key (revokes its lease) and stops, so the other nodes count it out at
-   * once. Idempotent.
+   * Deletes this node's member key (revokes its lease) and stops, so the other nodes count it out
+   * at once. Idempotent.
    */
   @Override
   public void close() {

@@ -160,6 +160,9 @@ final class ConfigReload {
     for (String key : changedKeys(running.daemon(), next.daemon())) {
       log(Level.WARNING, lines, "reload: [daemon] " + key + " changed: needs a restart");
     }
+    if (!Objects.equals(running.ha(), next.ha())) {
+      log(Level.WARNING, lines, "reload: [daemon.ha] changed: needs a restart");
+    }
     List<GroupConfig> applied = new ArrayList<>();
     for (GroupConfig now : running.groups()) {
       GroupConfig then = next.group(now.name()).orElse(null);
@@ -173,6 +176,20 @@ final class ConfigReload {
             Level.WARNING,
             lines,
             "reload: group " + now.name() + ": " + key + " changed: needs a restart");
+      }
+      String shardNow = running.shardOf(now.name());
+      String shardNext = next.shardOf(now.name());
+      if (running.ha() != null && !shardNow.equals(shardNext)) {
+        log(
+            Level.WARNING,
+            lines,
+            "reload: group "
+                + now.name()
+                + ": shard changed from "
+                + shardNow
+                + " to "
+                + shardNext
+                + "; takes effect at restart");
       }
       if (!now.policies().equals(then.policies())) {
         TaskScaler scaler = Objects.requireNonNull(scalers.get(now.name()), now.name());
@@ -201,7 +218,8 @@ final class ConfigReload {
     if (lines.isEmpty()) {
       log(Level.INFO, lines, "reload of " + file + ": nothing changed");
     }
-    running = new DaemonConfig(running.daemon(), applied);
+    // Only policies change at runtime: the HA settings and the shards stay those in force.
+    running = new DaemonConfig(running.daemon(), applied, running.ha(), running.shards());
   }
 
   private static String count(ConfigException e) {

@@ -263,13 +263,21 @@ final class HaDaemon {
   }
 
   /**
-   * SIGTERM: stops the API, ends every shard's term (each on its own thread, at once; the last
-   * saves fenced on terms still valid), then resigns every shard at once.
+   * SIGTERM: stops campaigning and deletes the member key, stops the API, ends every shard's term
+   * (each on its own thread, at once; the last saves fenced on terms still valid), then resigns
+   * every shard at once.
    */
   private void stop(ApiServer api, HttpEndpoints endpoints) {
     stopping = true;
     out.println("fleetscaler: stopping (the API, then the scalers, then resigning)");
     out.flush();
+    Spreading spread = spreading;
+    if (spread != null) {
+      // Campaign for nothing more, and leave the member keys at once: the other nodes count this
+      // one out and take its shards as soon as each is resigned.
+      spread.stopCampaigning();
+      spread.close();
+    }
     try {
       api.close();
     } catch (RuntimeException ex) {

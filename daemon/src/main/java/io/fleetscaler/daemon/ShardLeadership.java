@@ -51,6 +51,9 @@ final class ShardLeadership implements LeaderElection.Listener, ShardRoutes.Shar
   private volatile @Nullable LeaderElection election;
   private volatile @Nullable LeaderTerm term;
   private volatile boolean stopping;
+  // Set (on the election thread) when the election asks to hand the shard on: no term starts until
+  // the next election of this node.
+  private volatile boolean handingOn;
 
   /**
    * @param ha the settings of this shard's election ({@code election} is the shard's name)
@@ -78,6 +81,11 @@ final class ShardLeadership implements LeaderElection.Listener, ShardRoutes.Shar
   }
 
   String shard() {
+    return shard;
+  }
+
+  @Override
+  public String name() {
     return shard;
   }
 
@@ -138,12 +146,33 @@ final class ShardLeadership implements LeaderElection.Listener, ShardRoutes.Shar
 
   @Override
   public void elected() {
+    handingOn = false;
     submit(this::startTerm);
   }
 
   @Override
   public void deposed(String why) {
-    submit(() -> endTerm("no longer leads: " + why));
+    submit(
+        () -> {
+          endTerm("no longer leads: " + why, Level.WARNING);
+          warmUp();
+        });
+  }
+
+  /**
+   * Hands the shard on as SIGTERM does: on the term thread, ends the term while this node still
+   * leads (no call served, scalers stopped without deleting instances, their last save fenced on a
+   * valid term), and only then lets the election resign.
+   */
+  @Override
+  public void handOn(Runnable done) {
+    handingOn = true;
+    submit(
+        () -> {
+          endTerm("handed on: this node leads more than its share of the shards", Level.INFO);
+          done.run();
+          warmUp();
+        });
   }
 
   @Override
@@ -162,7 +191,7 @@ final class ShardLeadership implements LeaderElection.Listener, ShardRoutes.Shar
   /** On the term thread: starts the groups if this node still leads; retries while it does. */
   private void startTerm() {
     LeaderElection e = election;
-    if (stopping || e == null || term != null || !e.guard().holds()) {
+    if (stopping || handingOn || e == null || term != null || !e.guard().holds()) {
       return;
     }
     LeaderTerm.Started started = LeaderTerm.start(groups, e, inProcess, registry, warm);
@@ -202,7 +231,7 @@ final class ShardLeadership implements LeaderElection.Listener, ShardRoutes.Shar
   }
 
   /** On the term thread: stops serving, then stops the scalers (no deletion) and the plugins. */
-  private void endTerm(String why) {
+  private void endTerm(String why, Level level) {
     LeaderTerm t = term;
     if (t == null) {
       return;
@@ -210,11 +239,8 @@ final class ShardLeadership implements LeaderElection.Listener, ShardRoutes.Shar
     term = null;
     scalers.values().forEach(s -> s.serve(null));
     t.stop();
-    LOG.log(Level.WARNING, "node {0} stopped the scalers of shard {1}: {2}", ha.node(), shard, why);
+    LOG.log(level, "node {0} stopped the scalers of shard {1}: {2}", ha.node(), shard, why);
     changed.run();
-    if (!stopping) {
-      warmUp();
-    }
   }
 
   /**
@@ -246,7 +272,7 @@ final class ShardLeadership implements LeaderElection.Listener, ShardRoutes.Shar
    */
   void beginStop() {
     stopping = true;
-    submit(() -> endTerm("the daemon stops"));
+    submit(() -> endTerm("the daemon stops", Level.WARNING));
     submit(
         () -> {
           warm.values().forEach(PluginClient::close);

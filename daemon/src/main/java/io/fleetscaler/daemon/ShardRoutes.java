@@ -15,6 +15,9 @@ final class ShardRoutes implements GroupRoutes {
 
   /** What the routes need of one shard. */
   interface Shard {
+    /** The shard's name. */
+    String name();
+
     /** Whether this node surely leads the shard and its term serves now. */
     boolean serving();
 
@@ -42,6 +45,12 @@ final class ShardRoutes implements GroupRoutes {
       return null; // not a group of the configuration: the API answers NOT_FOUND itself
     }
     return s.notLeader(group);
+  }
+
+  @Override
+  public String shardOf(String group) {
+    Shard s = byGroup.get(group);
+    return s == null ? "" : s.name();
   }
 
   @Override

@@ -166,9 +166,11 @@ final class StatusTable {
 
   private static void group(StringBuilder out, GroupStatus g, Instant now) {
     Policy p = g.getActivePolicy();
-    out.append("GROUP ")
-        .append(g.getName())
-        .append("  policy: idle_count=")
+    out.append("GROUP ").append(g.getName());
+    if (!g.getShard().isEmpty()) {
+      out.append(" (shard ").append(g.getShard()).append(')');
+    }
+    out.append("  policy: idle_count=")
         .append(p.getIdleCount())
         .append(" idle_time=")
         .append(

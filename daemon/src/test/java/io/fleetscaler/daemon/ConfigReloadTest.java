@@ -195,4 +195,69 @@ class ConfigReloadTest {
     Files.writeString(file, file(4, "idle_count = 2"));
     assertThat(failing.reload()).singleElement().asString().contains("idle_count 2");
   }
+
+  private static String sharded(String shardOfG2, String policyOfG1) {
+    return """
+        [daemon.ha]
+        etcd_endpoints = ["http://127.0.0.1:2379"]
+        node_name = "n1"
+        advertise_api = "127.0.0.1:9403"
+
+        [[group]]
+        name = "g1"
+        shard = "a"
+        plugin = "simulated"
+        max_instances = 2
+        [[group.policy]]
+        %s
+
+        [[group]]
+        name = "g2"
+        shard = "%s"
+        plugin = "simulated"
+        max_instances = 2
+        """
+        .formatted(policyOfG1, shardOfG2);
+  }
+
+  @Test
+  void aChangedShardIsReportedAndTheRunningHaSettingsAndShardsAreKept() throws Exception {
+    Path ha = tmp.resolve("ha.toml");
+    Files.writeString(ha, sharded("b", "idle_count = 1"));
+    DaemonConfig config = ConfigFile.load(ha);
+    TaskScaler g1 =
+        config
+            .groups()
+            .get(0)
+            .applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
+            .clock(clock)
+            .manualTicks()
+            .build();
+    TaskScaler g2 =
+        config
+            .groups()
+            .get(1)
+            .applyTo(TaskScaler.builder(new SimulatedInstanceGroup(clock)))
+            .clock(clock)
+            .manualTicks()
+            .build();
+    try {
+      ConfigReload r = new ConfigReload(ha, config, Map.of("g1", g1, "g2", g2));
+      Files.writeString(ha, sharded("c", "idle_count = 2"));
+
+      List<String> lines = r.reload();
+
+      assertThat(lines)
+          .contains("reload: group g2: shard changed from b to c; takes effect at restart");
+      DaemonConfig running = r.running();
+      assertThat(running.groups().get(0).policies())
+          .isEqualTo(ConfigFile.load(ha).groups().get(0).policies());
+      assertThat(running.ha()).isEqualTo(config.ha());
+      assertThat(running.shards()).isEqualTo(Map.of("g1", "a", "g2", "b"));
+      assertThat(running.shardOf("g2")).isEqualTo("b");
+    } finally {
+      g1.shutdown();
+      g2.shutdown();
+    }
+  }
 }

@@ -13,6 +13,7 @@ import io.fleetscaler.daemon.ha.HaApi;
 import io.fleetscaler.daemon.ha.Leader;
 import io.fleetscaler.daemon.ha.LeaderElection;
 import io.fleetscaler.daemon.ha.Role;
+import io.fleetscaler.proto.v1.FleetEvent;
 import io.fleetscaler.proto.v1.FleetGrpc;
 import io.fleetscaler.proto.v1.GetBlockingReasonsRequest;
 import io.fleetscaler.proto.v1.GetFleetRequest;
@@ -21,16 +22,19 @@ import io.fleetscaler.proto.v1.GroupElsewhere;
 import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.NotLeader;
 import io.fleetscaler.proto.v1.ReserveRequest;
+import io.fleetscaler.proto.v1.WatchFleetRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +97,11 @@ class ShardRoutesTest {
 
     FakeShard(String name) {
       this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
     }
 
     @Override
@@ -193,6 +202,7 @@ class ShardRoutesTest {
     GetFleetResponse r = stub().getFleet(GetFleetRequest.getDefaultInstance());
 
     assertThat(r.getGroupsList()).extracting(GroupStatus::getName).containsExactly("us-1");
+    assertThat(r.getGroups(0).getShard()).isEqualTo("us");
     assertThat(r.getElsewhereList())
         .containsExactly(
             GroupElsewhere.newBuilder()
@@ -245,5 +255,49 @@ class ShardRoutesTest {
                 .getBlockingReasons(GetBlockingReasonsRequest.getDefaultInstance())
                 .getGroupsList())
         .hasSize(1);
+  }
+
+  private Iterator<FleetEvent> watch(String group) {
+    // Bounded: a watch that never ends fails the test with DEADLINE_EXCEEDED.
+    return stub()
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .watchFleet(WatchFleetRequest.newBuilder().setGroup(group).build());
+  }
+
+  @Test
+  void aWatchOfEveryGroupStreamsOnlyTheGroupsLedHere() {
+    us.serving = true;
+
+    Iterator<FleetEvent> events = watch("");
+
+    // In configuration order eu-1 would come first: a shard led elsewhere is not streamed.
+    assertThat(events.next().getStatus().getName()).isEqualTo("us-1");
+    eu.serving = true; // the node now leads eu too: its groups follow
+    assertThat(events.next().getStatus().getName()).isIn("eu-1", "eu-2");
+  }
+
+  @Test
+  void aWatchOfOneGroupEndsWithItsShardsLeaderOnceTheShardIsLedElsewhere() {
+    us.serving = true;
+    Iterator<FleetEvent> events = watch("us-1");
+    assertThat(events.next().getStatus().getName()).isEqualTo("us-1");
+
+    us.serving = false;
+    us.election.leader = new Leader("c", "10.0.0.3:9403");
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> {
+              while (events.hasNext()) {
+                var unused = events.next();
+              }
+            });
+
+    assertThat(e).as("the watch ended with an error").isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    NotLeader detail = HaApi.notLeader(e).orElseThrow();
+    assertThat(detail.getShard()).isEqualTo("us");
+    assertThat(detail.getGroup()).isEqualTo("us-1");
+    assertThat(detail.getLeaderNode()).isEqualTo("c");
   }
 }

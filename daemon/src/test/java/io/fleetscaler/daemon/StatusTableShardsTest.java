@@ -23,7 +23,7 @@ class StatusTableShardsTest {
   void groupsLedElsewhereAreListedWithTheirShardAndLeader() {
     GetFleetResponse fleet =
         GetFleetResponse.newBuilder()
-            .addGroups(GroupStatus.newBuilder().setName("home"))
+            .addGroups(GroupStatus.newBuilder().setName("home").setShard("main"))
             .addElsewhere(
                 GroupElsewhere.newBuilder()
                     .setGroup("eu-1")
@@ -33,7 +33,7 @@ class StatusTableShardsTest {
             .addElsewhere(GroupElsewhere.newBuilder().setGroup("us-east-1").setShard("us"))
             .build();
     String out = render(fleet);
-    assertThat(out).startsWith("GROUP home  policy:");
+    assertThat(out).startsWith("GROUP home (shard main)  policy:");
     assertThat(out)
         .endsWith(
             """

@@ -54,9 +54,15 @@ final class FleetMessages {
   }
 
   static GroupStatus groupStatus(String name, ScalerSnapshot s) {
+    return groupStatus(name, s, "");
+  }
+
+  /** As {@link #groupStatus(String, ScalerSnapshot)}, naming the group's {@code shard} (or ""). */
+  static GroupStatus groupStatus(String name, ScalerSnapshot s, String shard) {
     GroupStatus.Builder b =
         GroupStatus.newBuilder()
             .setName(name)
+            .setShard(shard)
             .setSlots(slotCounts(s))
             .setRequested(s.requested())
             // Sorted, so that equal fleets give equal messages and the watch sees no false changes.

@@ -15,6 +15,7 @@ import io.fleetscaler.proto.v1.GetBlockingReasonsRequest;
 import io.fleetscaler.proto.v1.GetBlockingReasonsResponse;
 import io.fleetscaler.proto.v1.GetFleetRequest;
 import io.fleetscaler.proto.v1.GetFleetResponse;
+import io.fleetscaler.proto.v1.GroupStatus;
 import io.fleetscaler.proto.v1.ReleaseRequest;
 import io.fleetscaler.proto.v1.ReleaseResponse;
 import io.fleetscaler.proto.v1.ReserveRequest;
@@ -331,7 +332,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
             (name, scaler) -> {
               StatusRuntimeException elsewhere = routes.notHere(name);
               if (elsewhere == null) {
-                b.addGroups(FleetMessages.groupStatus(name, scaler.snapshot()));
+                b.addGroups(status(name, scaler));
               } else {
                 b.addElsewhere(FleetMessages.elsewhere(name, elsewhere));
               }
@@ -341,7 +342,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
         }
       } else {
         String name = servedHere(groupName(request.getGroup()));
-        b.addGroups(FleetMessages.groupStatus(name, scaler(name).snapshot()));
+        b.addGroups(status(name, scaler(name)));
       }
       response.onNext(b.build());
       response.onCompleted();
@@ -405,6 +406,10 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     } catch (StatusRuntimeException e) {
       response.onError(e);
     }
+  }
+
+  private GroupStatus status(String name, TaskScaler scaler) {
+    return FleetMessages.groupStatus(name, scaler.snapshot(), routes.shardOf(name));
   }
 
   /** {@code group} if this node serves it now; else throws where it is served. */

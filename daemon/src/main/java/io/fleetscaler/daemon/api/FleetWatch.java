@@ -5,10 +5,12 @@ import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.proto.v1.AcquisitionLost;
 import io.fleetscaler.proto.v1.FleetEvent;
 import io.fleetscaler.proto.v1.GroupStatus;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,16 +25,26 @@ import org.jspecify.annotations.Nullable;
  * flow control says not ready) is sent only the latest status per group once it can. Lost
  * acquisitions are discrete events and are queued, at most {@link #MAX_QUEUED} per subscriber; one
  * that falls further behind is ended with RESOURCE_EXHAUSTED rather than buffered without bound.
- * Thread-safe; each subscriber's stream is written under its own lock.
+ *
+ * <p>In a sharded high-availability set only the groups this node serves now ({@link GroupRoutes})
+ * are sent: a watch of every group streams those led here, and a watch of one group ends with that
+ * group's {@code NotLeader} answer once its shard is no longer led here, so the client watches it
+ * on its new leader. Thread-safe; each subscriber's stream is written under its own lock.
  */
 final class FleetWatch {
   static final int MAX_QUEUED = 1024;
 
   private final Map<String, TaskScaler> groups;
+  private final GroupRoutes routes;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
 
   FleetWatch(Map<String, TaskScaler> groups) {
+    this(groups, GroupRoutes.ALL_HERE);
+  }
+
+  FleetWatch(Map<String, TaskScaler> groups, GroupRoutes routes) {
     this.groups = groups;
+    this.routes = routes;
   }
 
   /** Starts a watch of {@code group} (null for all), sending the current statuses at once. */
@@ -52,7 +64,13 @@ final class FleetWatch {
       return;
     }
     Map<String, GroupStatus> now = statuses(null);
-    for (Subscriber s : subscribers) {
+    for (Subscriber s : List.copyOf(subscribers)) {
+      StatusRuntimeException elsewhere = s.group == null ? null : routes.notHere(s.group);
+      if (elsewhere != null) {
+        subscribers.remove(s);
+        s.fail(elsewhere);
+        continue;
+      }
       for (GroupStatus status : now.values()) {
         if (s.group == null || s.group.equals(status.getName())) {
           s.status(status);
@@ -94,8 +112,11 @@ final class FleetWatch {
   private Map<String, GroupStatus> statuses(@Nullable String only) {
     Map<String, GroupStatus> result = new LinkedHashMap<>();
     for (Map.Entry<String, TaskScaler> e : groups.entrySet()) {
-      if (only == null || only.equals(e.getKey())) {
-        result.put(e.getKey(), FleetMessages.groupStatus(e.getKey(), e.getValue().snapshot()));
+      if ((only == null || only.equals(e.getKey())) && routes.notHere(e.getKey()) == null) {
+        result.put(
+            e.getKey(),
+            FleetMessages.groupStatus(
+                e.getKey(), e.getValue().snapshot(), routes.shardOf(e.getKey())));
       }
     }
     return result;
@@ -157,6 +178,14 @@ final class FleetWatch {
         }
       } finally {
         draining = false;
+      }
+    }
+
+    /** Ends the watch with {@code error} (the group is served elsewhere now). */
+    synchronized void fail(StatusRuntimeException error) {
+      if (!ended && !stream.isCancelled()) {
+        ended = true;
+        stream.onError(error);
       }
     }
 

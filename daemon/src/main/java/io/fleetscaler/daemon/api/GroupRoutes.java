@@ -36,4 +36,9 @@ public interface GroupRoutes {
    * with the {@code NotLeader} detail of the first shard, naming no group.
    */
   StatusRuntimeException noneHere();
+
+  /** The shard of {@code group} in a sharded set (shown with its status); empty without shards. */
+  default String shardOf(String group) {
+    return "";
+  }
 }

@@ -88,7 +88,7 @@ final class GrpcApiServer implements ApiServer {
     BearerToken token =
         settings.tokenFile() == null ? null : BearerToken.fromFile(settings.tokenFile());
 
-    FleetWatch watch = new FleetWatch(ordered);
+    FleetWatch watch = new FleetWatch(ordered, routes);
     ExecutorService blockingWork =
         Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("api-connect-info-", 0).factory());

@@ -18,6 +18,9 @@ interface CampaignGate {
         }
 
         @Override
+        public void released(String shard) {}
+
+        @Override
         public boolean shouldResign(String shard) {
           return false;
         }
@@ -32,9 +35,18 @@ interface CampaignGate {
    */
   boolean mayCampaign(String shard, long absentNanos);
 
+  /**
+   * A campaign for {@code shard} that {@link #mayCampaign} allowed ended without a win (lost, or
+   * etcd did not answer). A campaign that wins ends with {@link #leading}{@code (shard, true)}.
+   */
+  void released(String shard);
+
   /** Whether this node, leading {@code shard}, should resign it now (it leads over its share). */
   boolean shouldResign(String shard);
 
-  /** This node began ({@code leads}) or ended a term of {@code shard}. */
+  /**
+   * This node began ({@code leads}) or ended a term of {@code shard}. The election calls both under
+   * the lock that sets and clears its fence, so they arrive in the order of its terms.
+   */
   void leading(String shard, boolean leads);
 }

@@ -107,15 +107,16 @@ final class ElectionTxns {
    * Deletes the leader key if it is still the one term {@code f} of {@code node} created; a failure
    * is logged and left to the TTL.
    */
-  void resign(Fence f, String node) {
+  void resign(Fence f, String node, String election) {
     try {
       send(f);
-      LOG.log(System.Logger.Level.INFO, "this node ({0}) resigned", node);
+      LOG.log(System.Logger.Level.INFO, "this node ({0}) resigned election {1}", node, election);
     } catch (StatusRuntimeException e) {
       etcd.failed(e);
       LOG.log(
           System.Logger.Level.WARNING,
-          "resigning failed ({0}); a standby takes over after the TTL",
+          "resigning election {0} failed ({1}); a standby takes over after the TTL",
+          election,
           e.getStatus().getCode());
     }
   }

@@ -59,6 +59,9 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
   private long absentSince = PRESENT;
   private boolean woken;
   private volatile boolean closed;
+  // Under this: the term the listener was told to hand on, and that term once the listener is done.
+  private @Nullable Fence handingOn;
+  private @Nullable Fence handedOn;
 
   private EtcdElection(
       HaSettings settings,
@@ -186,16 +189,91 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
     }
     if (fence == null) {
       if (gate.mayCampaign(settings.election(), absentFor())) {
-        campaign();
+        boolean won = false;
+        try {
+          won = campaign();
+        } finally {
+          if (!won) {
+            gate.released(settings.election());
+          }
+        }
       } else {
         look();
       }
     } else {
       confirm();
-      if (fence != null && gate.shouldResign(settings.election())) {
-        stepDown("resigned: this node leads more than its share of the shards");
+      Fence done = handedOn();
+      if (done != null) {
+        resignHandedOn(done);
+      } else if (fence != null && !handingOn() && gate.shouldResign(settings.election())) {
+        handOn();
       }
     }
+  }
+
+  private synchronized @Nullable Fence handedOn() {
+    return handedOn != null && handedOn.equals(fence) ? handedOn : null;
+  }
+
+  private synchronized boolean handingOn() {
+    return handingOn != null;
+  }
+
+  /**
+   * The gate says hand the shard on: the listener ends the term while the fence and the guard still
+   * hold, then says it is done, and only then does the next step resign ({@link #resignHandedOn}).
+   * The gate is not asked again for this term meanwhile.
+   */
+  private void handOn() {
+    Fence f;
+    synchronized (this) {
+      f = fence;
+      if (f == null) {
+        return;
+      }
+      handingOn = f;
+    }
+    LOG.log(
+        System.Logger.Level.INFO,
+        "this node ({0}) hands election {1} on (it leads more than its share): ending the term,"
+            + " then resigning",
+        settings.node(),
+        settings.election());
+    listener.handOn(
+        () -> {
+          synchronized (this) {
+            if (f.equals(handingOn)) {
+              handedOn = f;
+            }
+          }
+          wake();
+        });
+  }
+
+  /** The listener ended term {@code f}: delete its key if still this term's, revoke the lease. */
+  private void resignHandedOn(Fence f) {
+    long oldLease;
+    synchronized (this) {
+      if (!f.equals(fence)) {
+        return; // the term ended otherwise meanwhile (the normal step-down told the listener)
+      }
+      validity.lost();
+      fence = null;
+      handingOn = null;
+      handedOn = null;
+      oldLease = lease;
+      lease = 0;
+    }
+    keeper.stop();
+    txns.resign(f, settings.node(), settings.election());
+    if (oldLease != 0) {
+      txns.revokeQuietly(oldLease);
+    }
+    synchronized (this) {
+      gate.leading(settings.election(), false);
+    }
+    transitions.incrementAndGet();
+    listener.deposed("handed on");
   }
 
   /** How long the leader key has been seen absent; 0 while present or not yet read. */
@@ -223,35 +301,35 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
     keeper.keep(r.getID(), sent);
   }
 
-  private void campaign() {
+  /** One campaign transaction; whether this node now leads. */
+  private boolean campaign() {
     long id = lease;
     TxnResponse r = txns.campaign(id);
     if (r.getSucceeded()) {
-      lead(r.getHeader().getRevision());
-      return;
+      return lead(r.getHeader().getRevision());
     }
     RangeResponse range = r.getResponses(0).getResponseRange();
     if (range.getKvsCount() == 0) {
       see(null, r.getHeader().getRevision());
-      return; // deleted in between: campaign again at the next step
+      return false; // deleted in between: campaign again at the next step
     }
     KeyValue kv = range.getKvs(0);
     see(ElectionTxns.leaderOf(kv), r.getHeader().getRevision());
-    if (kv.getLease() == id && validity.holds()) {
-      // Our own put whose answer was lost: this term is ours.
-      lead(kv.getCreateRevision());
-    }
+    // Our own put whose answer was lost: this term is ours.
+    return kv.getLease() == id && validity.holds() && lead(kv.getCreateRevision());
   }
 
-  private void lead(long createRevision) {
+  private boolean lead(long createRevision) {
     synchronized (this) {
       if (lease == 0 || !validity.holds()) {
-        return; // the lease ended while campaigning
+        return false; // the lease ended while campaigning
       }
       fence = new Fence(leaderKey, createRevision);
+      // Under the lock that sets the fence: a step-down (the keeper's thread) clearing it reports
+      // the end of this term only after its beginning.
+      gate.leading(settings.election(), true);
     }
     see(new Leader(settings.node(), settings.apiAddress()), createRevision);
-    gate.leading(settings.election(), true);
     transitions.incrementAndGet();
     LOG.log(
         System.Logger.Level.INFO,
@@ -260,6 +338,7 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
         settings.election(),
         String.valueOf(createRevision));
     listener.elected();
+    return true;
   }
 
   private void confirm() {
@@ -290,15 +369,19 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
       validity.lost();
       was = fence;
       fence = null;
+      handingOn = null;
+      handedOn = null;
       oldLease = lease;
       lease = 0;
+      if (was != null) {
+        gate.leading(settings.election(), false);
+      }
     }
     keeper.stop();
     if (oldLease != 0) {
       txns.revokeQuietly(oldLease);
     }
     if (was != null) {
-      gate.leading(settings.election(), false);
       transitions.incrementAndGet();
       LOG.log(
           System.Logger.Level.WARNING,
@@ -389,7 +472,7 @@ final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
       gate.leading(settings.election(), false);
       transitions.incrementAndGet();
       listener.deposed("resigned");
-      txns.resign(was, settings.node());
+      txns.resign(was, settings.node(), settings.election());
     }
     if (oldLease != 0) {
       txns.revokeQuietly(oldLease);

@@ -17,15 +17,22 @@ final class FaultLog {
 
   /** Notes a failure; logs it if it is the first since the last success. */
   void report(String what, StatusRuntimeException e) {
+    report(what, e.getStatus().getCode() + " " + e.getStatus().getDescription());
+  }
+
+  /** Notes an unexpected failure (not an etcd status); logs it as {@link #report} does. */
+  void report(String what, RuntimeException e) {
+    if (e instanceof StatusRuntimeException s) {
+      report(what, s);
+    } else {
+      report(what, e.toString());
+    }
+  }
+
+  private void report(String what, String cause) {
     if (failing.compareAndSet(false, true)) {
       log.log(
-          System.Logger.Level.WARNING,
-          what
-              + ": "
-              + e.getStatus().getCode()
-              + " "
-              + e.getStatus().getDescription()
-              + " (logged once until it recovers)");
+          System.Logger.Level.WARNING, what + ": " + cause + " (logged once until it recovers)");
     }
   }
 

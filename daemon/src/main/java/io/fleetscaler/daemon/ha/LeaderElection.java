@@ -22,6 +22,19 @@ public interface LeaderElection extends AutoCloseable {
     /** This node no longer leads (the guard stopped holding before this call); {@code why} says. */
     default void deposed(String why) {}
 
+    /**
+     * This node should hand its term on (a sharded set: it leads more than its share). The leader
+     * key stays, and the guard and the fence hold, until {@code done} runs: the listener ends its
+     * term first (no call served, scalers stopped without deleting instances, the last state save
+     * committed on the still valid term), then runs {@code done} (any thread), and only then does
+     * the election resign (delete the key, revoke the lease) and call {@link #deposed}. If the term
+     * ends otherwise meanwhile (the lease lapses) {@link #deposed} comes as usual and {@code done}
+     * does nothing. The default hands on at once.
+     */
+    default void handOn(Runnable done) {
+      done.run();
+    }
+
     /** A keep-alive of the leader's lease was answered after {@code latency}. */
     default void renewed(Duration latency) {}
   }

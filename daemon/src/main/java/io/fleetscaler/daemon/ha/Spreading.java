@@ -8,18 +8,12 @@ import io.fleetscaler.proto.etcd.RangeRequest;
 import io.fleetscaler.proto.etcd.RangeResponse;
 import io.fleetscaler.proto.etcd.RequestOp;
 import io.fleetscaler.proto.etcd.TxnRequest;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Spreads the shards of a sharded set over its live nodes: this node's member key, and the {@link
@@ -35,11 +29,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * the live node with the highest rendezvous hash of (shard, node) that has not yet been given its
  * share. Every node computes the same assignment from the same member keys. The preferred node
  * campaigns at once; the others only once the shard's leader key has been absent for at least one
- * poll interval, so any live node still takes a shard whose preferred node does not.
+ * poll interval, so any live node still takes a shard whose preferred node does not. A shard whose
+ * key has been absent a whole TTL is taken by any node whatever its share (the gate fails open: a
+ * hand-on corrects the overshoot later). A stopping node campaigns for nothing more.
  *
- * <p><b>Handing on.</b> A node leading more than its share (a node joined) resigns the shard whose
+ * <p><b>Handing on.</b> A node leading more than its share (a node joined) hands on the shard whose
  * term is youngest, but only once its share has stayed the same for the hold-down (three TTLs): a
- * node that comes and goes does not make shards bounce.
+ * node that comes and goes does not make shards bounce. The election ends the term first and
+ * resigns after ({@link LeaderElection.Listener#handOn}).
  *
  * <p>The gate only delays campaigns and ends terms early; who leads is still decided by the
  * campaign transaction on the shard's leader key, and every write is still fenced on that key.
@@ -56,22 +53,25 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
   private final ByteString memberKey;
   private final ByteString record;
   private final Duration poll;
-  private final long holdDownNanos;
+  private final ShareGate gate;
   private final Thread thread;
   private final FaultLog faults = new FaultLog(LOG);
-  private final Map<String, Long> ledSince = new ConcurrentHashMap<>();
 
-  // Under this.
-  private Set<String> live;
-  private int share;
-  private long shareSince;
-  private boolean membersRead;
   private volatile long lease;
   private volatile boolean closed;
 
   private Spreading(HaSettings settings, List<String> shards, EtcdConnection etcd) {
     this.settings = settings;
     this.shards = List.copyOf(new TreeSet<>(shards));
+    this.poll = EtcdElection.pollOf(settings.leaseTtl());
+    this.gate =
+        new ShareGate(
+            settings.node(),
+            this.shards,
+            System::nanoTime,
+            poll.toNanos(),
+            settings.leaseTtl().toNanos(),
+            settings.leaseTtl().multipliedBy(3).toNanos());
     this.etcd = etcd;
     this.validity = new LeaseValidity(System::nanoTime, settings.safetyMargin());
     this.keeper = new LeaseKeeper(etcd, validity, settings.leaseTtl().dividedBy(3), this);
@@ -79,11 +79,6 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
     this.prefix = ByteString.copyFromUtf8(members);
     this.memberKey = ByteString.copyFromUtf8(members + settings.node());
     this.record = ElectionTxns.record(settings);
-    this.poll = EtcdElection.pollOf(settings.leaseTtl());
-    this.holdDownNanos = settings.leaseTtl().multipliedBy(3).toNanos();
-    this.live = Set.of(settings.node());
-    this.share = this.shards.size();
-    this.shareSince = validity.now();
     this.thread = Thread.ofPlatform().daemon().name("fleetscaler-ha-members").unstarted(this::run);
   }
 
@@ -98,19 +93,21 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
   }
 
   /** The live nodes as last read (this node included). */
-  public synchronized Set<String> live() {
-    return live;
+  public Set<String> live() {
+    return gate.live();
   }
 
   /** How many shards this node may lead now: {@code ceil(shards / live nodes)}. */
-  public synchronized int share() {
-    return share;
+  public int share() {
+    return gate.share();
   }
 
   private void run() {
     while (!closed) {
       try {
-        if (lease == 0 || !validity.holds()) {
+        // Only when etcd said the lease is gone (a keep-alive answered TTL 0, or the key is
+        // missing): a local clock check that lapsed (a pause, a slow etcd) is no reason to leave.
+        if (lease == 0) {
           join();
         }
         readMembers();
@@ -118,10 +115,9 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
       } catch (StatusRuntimeException e) {
         etcd.failed(e);
         faults.report("etcd at " + etcd.endpoint() + " did not answer the member keys", e);
-      } catch (IllegalStateException e) {
-        faults.report(
-            "etcd refused this node's member lease",
-            Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+      } catch (RuntimeException e) {
+        // Whatever it is, the member thread goes on: a dead one would leave the live set stale.
+        faults.report("keeping this node's member key failed", e);
       }
       synchronized (this) {
         if (!closed) {
@@ -185,32 +181,7 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
     if (!mine) {
       lease = 0; // the key is gone (lease expired, or removed): join again at the next step
     }
-    synchronized (this) {
-      int s = (shards.size() + now.size() - 1) / now.size();
-      if (s != share || !now.equals(live)) {
-        if (s != share) {
-          shareSince = validity.now();
-        }
-        if (!now.equals(live)) {
-          LOG.log(
-              System.Logger.Level.INFO,
-              "node "
-                  + settings.node()
-                  + " sees "
-                  + now.size()
-                  + " live nodes "
-                  + now
-                  + ": it leads at most "
-                  + s
-                  + " of "
-                  + shards.size()
-                  + " shards");
-        }
-      }
-      live = Set.copyOf(now);
-      share = s;
-      membersRead = true;
-    }
+    gate.members(now);
   }
 
   private static ByteString prefixEnd(ByteString prefix) {
@@ -219,87 +190,24 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
     return ByteString.copyFrom(end);
   }
 
-  /** The preferred node of each shard for {@code nodes} and {@code perNode} shards each. */
-  static Map<String, String> assignment(List<String> shards, Set<String> nodes, int perNode) {
-    Map<String, Integer> given = new HashMap<>();
-    Map<String, String> out = new HashMap<>();
-    for (String shard : new TreeSet<>(shards)) {
-      List<String> ranked = new ArrayList<>(nodes);
-      ranked.sort(
-          Comparator.comparingLong((String n) -> rendezvous(shard, n))
-              .reversed()
-              .thenComparing(Comparator.naturalOrder()));
-      for (String n : ranked) {
-        if (given.getOrDefault(n, 0) < perNode) {
-          given.merge(n, 1, Integer::sum);
-          out.put(shard, n);
-          break;
-        }
-      }
-    }
-    return out;
-  }
-
-  /** A 64-bit hash of (shard, node) that every node computes alike (FNV-1a, then mixed). */
-  static long rendezvous(String shard, String node) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : (shard + "\u0000" + node).getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return h;
+  @Override
+  public boolean mayCampaign(String shard, long absentNanos) {
+    return gate.mayCampaign(shard, absentNanos);
   }
 
   @Override
-  public boolean mayCampaign(String shard, long absentNanos) {
-    Set<String> nodes;
-    int perNode;
-    synchronized (this) {
-      if (!membersRead) {
-        return false; // who else is live is not known yet: campaigning now could take every shard
-      }
-      nodes = live;
-      perNode = share;
-    }
-    if (ledSince.size() >= perNode) {
-      return false;
-    }
-    String preferred = assignment(shards, nodes, perNode).get(shard);
-    return settings.node().equals(preferred) || absentNanos >= poll.toNanos();
+  public void released(String shard) {
+    gate.released(shard);
   }
 
   @Override
   public boolean shouldResign(String shard) {
-    int perNode;
-    long since;
-    synchronized (this) {
-      perNode = share;
-      since = shareSince;
-    }
-    if (ledSince.size() <= perNode || validity.now() - since < holdDownNanos) {
-      return false;
-    }
-    String youngest = null;
-    long latest = Long.MIN_VALUE;
-    for (Map.Entry<String, Long> e : ledSince.entrySet()) {
-      if (youngest == null || e.getValue() - latest > 0) {
-        youngest = e.getKey();
-        latest = e.getValue();
-      }
-    }
-    return shard.equals(youngest);
+    return gate.shouldResign(shard);
   }
 
   @Override
   public void leading(String shard, boolean leads) {
-    if (leads) {
-      ledSince.put(shard, System.nanoTime());
-    } else {
-      ledSince.remove(shard);
-    }
+    gate.leading(shard, leads);
   }
 
   @Override
@@ -310,10 +218,24 @@ public final class Spreading implements CampaignGate, LeaseKeeper.Owner, AutoClo
   @Override
   public void renewLatency(Duration latency) {}
 
-  /** Deletes this node's member key (revokes its lease) and stops. */
+  /**
+   * From now on this node campaigns for no shard and hands none on: it is stopping. Call before
+   * ending its terms, then {@link #close} before resigning them.
+   */
+  public void stopCampaigning() {
+    gate.stopCampaigning();
+  }
+
+  /**
+   * Deletes this node's member key (revokes its lease) and stops, so the other nodes count it out
+   * at once. Idempotent.
+   */
   @Override
   public void close() {
     synchronized (this) {
+      if (closed) {
+        return;
+      }
       closed = true;
       notifyAll();
     }

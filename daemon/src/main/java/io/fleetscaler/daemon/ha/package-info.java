@@ -73,12 +73,14 @@
  * interval; a node over its share resigns its youngest shard after a hold-down of three TTLs.
  *
  * <p><b>The fencing argument holds per shard unchanged:</b> the gate only ever delays a campaign or
- * ends a term early (a resignation is the same step-down as a lost lease: the guard stops holding
- * before the lease is revoked). Who leads a shard is still decided only by the campaign transaction
- * on that shard's leader key, every state write of its groups is still fenced on that key's create
- * revision, and every plugin call of its groups is still behind that shard's guard and call window.
- * Shards share nothing in etcd but the member keys (state keys are per group), and a wrong or stale
- * view of the members can make a shard wait or move, never be led twice.
+ * ends a term early (a hand-on is done as SIGTERM does it: the term ends while the fence and the
+ * guard still hold, its last save committed, and only then is the leader key deleted and the lease
+ * revoked, see {@link io.fleetscaler.daemon.ha.LeaderElection.Listener#handOn}). Who leads a shard
+ * is still decided only by the campaign transaction on that shard's leader key, every state write
+ * of its groups is still fenced on that key's create revision, and every plugin call of its groups
+ * is still behind that shard's guard and call window. Shards share nothing in etcd but the member
+ * keys (state keys are per group), and a wrong or stale view of the members can make a shard wait
+ * or move, never be led twice.
  *
  * <h2>State</h2>
  *

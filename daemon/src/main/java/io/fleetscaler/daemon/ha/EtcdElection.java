@@ -31,6 +31,12 @@ import org.jspecify.annotations.Nullable;
  * <p>In a sharded set a {@link CampaignGate} decides when a standby campaigns and when a leader
  * hands its shard on; it only delays a campaign or ends a term early (see {@link Spreading}). The
  * etcd requests themselves are in {@link ElectionTxns}.
+ *
+ * <p>Over 400 lines on purpose: campaign, confirm, hand-on, step-down and close are one state
+ * machine over {@code lease}, {@code fence} and the hand-on fences, changed under one lock and in
+ * an order the fencing argument depends on (the guard stops holding before a key can go); spread
+ * over several classes, that order would be spread with it. What has no part in it (the etcd
+ * requests, the keep-alive, the watch, the gate) lives elsewhere already.
  */
 final class EtcdElection implements LeaderElection, LeaseKeeper.Owner {
   private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());

@@ -1,18 +1,14 @@
 package io.fleetscaler.benchmarks.ha;
 
-import io.fleetscaler.core.policy.Policy;
+import io.fleetscaler.benchmarks.scaler.StateStorageBenchmark;
 import io.fleetscaler.core.scaler.TaskScaler;
 import io.fleetscaler.daemon.ha.HaSettings;
 import io.fleetscaler.daemon.ha.LeaderElection;
 import io.fleetscaler.daemon.ha.Role;
-import io.fleetscaler.plugin.api.Settings;
 import io.fleetscaler.plugin.simulated.ManualClock;
-import io.fleetscaler.plugin.simulated.SimulatedInstanceGroup;
-import io.fleetscaler.plugin.simulated.SimulatedOptions;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -30,19 +26,7 @@ final class AcquireCost {
    */
   static long[] measure(@Nullable LocalEtcd etcd, int n) throws Exception {
     ManualClock clock = new ManualClock();
-    TaskScaler.Builder b =
-        TaskScaler.builder(new SimulatedInstanceGroup(clock))
-            .plugin(
-                Settings.defaults(),
-                SimulatedOptions.defaults()
-                    .withCreateLatency(SimulatedOptions.Latency.fixed(Duration.ofSeconds(1)))
-                    .toJson())
-            .clock(clock)
-            .manualTicks()
-            .randomSeed(7)
-            .maxInstances(10)
-            .capacityPerInstance(4)
-            .policies(List.of(Policy.of(40)));
+    TaskScaler.Builder b = StateStorageBenchmark.fleet(clock);
     @Nullable LeaderElection election = null;
     if (etcd == null) {
       b.stateStorage(Files.createTempDirectory("fleetscaler-bench-state").resolve("state"));

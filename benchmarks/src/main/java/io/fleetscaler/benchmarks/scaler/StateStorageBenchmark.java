@@ -51,22 +51,30 @@ public class StateStorageBenchmark {
   private @Nullable TaskScaler scaler;
   private @Nullable Path dir;
 
+  /**
+   * The fleet whose acquisitions this benchmark (and the HA failover benchmark's etcd-against-file
+   * cost) measures: ten simulated instances of four slots on {@code clock}, ticked by hand, with no
+   * state storage yet.
+   */
+  public static TaskScaler.Builder fleet(ManualClock clock) {
+    return TaskScaler.builder(new SimulatedInstanceGroup(clock))
+        .plugin(
+            Settings.defaults(),
+            SimulatedOptions.defaults()
+                .withCreateLatency(SimulatedOptions.Latency.fixed(Duration.ofSeconds(1)))
+                .toJson())
+        .clock(clock)
+        .manualTicks()
+        .randomSeed(7)
+        .maxInstances(10)
+        .capacityPerInstance(4)
+        .policies(List.of(Policy.of(40)));
+  }
+
   @Setup(Level.Trial)
   public void start() throws IOException {
     ManualClock clock = new ManualClock();
-    TaskScaler.Builder b =
-        TaskScaler.builder(new SimulatedInstanceGroup(clock))
-            .plugin(
-                Settings.defaults(),
-                SimulatedOptions.defaults()
-                    .withCreateLatency(SimulatedOptions.Latency.fixed(Duration.ofSeconds(1)))
-                    .toJson())
-            .clock(clock)
-            .manualTicks()
-            .randomSeed(7)
-            .maxInstances(10)
-            .capacityPerInstance(4)
-            .policies(List.of(Policy.of(40)));
+    TaskScaler.Builder b = fleet(clock);
     if (storage.equals("on")) {
       dir = Files.createTempDirectory("fleetscaler-state-bench");
       b.stateStorage(dir.resolve("state"));

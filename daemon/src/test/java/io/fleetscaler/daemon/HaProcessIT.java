@@ -76,9 +76,7 @@ class HaProcessIT {
       }
       String logs = cluster.logs();
       for (RunnerManager rm : managers) {
-        assertThat(rm.badStatuses).as("statuses that do not say retry\n%s", logs).isEmpty();
-        assertThat(rm.doubled.get()).as("slots handed to two keys").isZero();
-        assertThat(rm.lost.get()).as("held slots the leader forgot").isZero();
+        rm.assertNothingLostOrDoubled(logs);
       }
       assertNoHeldInstanceDeleted(cluster.cloud, holds);
       // No instance leaked: the leader knows every instance the cloud still runs.
@@ -139,9 +137,7 @@ class HaProcessIT {
         rm.stop();
         t.join(HaCluster.BOUND.toMillis());
       }
-      assertThat(rm.badStatuses).isEmpty();
-      assertThat(rm.doubled.get()).isZero();
-      assertThat(rm.lost.get()).isZero();
+      rm.assertNothingLostOrDoubled(cluster.logs());
       assertNoHeldInstanceDeleted(cluster.cloud, holds);
     }
   }
@@ -180,9 +176,7 @@ class HaProcessIT {
         rm.stop();
         t.join(HaCluster.BOUND.toMillis());
       }
-      assertThat(rm.badStatuses).as(cluster.logs()).isEmpty();
-      assertThat(rm.doubled.get()).isZero();
-      assertThat(rm.lost.get()).isZero();
+      rm.assertNothingLostOrDoubled(cluster.logs());
       assertNoHeldInstanceDeleted(cluster.cloud, holds);
     }
   }
@@ -218,9 +212,7 @@ class HaProcessIT {
         }
       }
       for (RunnerManager rm : managers) {
-        assertThat(rm.badStatuses).as(cluster.logs()).isEmpty();
-        assertThat(rm.doubled.get()).isZero();
-        assertThat(rm.lost.get()).isZero();
+        rm.assertNothingLostOrDoubled(cluster.logs());
       }
       assertNoHeldInstanceDeleted(cluster.cloud, holds);
 

@@ -104,9 +104,7 @@ class HaShardsProcessIT {
       String logs = cluster.logs();
       for (RunnerManager rm : managers) {
         assertThat(rm.cycles.get()).as("cycles of a runner manager").isPositive();
-        assertThat(rm.badStatuses).as("statuses that do not say retry\n%s", logs).isEmpty();
-        assertThat(rm.doubled.get()).as("slots handed to two keys").isZero();
-        assertThat(rm.lost.get()).as("held slots the leader forgot").isZero();
+        rm.assertNothingLostOrDoubled(logs);
       }
       for (String group : GROUPS.keySet()) {
         Path cloud = cluster.cloudOf(group);

@@ -1,5 +1,7 @@
 package io.fleetscaler.daemon;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fleetscaler.daemon.api.ApiClientSettings;
 import io.fleetscaler.daemon.api.LeaderFollowingClient;
 import io.fleetscaler.proto.v1.AcquireRequest;
@@ -160,5 +162,16 @@ final class RunnerManager implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Asserts that this runner manager met none of what a failover must never do: a status that does
+   * not say retry, a slot handed to two keys, a held slot the leader forgot. {@code logs} (the
+   * daemons' output) goes into the failure message.
+   */
+  void assertNothingLostOrDoubled(String logs) {
+    assertThat(badStatuses).as("statuses that do not say retry\n%s", logs).isEmpty();
+    assertThat(doubled.get()).as("slots handed to two keys").isZero();
+    assertThat(lost.get()).as("held slots the leader forgot").isZero();
   }
 }
